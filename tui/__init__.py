@@ -1,0 +1,3 @@
+"""reqbench: a terminal HTTP request workbench."""
+
+__version__ = "0.1.0"
