@@ -232,3 +232,15 @@ def test_fault_server_is_responsive_while_streaming(fault_url: str) -> None:
             t0 = time.monotonic()
             assert fast.get(f"{fault_url}/big?size=10").status_code == 200
             assert time.monotonic() - t0 < 1.9  # answered before the slow body finished
+
+
+def test_fault_server_over_tls(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The benchmarks' fast HTTPS server: fault.py with a trustme certificate."""
+    from servers.launch import make_tls, run_fault
+
+    files = make_tls(tmp_path)
+    with run_fault(tls=files) as url:
+        assert url.startswith("https://localhost:")
+        ctx = ssl.create_default_context(cafile=str(files.ca_path))
+        with httpx.Client(verify=ctx) as client:
+            assert client.get(f"{url}/big?size=10").content == generated_bytes(10)

@@ -3,7 +3,8 @@
 Run standalone (the `fault_url` fixture does this in a subprocess, so a fast download does not
 fight the test's event loop for the GIL):
 
-    python tests/servers/fault.py [--port 0]      # prints "LISTENING <port>" once ready
+    python tests/servers/fault.py [--port 0] [--certfile PEM --keyfile PEM]
+                                                  # prints "LISTENING <port>" once ready
 
 Endpoints (all keep-alive unless noted; unknown paths give 404):
 
@@ -39,6 +40,7 @@ import hashlib
 import json
 import random
 import socket
+import ssl
 import struct
 import sys
 from collections.abc import Iterator
@@ -447,7 +449,7 @@ async def _handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) ->
                 break
             if not keep:
                 break
-    except (ConnectionError, asyncio.IncompleteReadError, _BadRequest):
+    except (OSError, asyncio.IncompleteReadError, _BadRequest):
         pass  # the peer went away or sent garbage: drop the connection
     finally:
         if not writer.transport.is_closing():
@@ -458,13 +460,20 @@ async def _handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) ->
             pass
 
 
-async def serve(host: str = "127.0.0.1", port: int = 0) -> asyncio.Server:
+async def serve(
+    host: str = "127.0.0.1", port: int = 0, ssl_context: ssl.SSLContext | None = None
+) -> asyncio.Server:
     """Start the server on the running loop; the caller reads the port from `.sockets`."""
-    return await asyncio.start_server(_handle, host, port, limit=64 * 1024, backlog=256)
+    return await asyncio.start_server(_handle, host, port, limit=64 * 1024, backlog=256,
+                                      ssl=ssl_context)
 
 
-async def _main(port: int) -> None:
-    server = await serve(port=port)
+async def _main(port: int, certfile: str | None, keyfile: str | None) -> None:
+    ctx = None
+    if certfile:
+        ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        ctx.load_cert_chain(certfile, keyfile)
+    server = await serve(port=port, ssl_context=ctx)
     bound = server.sockets[0].getsockname()[1]
     print(f"LISTENING {bound}", flush=True)
     async with server:
@@ -474,8 +483,10 @@ async def _main(port: int) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--certfile", help="serve HTTPS with this certificate chain (PEM)")
+    parser.add_argument("--keyfile", help="private key for --certfile (PEM)")
     args = parser.parse_args()
     try:
-        asyncio.run(_main(args.port))
+        asyncio.run(_main(args.port, args.certfile, args.keyfile))
     except KeyboardInterrupt:
         sys.exit(0)

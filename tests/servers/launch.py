@@ -4,7 +4,7 @@ Used by `tests/conftest.py` (fixtures) and by `benchmarks/` (plain functions, no
 
     with run_httpbin() as url: ...                       # "http://127.0.0.1:PORT"
     with run_httpbin(tls=make_tls(tmpdir)) as url: ...   # "https://localhost:PORT"
-    with run_fault() as url: ...
+    with run_fault() as url: ...                         # or run_fault(tls=...) for HTTPS
 
 Servers log to a temp file; if one fails to start, the error carries the tail of that log.
 """
@@ -158,21 +158,25 @@ def run_httpbin(tls: TLSFiles | None = None, threads: int = 8) -> Iterator[str]:
 
 
 @contextlib.contextmanager
-def run_fault() -> Iterator[str]:
-    """tests/servers/fault.py in a subprocess on a free port; yields http://127.0.0.1:PORT."""
+def run_fault(tls: TLSFiles | None = None) -> Iterator[str]:
+    """tests/servers/fault.py in a subprocess on a free port; yields http://127.0.0.1:PORT
+    (https://localhost:PORT when `tls` is given)."""
     with tempfile.NamedTemporaryFile(prefix="fault-", suffix=".log", delete=False) as f:
         log = Path(f.name)
     with log.open("wb") as logf:
-        proc = subprocess.Popen([sys.executable, str(_FAULT_SCRIPT), "--port", "0"],
-                                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=logf)
+        cmd = [sys.executable, str(_FAULT_SCRIPT), "--port", "0"]
+        if tls is not None:
+            cmd += ["--certfile", str(tls.cert_path), "--keyfile", str(tls.key_path)]
+        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=logf)
     try:
         assert proc.stdout is not None
         line = proc.stdout.readline().decode().strip()  # "LISTENING <port>" or EOF on a crash
         if not line.startswith("LISTENING "):
             proc.wait(timeout=5)
             raise RuntimeError(f"fault server did not start ({line!r}):\n{_log_tail(log)}")
-        url = f"http://127.0.0.1:{int(line.split()[1])}"
-        _wait_http(url + "/big?size=1", proc, log, None)
+        port = int(line.split()[1])
+        url = f"https://localhost:{port}" if tls is not None else f"http://127.0.0.1:{port}"
+        _wait_http(url + "/big?size=1", proc, log, tls.ca_path if tls else None)
         yield url
     finally:
         _stop(proc)
