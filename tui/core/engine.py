@@ -1,12 +1,340 @@
 """The one persistent httpx.AsyncClient: build, send, stream, time, cancel.
 
-OWNER: engine helper. Public surface (others code against it):
+Public surface (others code against it):
 
     class Engine:
-        def __init__(self, *, memory_limit: int = 64 * 2**20, spill_dir: Path | None = None) -> None
+        def __init__(self, *, memory_limit: int = 64 * 2**20, spill_dir: Path | None = None,
+                     max_redirects: int = 20) -> None
         async def __aenter__(self) -> Engine ; async def __aexit__(...) ; async def aclose(self) -> None
         async def send(self, request: ResolvedRequest, on_event: EventHandler | None = None) -> Response
-            # raises tui.core.errors.RequestError subclasses (also reported as Failed event);
+            # raises tui.core.errors.RequestError subclasses (also reported as a Failed event);
             # on asyncio cancellation: emits Failed(Cancelled(part_path=...)), keeps .part, re-raises CancelledError.
+            # BodyError / PathError (bad JSON or base64, unreadable body file) are raised before
+            # anything is sent, with no event (they are not RequestErrors).
         client_count: int   # number of pooled clients created (keyed by verify/http2/cert/proxy)
+
+Events, in order: Started, Progress("upload") for file/stream bodies, HeadersReceived,
+Progress("download") (throttled, plus a final one), then Finished or Failed.
+
+`request.timeout` bounds each phase (connect, write, pool wait, and every read — the wait for
+headers and each wait for body data), so a large download is not killed while data flows.
+
+Bodies larger than `memory_limit` spill to a temp file (`Response.body_path`, `content` keeps the
+first MiB); spill files are deleted by `aclose()`.
 """
+
+from __future__ import annotations
+
+import asyncio
+import codecs
+import contextlib
+import ssl
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import httpx
+
+from . import errors
+from ._engine_build import PreparedRequest, prepare
+from ._engine_errors import FailureContext, map_error
+from ._engine_progress import ProgressMeter
+from ._engine_tuning import tune_httpcore
+from .download import DownloadSink, MemorySink, part_path_for
+from .events import EventHandler, Failed, Finished, HeadersReceived, Started
+from .resolved import ResolvedRequest
+from .response import RedirectHop, Response, SentRequest
+from .timing import TraceRecorder
+
+__all__ = ["Engine", "DEFAULT_MEMORY_LIMIT", "USER_AGENT"]
+
+DEFAULT_MEMORY_LIMIT = 64 * 2**20
+USER_AGENT = "reqbench/0.1"
+
+# verify (True / False / CA bundle path), http2, client cert, proxy
+ClientKey = tuple[bool | str, bool, str | None, str | None]
+
+
+def _verify_for(verify: bool | Path) -> ssl.SSLContext | bool:
+    if isinstance(verify, bool):
+        return verify
+    try:
+        return ssl.create_default_context(cafile=str(verify))
+    except FileNotFoundError as exc:
+        raise errors.TLSError(f"CA bundle {verify} not found (verify = \"{verify}\")") from exc
+    except (ssl.SSLError, OSError) as exc:
+        raise errors.TLSError(f"cannot load CA bundle {verify}: {exc}") from exc
+
+
+def _detect_encoding(response: httpx.Response, content: bytes) -> str | None:
+    """The charset from Content-Type when Python knows it, else UTF-8 when the body decodes as
+    UTF-8 (httpx's own default guess), else None (unknown)."""
+    charset = response.charset_encoding
+    if charset:
+        try:
+            codecs.lookup(charset)
+            return charset
+        except LookupError:
+            pass
+    if not content:
+        return None
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        decoder.decode(content, final=False)  # a multi-byte char cut at the preview's end is fine
+    except UnicodeDecodeError:
+        return None
+    return "utf-8"
+
+
+def _content_length(response: httpx.Response) -> int | None:
+    value = response.headers.get("content-length")
+    if value is None or not value.strip().isdigit():
+        return None
+    return int(value)
+
+
+class _Transfer:
+    """The state of one send that failure/cancel handling needs to see."""
+
+    __slots__ = ("ctx", "recorder", "response", "sink")
+
+    def __init__(self, ctx: FailureContext) -> None:
+        self.ctx = ctx
+        self.recorder = TraceRecorder()
+        self.response: httpx.Response | None = None
+        self.sink: DownloadSink | MemorySink | None = None
+
+    def phase_before_body(self) -> str:
+        marks = self.recorder.marks
+        if "receive_response_headers.started" in marks:
+            return "headers"
+        if "send_request_headers.started" in marks:
+            return "send"
+        return "connect"
+
+    async def cleanup(self) -> None:
+        if self.sink is not None:
+            sink, self.sink = self.sink, None
+            await sink.abort()
+        if self.response is not None:
+            response, self.response = self.response, None
+            with contextlib.suppress(httpx.HTTPError, OSError):
+                await response.aclose()
+
+
+class Engine:
+    """Sends `ResolvedRequest`s through a small cache of pooled `httpx.AsyncClient`s."""
+
+    def __init__(
+        self,
+        *,
+        memory_limit: int = DEFAULT_MEMORY_LIMIT,
+        spill_dir: Path | None = None,
+        max_redirects: int = 20,
+    ) -> None:
+        tune_httpcore()
+        self.memory_limit = memory_limit
+        self.spill_dir = spill_dir
+        self.max_redirects = max_redirects
+        self._clients: dict[ClientKey, httpx.AsyncClient] = {}
+        self._created = 0
+        self._spills: list[Path] = []
+        self._closed = False
+
+    @property
+    def client_count(self) -> int:
+        return self._created
+
+    async def __aenter__(self) -> Engine:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        """Close every pooled client and delete spill files."""
+        self._closed = True
+        clients = list(self._clients.values())
+        self._clients.clear()
+        for client in clients:
+            await client.aclose()
+        for path in self._spills:
+            with contextlib.suppress(OSError):
+                path.unlink()
+        self._spills.clear()
+
+    def _client_for(self, request: ResolvedRequest) -> httpx.AsyncClient:
+        verify_key: bool | str = request.verify if isinstance(request.verify, bool) else str(request.verify)
+        key: ClientKey = (verify_key, request.http2, None, None)
+        client = self._clients.get(key)
+        if client is None:
+            try:
+                client = httpx.AsyncClient(
+                    verify=_verify_for(request.verify),
+                    http2=request.http2,
+                    follow_redirects=False,
+                    max_redirects=self.max_redirects,
+                    headers={"User-Agent": USER_AGENT},
+                    limits=httpx.Limits(max_connections=100, max_keepalive_connections=20),
+                )
+            except ImportError as exc:
+                raise errors.RequestError(
+                    "HTTP/2 needs the h2 package: pip install 'reqbench[http2]' (or set http2 = false)"
+                ) from exc
+            self._clients[key] = client
+            self._created += 1
+        return client
+
+    async def send(self, request: ResolvedRequest, on_event: EventHandler | None = None) -> Response:
+        """Send `request` and return its `Response` (see the module docstring for events/errors)."""
+        if self._closed:
+            raise RuntimeError("Engine.send() after aclose()")
+
+        def report(event: Any) -> None:
+            if on_event is not None:
+                on_event(event)
+
+        ctx = FailureContext(url=request.url, timeout=request.timeout)
+        try:
+            if request.download is not None:
+                target = request.download.path
+                if target.exists() and not request.download.overwrite:
+                    raise errors.DownloadError(
+                        f"{target} already exists; set overwrite = true in [requests.download] to replace it"
+                    )
+            client = self._client_for(request)
+            prepared = prepare(request)  # BodyError / PathError pass through (no event)
+        except errors.RequestError as early:
+            report(Failed(early))
+            raise
+
+        report(Started(request))
+        transfer = _Transfer(ctx)
+        try:
+            return await self._exchange(client, request, prepared, transfer, on_event)
+        except asyncio.CancelledError:
+            await transfer.cleanup()
+            part = part_path_for(request.download.path) if request.download is not None else None
+            if part is not None and not part.exists():
+                part = None
+            message = "cancelled"
+            if part is not None:
+                message = f"cancelled; partial download kept at {part} ({ctx.bytes_received} bytes)"
+            report(Failed(errors.Cancelled(message, part_path=part, bytes_received=ctx.bytes_received)))
+            raise
+        except (httpx.HTTPError, OSError, errors.RequestError) as exc:
+            await transfer.cleanup()
+            if ctx.phase != "body":
+                ctx.phase = transfer.phase_before_body()
+            mapped = map_error(exc, ctx)
+            report(Failed(mapped))
+            if mapped is exc:
+                raise
+            raise mapped from exc
+        except BaseException:
+            await transfer.cleanup()
+            raise
+        finally:
+            prepared.body.close()
+
+    async def _exchange(
+        self,
+        client: httpx.AsyncClient,
+        request: ResolvedRequest,
+        prepared: PreparedRequest,
+        transfer: _Transfer,
+        on_event: EventHandler | None,
+    ) -> Response:
+        ctx = transfer.ctx
+        upload = prepared.body.upload
+        if upload is not None:
+            meter_up = ProgressMeter("upload", upload.total, on_event)
+            upload.on_progress = meter_up.update
+            upload.on_finish = meter_up.finish
+        built = client.build_request(
+            prepared.method,
+            prepared.url,
+            headers=prepared.headers,
+            content=prepared.body.content,
+            files=prepared.body.files,
+            timeout=httpx.Timeout(request.timeout),
+            extensions={"trace": transfer.recorder},
+        )
+        response = await client.send(
+            built,
+            auth=prepared.auth if prepared.auth is not None else httpx.USE_CLIENT_DEFAULT,
+            follow_redirects=request.follow_redirects,
+            stream=True,
+        )
+        transfer.response = response
+        headers = tuple(response.headers.multi_items())
+        if on_event is not None:
+            on_event(HeadersReceived(response.status_code, headers))
+
+        ctx.phase = "body"
+        total = _content_length(response)
+        ctx.total = total
+        sink: DownloadSink | MemorySink
+        if request.download is not None:
+            sink = DownloadSink(request.download.path, chunk_size=request.download.chunk_size)
+            ctx.part_path = sink.part_path
+            await sink.open()
+        else:
+            sink = MemorySink(memory_limit=self.memory_limit, spill_dir=self.spill_dir)
+        transfer.sink = sink
+        meter = ProgressMeter("download", total, on_event)
+        async for chunk in response.aiter_bytes():
+            await sink.write(chunk)
+            ctx.bytes_received = response.num_bytes_downloaded
+            meter.update(ctx.bytes_received)
+        ctx.bytes_received = response.num_bytes_downloaded
+        meter.update(ctx.bytes_received)
+        meter.finish()
+
+        body_path: Path | None
+        if isinstance(sink, DownloadSink):
+            content = await sink.finish()
+            body_path, downloaded = sink.path, True
+        else:
+            content, body_path = await sink.finish()
+            downloaded = False
+            if body_path is not None:
+                self._spills.append(body_path)
+        transfer.sink = None
+        decoded_size = sink.size
+        transfer.response = None
+        await response.aclose()
+        timings = transfer.recorder.timings()
+
+        sent_request = response.request
+        length = sent_request.headers.get("content-length")
+        result = Response(
+            status=response.status_code,
+            reason=response.reason_phrase,
+            http_version=response.http_version,
+            headers=headers,
+            url=str(response.url),
+            history=tuple(RedirectHop(hop.status_code, str(hop.url)) for hop in response.history),
+            sent=SentRequest(
+                method=sent_request.method,
+                url=str(sent_request.url),
+                headers=tuple(sent_request.headers.multi_items()),
+                body_size=int(length) if length is not None and length.isdigit() else None,
+            ),
+            content=content,
+            body_path=body_path,
+            downloaded=downloaded,
+            wire_size=response.num_bytes_downloaded,
+            decoded_size=decoded_size,
+            detected_encoding=_detect_encoding(response, content),
+            encoding=request.encoding,
+            timings=timings,
+        )
+        if on_event is not None:
+            on_event(Finished(result))
+        return result

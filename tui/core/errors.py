@@ -100,7 +100,8 @@ class BodyError(ReqbenchError):
 
 
 class RequestError(ReqbenchError):
-    pass
+    # Set (by the engine) on any request error that interrupted a download: the kept `.part` file.
+    part_path: Path | None = None
 
 
 class ConnectError(RequestError):

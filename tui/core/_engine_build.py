@@ -1,0 +1,75 @@
+"""Building the pieces of an httpx request from a `ResolvedRequest`: URL, headers, auth, body."""
+
+from __future__ import annotations
+
+import codecs
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+import httpx
+
+from .bodies import EncodedBody, encode_body
+from .errors import InvalidURL, RequestError
+from .resolved import ResolvedRequest
+
+__all__ = ["PreparedRequest", "build_url", "prepare"]
+
+
+def build_url(url: str, params: tuple[tuple[str, str], ...] = ()) -> httpx.URL:
+    """The URL to send: a query already in `url` is kept, `params` appended in order (repeats kept)."""
+    text = url.strip()
+    if not text:
+        raise InvalidURL("invalid URL: the URL is empty")
+    try:
+        parsed = httpx.URL(text)
+    except httpx.InvalidURL as exc:
+        raise InvalidURL(f"invalid URL {url!r}: {exc}") from exc
+    if "://" not in text or not parsed.scheme:
+        raise InvalidURL(f"invalid URL {url!r}: missing scheme (start it with http:// or https://)")
+    if parsed.scheme not in ("http", "https"):
+        raise InvalidURL(f"invalid URL {url!r}: unsupported scheme {parsed.scheme!r} (use http:// or https://)")
+    if not parsed.host:
+        raise InvalidURL(f"invalid URL {url!r}: no host name")
+    if params:
+        extra = urlencode(list(params)).encode("ascii")
+        query = parsed.query
+        parsed = parsed.copy_with(query=query + b"&" + extra if query else extra)
+    return parsed
+
+
+@dataclass(slots=True)
+class PreparedRequest:
+    method: str
+    url: httpx.URL
+    headers: list[tuple[str, str]]
+    auth: httpx.Auth | None
+    body: EncodedBody
+
+
+def _has(headers: list[tuple[str, str]], name: str) -> bool:
+    lower = name.lower()
+    return any(key.lower() == lower for key, _ in headers)
+
+
+def prepare(request: ResolvedRequest) -> PreparedRequest:
+    """Everything checked before sending. Raises InvalidURL / RequestError, or BodyError /
+    PathError from the body; opens multipart files last (the caller must `body.close()`)."""
+    url = build_url(request.url, request.params)
+    method = request.method.strip().upper() or "GET"
+    if request.encoding:
+        try:
+            codecs.lookup(request.encoding)
+        except LookupError as exc:
+            raise RequestError(f"unknown encoding {request.encoding!r} (request field 'encoding')") from exc
+    headers = list(request.headers)
+    auth: httpx.Auth | None = None
+    if request.auth is not None:
+        if request.auth.kind == "basic":
+            auth = httpx.BasicAuth(request.auth.user, request.auth.password)
+        elif request.auth.kind == "digest":
+            auth = httpx.DigestAuth(request.auth.user, request.auth.password)
+        elif not _has(headers, "Authorization"):
+            headers.append(("Authorization", f"Bearer {request.auth.token}"))
+    body = encode_body(request.body, has_content_type=_has(headers, "Content-Type"))
+    headers.extend(body.headers)
+    return PreparedRequest(method=method, url=url, headers=headers, auth=auth, body=body)

@@ -1,0 +1,166 @@
+"""Map httpx / OS exceptions to reqbench's `RequestError`s with messages a user understands."""
+
+from __future__ import annotations
+
+import socket
+import ssl
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+from . import errors
+
+__all__ = ["FailureContext", "map_error", "origin"]
+
+VERIFY_HINT = 'set verify = "path/to/ca.pem" (a CA bundle) or verify = false'
+
+
+@dataclass(slots=True)
+class FailureContext:
+    url: str
+    timeout: float
+    phase: str = "connect"  # connect | send | headers | body
+    bytes_received: int = 0
+    total: int | None = None
+    part_path: Path | None = None
+
+
+def origin(url: httpx.URL | str) -> str:
+    """host:port of a URL (default ports filled in)."""
+    try:
+        parsed = url if isinstance(url, httpx.URL) else httpx.URL(url)
+    except httpx.InvalidURL:
+        return str(url)
+    port = parsed.port or {"http": 80, "https": 443}.get(parsed.scheme, 0)
+    host = parsed.host
+    if ":" in host:  # IPv6 literal
+        host = f"[{host}]"
+    return f"{host}:{port}"
+
+
+def _chain(exc: BaseException) -> list[BaseException]:
+    seen: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and current not in seen:
+        seen.append(current)
+        current = current.__cause__ or current.__context__
+    return seen
+
+
+def _find(exc: BaseException, kind: type[BaseException]) -> BaseException | None:
+    for item in _chain(exc):
+        if isinstance(item, kind):
+            return item
+    return None
+
+
+def _url_of(exc: httpx.HTTPError, ctx: FailureContext) -> str:
+    try:
+        return str(exc.request.url)
+    except RuntimeError:
+        return ctx.url
+
+
+def _with_part(message: str, ctx: FailureContext) -> str:
+    if ctx.part_path is not None:
+        return f"{message}; partial download kept at {ctx.part_path} ({ctx.bytes_received} bytes)"
+    return message
+
+
+def _so_far(ctx: FailureContext) -> str:
+    if ctx.total is not None:
+        return f"after {ctx.bytes_received} of {ctx.total} bytes"
+    return f"after {ctx.bytes_received} bytes"
+
+
+def _connect_error(exc: httpx.HTTPError, url: str) -> errors.RequestError:
+    where = origin(url)
+    host = where.rsplit(":", 1)[0]
+    text = str(exc)
+    if _find(exc, ssl.SSLCertVerificationError) is not None or "CERTIFICATE_VERIFY_FAILED" in text:
+        cause = _find(exc, ssl.SSLCertVerificationError)
+        detail = getattr(cause, "verify_message", None) or text
+        return errors.TLSError(f"TLS certificate verification failed for {where}: {detail}; {VERIFY_HINT}")
+    if _find(exc, ssl.SSLError) is not None:
+        return errors.TLSError(f"TLS handshake with {where} failed: {text}")
+    if _find(exc, socket.gaierror) is not None or any(
+        marker in text
+        for marker in ("Name or service not known", "nodename nor servname", "name resolution", "getaddrinfo")
+    ):
+        return errors.ConnectError(f"cannot resolve host {host!r} (DNS lookup failed: {text})")
+    if _find(exc, ConnectionRefusedError) is not None or "refused" in text.lower():
+        return errors.ConnectError(f"connection refused by {where}")
+    if "unreachable" in text.lower():
+        return errors.ConnectError(f"{where} is unreachable: {text}")
+    return errors.ConnectError(f"cannot connect to {where}: {text or type(exc).__name__}")
+
+
+_TIMEOUT_PHASES: dict[type[httpx.TimeoutException], tuple[str, str]] = {
+    httpx.ConnectTimeout: ("connect", "connecting to"),
+    httpx.WriteTimeout: ("write", "sending the request to"),
+    httpx.PoolTimeout: ("pool", "waiting for a free connection to"),
+}
+
+
+def _timeout_error(exc: httpx.TimeoutException, url: str, ctx: FailureContext) -> errors.TimeoutError:
+    where = origin(url)
+    phase, doing = "read", "waiting for the response headers from"
+    for kind, (name, text) in _TIMEOUT_PHASES.items():
+        if isinstance(exc, kind):
+            phase, doing = name, text
+            break
+    else:
+        if ctx.phase == "body":
+            doing = f"reading the response body ({_so_far(ctx)}) from"
+    message = f"{phase} timeout: nothing happened for {ctx.timeout:g} s while {doing} {where} (timeout = {ctx.timeout:g})"
+    return errors.TimeoutError(_with_part(message, ctx), phase=phase, after_s=ctx.timeout)
+
+
+def map_error(exc: BaseException, ctx: FailureContext) -> errors.RequestError:
+    """The RequestError for `exc`; its `part_path` is set when a download left a `.part` file."""
+    error = _map(exc, ctx)
+    if ctx.part_path is not None and error.part_path is None:
+        error.part_path = ctx.part_path
+    return error
+
+
+def _map(exc: BaseException, ctx: FailureContext) -> errors.RequestError:
+    if isinstance(exc, errors.RequestError):
+        return exc
+    if isinstance(exc, httpx.TooManyRedirects):
+        return errors.TooManyRedirects(f"too many redirects: {exc} (last URL {_url_of(exc, ctx)})")
+    if isinstance(exc, httpx.UnsupportedProtocol):
+        return errors.InvalidURL(f"invalid URL {ctx.url!r}: {exc}")
+    if isinstance(exc, httpx.InvalidURL):
+        return errors.InvalidURL(f"invalid URL {ctx.url!r}: {exc}")
+    if isinstance(exc, httpx.TimeoutException):
+        return _timeout_error(exc, _url_of(exc, ctx), ctx)
+    if isinstance(exc, httpx.ConnectError):
+        return _connect_error(exc, _url_of(exc, ctx))
+    if isinstance(exc, httpx.DecodingError):
+        return errors.ProtocolError(
+            _with_part(f"cannot decode the response body from {origin(ctx.url)}: {exc}", ctx),
+            bytes_received=ctx.bytes_received,
+        )
+    if isinstance(exc, (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError, httpx.CloseError)):
+        where = origin(_url_of(exc, ctx))
+        if ctx.phase == "body":
+            message = f"{where} closed the connection mid-body {_so_far(ctx)}: {exc}"
+        elif ctx.phase in ("connect", "send") and isinstance(exc, httpx.WriteError):
+            message = f"{where} closed the connection while the request was being sent: {exc}"
+        else:
+            message = f"{where} closed the connection without a complete response: {exc}"
+        return errors.ProtocolError(_with_part(message, ctx), bytes_received=ctx.bytes_received)
+    if isinstance(exc, httpx.ProxyError):
+        return errors.ConnectError(f"proxy error: {exc}")
+    if isinstance(exc, httpx.LocalProtocolError):
+        return errors.RequestError(f"cannot send this request: {exc}")
+    if isinstance(exc, httpx.HTTPError):
+        return errors.RequestError(_with_part(f"request to {origin(ctx.url)} failed: {exc}", ctx))
+    if isinstance(exc, OSError):
+        target = ctx.part_path or exc.filename
+        return errors.DownloadError(
+            f"cannot write {target}: {exc.strerror or exc}", part_path=ctx.part_path
+        )
+    return errors.RequestError(f"request failed: {type(exc).__name__}: {exc}")

@@ -1,0 +1,159 @@
+"""Where a response body goes: memory (spilling to a temp file above a limit) or a download file.
+
+Writes are batched (one aiofiles thread hop per `WRITE_BATCH` bytes, not per network chunk) and
+pipelined: one batch is written in a worker thread while the next one fills.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import aiofiles
+
+__all__ = ["WRITE_BATCH", "PREVIEW_LIMIT", "FileSink", "MemorySink", "DownloadSink", "part_path_for"]
+
+WRITE_BATCH = 1024 * 1024
+PREVIEW_LIMIT = 1024 * 1024  # what `Response.content` keeps of a spilled or downloaded body
+
+
+def part_path_for(path: Path) -> Path:
+    return path.with_name(path.name + ".part")
+
+
+class FileSink:
+    """Appends bytes to a file in batches of at least `batch` bytes, one write in flight."""
+
+    def __init__(self, path: Path, *, batch: int = WRITE_BATCH) -> None:
+        self.path = path
+        self.batch = max(batch, 1)
+        self.written = 0  # bytes handed to write(), buffered or not
+        self._buffer = bytearray()
+        self._file: Any = None
+        self._pending: asyncio.Future[Any] | None = None
+
+    async def open(self) -> None:
+        self._file = await aiofiles.open(self.path, "wb")
+
+    async def write(self, data: bytes | bytearray) -> None:
+        self._buffer += data
+        self.written += len(data)
+        if len(self._buffer) >= self.batch:
+            await self._flush_buffer()
+
+    async def _flush_buffer(self) -> None:
+        if self._pending is not None:
+            pending, self._pending = self._pending, None
+            await pending
+        if self._buffer:
+            chunk, self._buffer = self._buffer, bytearray()
+            self._pending = asyncio.ensure_future(self._file.write(chunk))
+
+    async def close(self) -> None:
+        """Write what is buffered and close; raises OSError if a write failed."""
+        try:
+            await self._flush_buffer()
+            if self._pending is not None:
+                pending, self._pending = self._pending, None
+                await pending
+        finally:
+            await self._close_file()
+
+    async def abort(self) -> None:
+        """Best effort on failure/cancel: write what arrived (so `.part` holds it), then close."""
+        with contextlib.suppress(Exception):
+            await self.close()
+        await self._close_file()
+
+    async def _close_file(self) -> None:
+        if self._file is not None:
+            file, self._file = self._file, None
+            with contextlib.suppress(OSError):
+                await file.close()
+
+
+class MemorySink:
+    """Keeps the body in memory up to `memory_limit`; beyond it spills everything to a temp file."""
+
+    def __init__(self, *, memory_limit: int, spill_dir: Path | None) -> None:
+        self.memory_limit = memory_limit
+        self.spill_dir = spill_dir
+        self.size = 0
+        self._buffer = bytearray()
+        self._spill: FileSink | None = None
+        self._preview = b""
+
+    @property
+    def spill_path(self) -> Path | None:
+        return None if self._spill is None else self._spill.path
+
+    async def write(self, data: bytes) -> None:
+        self.size += len(data)
+        if self._spill is not None:
+            await self._spill.write(data)
+            return
+        self._buffer += data
+        if len(self._buffer) > self.memory_limit:
+            await self._start_spill()
+
+    async def _start_spill(self) -> None:
+        if self.spill_dir is not None:
+            self.spill_dir.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(prefix="reqbench-", suffix=".body", dir=self.spill_dir)
+        os.close(fd)
+        self._spill = FileSink(Path(name))
+        await self._spill.open()
+        self._preview = bytes(self._buffer[: min(PREVIEW_LIMIT, self.memory_limit)])
+        buffered, self._buffer = self._buffer, bytearray()
+        await self._spill.write(buffered)
+
+    async def finish(self) -> tuple[bytes, Path | None]:
+        """(content, spill path or None)."""
+        if self._spill is None:
+            return bytes(self._buffer), None
+        await self._spill.close()
+        return self._preview, self._spill.path
+
+    async def abort(self) -> None:
+        self._buffer = bytearray()
+        if self._spill is not None:
+            await self._spill.abort()
+            with contextlib.suppress(OSError):
+                self._spill.path.unlink()
+
+
+class DownloadSink:
+    """Streams to `path.part` and renames to `path` only on `finish()`; failures keep `.part`."""
+
+    def __init__(self, path: Path, *, chunk_size: int) -> None:
+        self.path = path
+        self.part_path = part_path_for(path)
+        # Written in pieces of at least `chunk_size`, batched to WRITE_BATCH so that a small
+        # chunk_size does not cost a thread hop per piece.
+        self._file = FileSink(self.part_path, batch=max(chunk_size, WRITE_BATCH))
+        self._preview = bytearray()
+
+    @property
+    def size(self) -> int:
+        return self._file.written
+
+    async def open(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        await self._file.open()
+
+    async def write(self, data: bytes) -> None:
+        if len(self._preview) < PREVIEW_LIMIT:
+            self._preview += data[: PREVIEW_LIMIT - len(self._preview)]
+        await self._file.write(data)
+
+    async def finish(self) -> bytes:
+        await self._file.close()
+        os.replace(self.part_path, self.path)
+        return bytes(self._preview)
+
+    async def abort(self) -> None:
+        await self._file.abort()
