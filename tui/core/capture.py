@@ -1,0 +1,97 @@
+"""Take values out of a response into variables (`[requests.capture]`).
+
+    parse_source(source) -> CaptureSource       # "json:a.b.0" | "header:Name" | "status"; raises ValueError
+    capture(spec, response) -> (values, problems)
+
+A captured value is always a string (variables are strings): JSON strings as they are,
+other JSON values as compact JSON text (`123`, `true`, `{"a":1}`), a header's first value,
+the status code as digits. A source that finds nothing is a `CaptureProblem`, and the
+variable stays unset, so requests that need it are not sent with a wrong value.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Literal, Mapping
+
+from .expect import PathNotFound, lookup
+from .response import Response
+
+__all__ = ["CaptureSource", "CaptureProblem", "parse_source", "capture", "SOURCE_KINDS"]
+
+SourceKind = Literal["json", "header", "status"]
+SOURCE_KINDS: tuple[SourceKind, ...] = ("json", "header", "status")
+
+
+@dataclass(frozen=True, slots=True)
+class CaptureSource:
+    kind: SourceKind
+    argument: str = ""  # the dotted path or the header name
+
+    def __str__(self) -> str:
+        return self.kind if self.kind == "status" else f"{self.kind}:{self.argument}"
+
+
+@dataclass(frozen=True, slots=True)
+class CaptureProblem:
+    variable: str
+    source: str
+    message: str
+
+
+def parse_source(source: str) -> CaptureSource:
+    """Parse `json:path`, `header:Name` or `status`; raise ValueError saying what is accepted."""
+    text = source.strip()
+    if text == "status":
+        return CaptureSource("status")
+    kind, sep, argument = text.partition(":")
+    if sep and kind == "json":
+        return CaptureSource("json", argument.strip())
+    if sep and kind == "header" and argument.strip():
+        return CaptureSource("header", argument.strip())
+    raise ValueError(f"capture source {source!r} is not one of 'json:PATH', 'header:NAME', 'status'")
+
+
+def _as_variable(value: object) -> str:
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def capture(spec: Mapping[str, str], response: Response) -> tuple[dict[str, str], list[CaptureProblem]]:
+    """Evaluate every `variable = "source"` of `spec` against `response`."""
+    values: dict[str, str] = {}
+    problems: list[CaptureProblem] = []
+    document: object = None
+    parse_error: str | None = None
+    parsed = False
+    for variable, source_text in spec.items():
+        try:
+            source = parse_source(source_text)
+        except ValueError as error:
+            problems.append(CaptureProblem(variable, source_text, str(error)))
+            continue
+        if source.kind == "status":
+            values[variable] = str(response.status)
+        elif source.kind == "header":
+            found = response.header(source.argument)
+            if found is None:
+                problems.append(CaptureProblem(variable, source_text, f"capture {variable}: the response has no header {source.argument!r}"))
+            else:
+                values[variable] = found
+        else:
+            if not parsed:
+                parsed = True
+                try:
+                    document = response.json()
+                except (ValueError, UnicodeDecodeError) as error:
+                    parse_error = str(error)
+            if parse_error is not None:
+                problems.append(CaptureProblem(variable, source_text, f"capture {variable}: the response body is not JSON ({parse_error})"))
+                continue
+            try:
+                values[variable] = _as_variable(lookup(document, source.argument))
+            except PathNotFound as error:
+                problems.append(CaptureProblem(variable, source_text, f"capture {variable} from {source_text!r}: {error}"))
+    return values, problems

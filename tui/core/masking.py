@@ -1,0 +1,119 @@
+"""Hide credentials in what reqbench prints and writes (verbose output, reports).
+
+    is_secret_name(name) -> bool         # Authorization, Proxy-Authorization, Cookie, Set-Cookie,
+                                         # or a name containing token / secret / key / password
+    mask_value(value) -> str             # "Bearer abc" -> "Bearer ***", anything else -> "***"
+    Masker                               # remembers secret values and hides them anywhere in text
+
+A `Masker` learns secrets from what it masks by name (header values, query parameters,
+credentials of `auth`, captured values whose variable name looks secret), so the same value
+echoed back in a response body (httpbin's `/headers` does exactly that) is hidden too.
+Values shorter than `min_length` are only masked by name, never searched for in free text,
+so that masking a 3-character password does not shred every "123" in a body.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterable
+from urllib.parse import parse_qsl, urlsplit, urlunsplit, quote
+
+from .model import Auth
+
+__all__ = ["MASK", "is_secret_name", "mask_value", "Masker"]
+
+MASK = "***"
+_SECRET_NAMES = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie"})
+_SECRET_WORDS = ("token", "secret", "key", "password", "passwd")
+_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9_-]*)\s+(\S.*)$")
+
+
+def is_secret_name(name: str) -> bool:
+    lower = name.lower()
+    return lower in _SECRET_NAMES or any(word in lower for word in _SECRET_WORDS)
+
+
+def mask_value(value: str) -> str:
+    """Keep an auth scheme ("Basic", "Bearer") visible, hide the credential."""
+    match = _SCHEME.match(value)
+    if match and match.group(1).lower() in ("basic", "bearer", "digest", "token"):
+        return f"{match.group(1)} {MASK}"
+    return MASK if value else value
+
+
+class Masker:
+    def __init__(self, *, min_length: int = 4) -> None:
+        self.min_length = min_length
+        self._secrets: set[str] = set()
+        self._pattern: re.Pattern[str] | None = None
+
+    def add(self, value: str) -> None:
+        """Remember a secret value (and the credential part of "Scheme credential")."""
+        candidates = {value.strip()}
+        match = _SCHEME.match(value.strip())
+        if match:
+            candidates.add(match.group(2).strip())
+        for piece in value.split(";"):  # cookies: "a=1; b=2" and "sid=abc; Path=/"
+            name, sep, cookie_value = piece.strip().partition("=")
+            if sep and name.lower() not in ("path", "domain", "expires", "max-age", "samesite"):
+                candidates.add(cookie_value.strip())
+        fresh = {c for c in candidates if len(c) >= self.min_length and c not in self._secrets}
+        if fresh:
+            self._secrets |= fresh
+            self._pattern = None
+
+    def add_auth(self, auth: Auth | None) -> None:
+        if auth is not None:
+            for value in (auth.password, auth.token):
+                if value:
+                    self.add(value)
+
+    def header(self, name: str, value: str) -> str:
+        if is_secret_name(name):
+            self.add(value)
+            return mask_value(value)
+        return self.text(value)
+
+    def headers(self, headers: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+        """Mask secret-named headers (and learn their values) first, then the rest by value."""
+        pairs = list(headers)
+        for name, value in pairs:
+            if is_secret_name(name):
+                self.add(value)
+        return [(name, self.header(name, value)) for name, value in pairs]
+
+    def learn_headers(self, headers: Iterable[tuple[str, str]]) -> None:
+        for name, value in headers:
+            if is_secret_name(name):
+                self.add(value)
+
+    def url(self, url: str) -> str:
+        """Mask query parameters with secret-looking names and any userinfo password."""
+        try:
+            parts = urlsplit(url)
+        except ValueError:
+            return self.text(url)
+        netloc = parts.netloc
+        if parts.password:
+            self.add(parts.password)
+            netloc = netloc.replace(":" + parts.password + "@", ":" + MASK + "@")
+        query = parts.query
+        if query:
+            pairs = parse_qsl(query, keep_blank_values=True)
+            if any(is_secret_name(name) for name, _ in pairs):
+                for name, value in pairs:
+                    if is_secret_name(name):
+                        self.add(value)
+                query = "&".join(
+                    f"{quote(name, safe='')}={MASK if is_secret_name(name) else quote(value, safe='')}" for name, value in pairs
+                )
+        return self.text(urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment)))
+
+    def text(self, text: str) -> str:
+        """Replace every remembered secret in free text."""
+        if not self._secrets or not text:
+            return text
+        if self._pattern is None:
+            ordered = sorted(self._secrets, key=len, reverse=True)
+            self._pattern = re.compile("|".join(re.escape(s) for s in ordered))
+        return self._pattern.sub(MASK, text)

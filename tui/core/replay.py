@@ -1,0 +1,581 @@
+"""Replay a collection headlessly: order, captures, expects, concurrency, repeats.
+
+The `reqbench run` command, the workbench ("run all") and `benchmarks/bench_replay.py` all
+call the same function:
+
+    summary = await run(collection, RunOptions(...), on_result=print_line)
+
+    plan(collection, options) -> Plan          # everything checked before anything is sent;
+                                               # raises PlanError listing every problem
+    run(collection, options, on_result=None, *, engine=None) -> RunSummary
+
+What `run` does:
+- Requests run in file order, or in the order of `options.names`. Each repeat
+  (`options.repeat`) is a whole fresh run: captured values start empty each time.
+- One `Engine` for the whole run (pass your own with `engine=`; it is then not closed), so
+  keep-alive connections are reused. With `options.concurrency > 1` requests run in parallel
+  through that same pool, except that a request using `{{var}}` captured by an earlier request
+  waits for that request (and is skipped if the value could not be captured).
+- Before anything is sent every request is resolved (variables, paths, JSON bodies); requests
+  that depend on captured values are checked for names that no earlier request captures.
+  All problems are raised together as one `PlanError` (exit code 2 in the CLI).
+- `on_result` is called once per request per repeat as soon as it is done (with concurrency, in
+  completion order); `summary.results` is in run order. With `options.keep_bodies = False`,
+  bodies (and spilled temporary body files) are dropped once `on_result` returns, so a long
+  `--repeat` does not hold every body; the CLI does that.
+- `options.fail_fast` stops at the first result that is not a pass: requests in flight are
+  cancelled and reported as skipped, later repeats do not run.
+
+Outcomes: `passed`; `failed` (an expect or a capture failed); `error` (the request could not be
+completed, `RequestError`, or could not be built at run time, e.g. a captured path leaves the
+folder); `skipped` (not sent: fail-fast, or a value it needs was not captured).
+`RunSummary.exit_code`: 2 if a request could not be built, else 3 if one could not be completed,
+else 1 if anything failed or was skipped, else 0.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import math
+import statistics
+import time
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+from typing import Any, Callable, Iterator, Mapping, Sequence
+
+from . import variables
+from .capture import capture, parse_source
+from .engine import Engine
+from .errors import BodyError, PathError, ReqbenchError, RequestError, VariableError
+from .events import Event
+from .expect import ExpectFailure, check
+from .model import Collection, Request
+from .resolved import ResolvedRequest
+from .response import Response
+
+__all__ = [
+    "RunOptions",
+    "Outcome",
+    "RequestResult",
+    "RequestStats",
+    "RunSummary",
+    "Step",
+    "Plan",
+    "PlanError",
+    "plan",
+    "run",
+    "percentile",
+]
+
+_PLACEHOLDER = "0"  # stands in for a value captured later, when checking names up front
+
+
+class PlanError(ReqbenchError):
+    """The run cannot start: unknown request names or environment, unknown variables, paths
+    that leave the collection's folder, bad bodies or capture sources. `problems` holds each
+    one (VariableError, PathError, BodyError or a plain message)."""
+
+    def __init__(self, problems: Sequence[ReqbenchError | str]) -> None:
+        self.problems = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+@dataclass(frozen=True, slots=True)
+class RunOptions:
+    names: tuple[str, ...] = ()  # requests to run, in this order; empty: all, in file order
+    environment: str | None = None
+    overrides: Mapping[str, str] = field(default_factory=dict)  # --var KEY=VALUE
+    concurrency: int = 1
+    repeat: int = 1
+    fail_fast: bool = False
+    allowed_paths: tuple[Path, ...] = ()  # --allow-path: folders paths may also point into
+    insecure: bool = False  # send every request with verify = false
+    keep_bodies: bool = True  # keep response bodies in the results after on_result
+    on_event: Callable[[RequestResult, Event], None] | None = None  # engine events, for progress UIs
+
+    def __post_init__(self) -> None:
+        if self.concurrency < 1:
+            raise ValueError("concurrency must be at least 1")
+        if self.repeat < 1:
+            raise ValueError("repeat must be at least 1")
+
+
+class Outcome(str, Enum):
+    PASSED = "passed"
+    FAILED = "failed"
+    ERROR = "error"
+    SKIPPED = "skipped"
+
+
+@dataclass(slots=True)
+class RequestResult:
+    name: str
+    index: int  # position in the plan (0-based)
+    iteration: int  # 1-based repeat number
+    request: Request
+    resolved: ResolvedRequest | None = None
+    response: Response | None = None
+    failures: list[ExpectFailure] = field(default_factory=list)  # expects and captures
+    error: ReqbenchError | None = None  # why it errored, or why it was skipped
+    captured: dict[str, str] = field(default_factory=dict)
+    outcome: Outcome = Outcome.PASSED
+    skip_reason: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.outcome is Outcome.PASSED
+
+    @property
+    def elapsed_ms(self) -> float | None:
+        return self.response.elapsed_ms if self.response is not None else None
+
+    @property
+    def message(self) -> str:
+        """One line on what went wrong ('' when passed)."""
+        if self.outcome is Outcome.SKIPPED:
+            return self.skip_reason or "skipped"
+        if self.error is not None:
+            return str(self.error)
+        return "; ".join(f.message for f in self.failures)
+
+
+@dataclass(frozen=True, slots=True)
+class RequestStats:
+    """Total time of one request over the repeats (only completed responses count)."""
+
+    name: str
+    count: int
+    min_ms: float
+    median_ms: float
+    p95_ms: float
+    max_ms: float
+
+
+@dataclass(slots=True)
+class RunSummary:
+    collection: Collection
+    options: RunOptions
+    results: list[RequestResult]
+    elapsed_s: float
+    client_count: int  # pooled httpx clients the engine created (1 unless verify/http2 vary)
+    stats: list[RequestStats] = field(default_factory=list)
+    stopped_early: bool = False  # --fail-fast stopped the run
+
+    def count(self, outcome: Outcome) -> int:
+        return sum(1 for r in self.results if r.outcome is outcome)
+
+    @property
+    def passed(self) -> int:
+        return self.count(Outcome.PASSED)
+
+    @property
+    def failed(self) -> int:
+        return self.count(Outcome.FAILED)
+
+    @property
+    def errors(self) -> int:
+        return self.count(Outcome.ERROR)
+
+    @property
+    def skipped(self) -> int:
+        return self.count(Outcome.SKIPPED)
+
+    @property
+    def connections_opened(self) -> int:
+        return sum(1 for r in self.results if r.response is not None and not r.response.timings.reused)
+
+    @property
+    def connections_reused(self) -> int:
+        return sum(1 for r in self.results if r.response is not None and r.response.timings.reused)
+
+    @property
+    def ok(self) -> bool:
+        return all(r.ok for r in self.results)
+
+    @property
+    def exit_code(self) -> int:
+        errors = [r.error for r in self.results if r.outcome is Outcome.ERROR]
+        if any(not isinstance(e, RequestError) for e in errors):
+            return 2
+        if errors:
+            return 3
+        return 0 if self.ok else 1
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    index: int
+    request: Request
+    resolved: ResolvedRequest | None  # None: depends on captured values, resolved when its turn comes
+    needs: dict[str, int]  # captured variable -> index of the step that captures it (the latest before)
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    collection: Collection
+    steps: tuple[Step, ...]
+
+
+# ---------------------------------------------------------------------------------------------
+# Planning: everything that can be checked before sending
+
+
+def _request_strings(request: Request) -> Iterator[tuple[str, str]]:
+    """(field, text) for every string of a request that may hold {{var}}, expects included."""
+    yield "url", request.url
+    for pair in request.params:
+        if pair.enabled:
+            yield f"params.{pair.name}", pair.name
+            yield f"params.{pair.name}", pair.value
+    for pair in request.headers:
+        if pair.enabled:
+            yield f"headers.{pair.name}", pair.name
+            yield f"headers.{pair.name}", pair.value
+    if request.auth is not None:
+        yield "auth.user", request.auth.user
+        yield "auth.password", request.auth.password
+        yield "auth.token", request.auth.token
+    body = request.body
+    if body is not None:
+        yield f"body.{body.kind}", body.text
+        for pair in body.form:
+            if pair.enabled:
+                yield f"body.form.{pair.name}", pair.name
+                yield f"body.form.{pair.name}", pair.value
+        for part in body.parts:
+            for key in ("name", "value", "file", "filename", "content_type"):
+                value = getattr(part, key)
+                if value:
+                    yield f"body.multipart.{part.name}.{key}", value
+    if request.download is not None:
+        yield "download.path", request.download.path
+    yield from _expect_strings(request)
+
+
+def _expect_strings(request: Request) -> Iterator[tuple[str, str]]:
+    expect = request.expect
+    if expect is None:
+        return
+    for pair in expect.headers:
+        yield f"expect.headers.{pair.name}", pair.value
+    for path, value in expect.json.items():
+        yield from _nested_strings(f"expect.json.{path}", value)
+    if expect.body_contains is not None:
+        yield "expect.body_contains", expect.body_contains
+
+
+def _nested_strings(field_name: str, value: Any) -> Iterator[tuple[str, str]]:
+    if isinstance(value, str):
+        yield field_name, value
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _nested_strings(f"{field_name}.{i}", item)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _nested_strings(f"{field_name}.{key}", item)
+
+
+def _used_names(request: Request) -> set[str]:
+    names: set[str] = set()
+    for _, text in _request_strings(request):
+        if "{{" in text:
+            names.update(n for n in variables.find_variables(text) if not n.startswith("env:"))
+    return names
+
+
+def _selected(collection: Collection, names: Sequence[str]) -> tuple[list[Request], list[str]]:
+    if not names:
+        return list(collection.requests), []
+    chosen: list[Request] = []
+    problems: list[str] = []
+    known = [r.name for r in collection.requests]
+    for name in names:
+        try:
+            chosen.append(collection.request(name))
+        except KeyError:
+            problems.append(f"no request named {name!r} in the collection (requests: {', '.join(map(repr, known)) or 'none'})")
+    return chosen, problems
+
+
+def _check_expect_variables(request: Request, scope: Mapping[str, str]) -> list[ReqbenchError]:
+    problems: list[ReqbenchError] = []
+    for field_name, text in _expect_strings(request):
+        try:
+            variables.substitute(text, scope, request=request.name, field=field_name)
+        except VariableError as error:
+            problems.append(error)
+    return problems
+
+
+def _variable_problems(
+    collection: Collection, request: Request, options: RunOptions, captured: Mapping[str, str], error: VariableError
+) -> list[ReqbenchError]:
+    """Every unknown variable of a request, not only the first (falls back to the one error)."""
+    unresolved = getattr(variables, "unresolved", None)
+    if unresolved is None:
+        return [error]
+    found: list[ReqbenchError] = list(
+        unresolved(
+            collection,
+            request,
+            environment=options.environment,
+            overrides=dict(options.overrides),
+            captured=dict(captured),
+            allowed_paths=options.allowed_paths,
+        )
+    )
+    return found or [error]
+
+
+def _resolve(collection: Collection, request: Request, options: RunOptions, captured: Mapping[str, str], *, check_paths: bool = True) -> ResolvedRequest:
+    resolved = variables.resolve(
+        collection,
+        request,
+        environment=options.environment,
+        overrides=dict(options.overrides),
+        captured=dict(captured),
+        allowed_paths=options.allowed_paths,
+        check_paths=check_paths,
+    )
+    if options.insecure and resolved.verify is not False:
+        resolved = dataclasses.replace(resolved, verify=False)
+    return resolved
+
+
+def plan(collection: Collection, options: RunOptions) -> Plan:
+    """Select, order and check the requests of a run; raise `PlanError` with every problem."""
+    problems: list[ReqbenchError | str] = []
+    if options.environment is not None and options.environment not in collection.environments:
+        known = ", ".join(map(repr, collection.environments)) or "none"
+        raise PlanError([f"no environment named {options.environment!r} in the collection (environments: {known})"])
+    requests, name_problems = _selected(collection, options.names)
+    problems.extend(name_problems)
+
+    captured_by: dict[str, int] = {}  # variable -> index of the latest step capturing it so far
+    all_captures = {var: r.name for r in collection.requests for var in r.capture}
+    steps: list[Step] = []
+    for index, request in enumerate(requests):
+        for variable, source in request.capture.items():
+            try:
+                parse_source(source)
+            except ValueError as error:
+                problems.append(f"request {request.name!r}: {error}")
+        needs = {name: captured_by[name] for name in sorted(_used_names(request)) if name in captured_by}
+        placeholders = {name: _PLACEHOLDER for name in captured_by}
+        resolved: ResolvedRequest | None = None
+        try:
+            if needs:
+                _resolve(collection, request, options, placeholders, check_paths=False)
+            else:
+                resolved = _resolve(collection, request, options, {})
+        except VariableError as error:
+            found = _variable_problems(collection, request, options, placeholders, error)
+            for problem in found:
+                hint = ""
+                if isinstance(problem, VariableError) and problem.variable in all_captures and problem.variable not in captured_by:
+                    hint = f" (it is captured by {all_captures[problem.variable]!r}, which does not run before it; select it first with -r)"
+                problems.append(f"{problem}{hint}")
+        except (PathError, BodyError) as error:
+            problems.append(f"request {request.name!r}: {error}" if request.name not in str(error) else error)
+        else:
+            scope = variables.scope(collection, environment=options.environment, overrides=dict(options.overrides), captured=placeholders)
+            problems.extend(_check_expect_variables(request, scope))
+        steps.append(Step(index, request, resolved, needs))
+        for variable in request.capture:
+            captured_by[variable] = index
+    if problems:
+        raise PlanError(problems)
+    return Plan(collection, tuple(steps))
+
+
+# ---------------------------------------------------------------------------------------------
+# Running
+
+
+def percentile(values: Sequence[float], fraction: float) -> float:
+    """Nearest-rank percentile (fraction in 0..1) of a non-empty sequence."""
+    ordered = sorted(values)
+    rank = max(1, math.ceil(fraction * len(ordered)))
+    return ordered[min(rank, len(ordered)) - 1]
+
+
+def _stats(steps: Sequence[Step], results: Sequence[RequestResult]) -> list[RequestStats]:
+    stats = []
+    for step in steps:
+        times = [r.elapsed_ms for r in results if r.index == step.index and r.elapsed_ms is not None]
+        if times:
+            stats.append(
+                RequestStats(step.request.name, len(times), min(times), statistics.median(times), percentile(times, 0.95), max(times))
+            )
+    return stats
+
+
+class _Runner:
+    def __init__(self, plan_: Plan, options: RunOptions, engine: Engine, on_result: Callable[[RequestResult], None] | None) -> None:
+        self.plan = plan_
+        self.options = options
+        self.engine = engine
+        self.on_result = on_result
+        self.results: list[RequestResult] = []
+        self.stopped = False
+        self._in_flight: set[asyncio.Task[None]] = set()
+
+    def _finish(self, result: RequestResult) -> None:
+        self.results.append(result)
+        if self.on_result is not None:
+            self.on_result(result)
+        response = result.response
+        if response is not None and not self.options.keep_bodies:
+            response.content = b""
+            if response.spilled and response.body_path is not None:
+                response.body_path.unlink(missing_ok=True)  # the engine would delete it at close
+        if self.options.fail_fast and not result.ok and not self.stopped:
+            self.stopped = True
+            current = asyncio.current_task()
+            for task in self._in_flight:
+                if task is not current:
+                    task.cancel()
+
+    def _scope(self, captured: Mapping[str, str]) -> dict[str, str]:
+        return variables.scope(
+            self.plan.collection, environment=self.options.environment, overrides=dict(self.options.overrides), captured=dict(captured)
+        )
+
+    async def _execute(self, step: Step, iteration: int, captured: Mapping[str, str]) -> RequestResult:
+        result = RequestResult(step.request.name, step.index, iteration, step.request)
+        try:
+            resolved = step.resolved or _resolve(self.plan.collection, step.request, self.options, captured)
+        except (VariableError, PathError, BodyError) as error:
+            result.error, result.outcome = error, Outcome.ERROR
+            return result
+        result.resolved = resolved
+        on_event = self.options.on_event
+
+        def handler(event: Event) -> None:
+            if on_event is not None:
+                on_event(result, event)
+
+        try:
+            response = await self.engine.send(resolved, handler)
+        except RequestError as error:
+            result.error, result.outcome = error, Outcome.ERROR
+            return result
+        result.response = response
+        scope = self._scope(captured)
+
+        def substitute(text: str, field_name: str) -> str:
+            return variables.substitute(text, scope, request=step.request.name, field=field_name)
+
+        try:
+            result.failures = check(step.request.expect, response, substitute=substitute)
+        except VariableError as error:
+            result.error, result.outcome = error, Outcome.ERROR
+            return result
+        values, problems = capture(step.request.capture, response)
+        result.captured = values
+        result.failures.extend(ExpectFailure("capture", p.variable, p.source, None, p.message) for p in problems)
+        result.outcome = Outcome.FAILED if result.failures else Outcome.PASSED
+        return result
+
+    def _skipped(self, step: Step, iteration: int, reason: str) -> RequestResult:
+        return RequestResult(step.request.name, step.index, iteration, step.request, outcome=Outcome.SKIPPED, skip_reason=reason)
+
+    def _missing(self, step: Step, captured: Mapping[str, str]) -> str | None:
+        missing = [name for name in step.needs if name not in captured]
+        if not missing:
+            return None
+        sources = ", ".join(f"{name!r} from {self.plan.steps[step.needs[name]].request.name!r}" for name in missing)
+        return f"not sent: it needs {sources}, which was not captured"
+
+    async def _sequential(self, iteration: int) -> None:
+        captured: dict[str, str] = {}
+        for step in self.plan.steps:
+            if self.stopped:
+                self._finish(self._skipped(step, iteration, "not run (--fail-fast)"))
+                continue
+            reason = self._missing(step, captured)
+            if reason is not None:
+                self._finish(self._skipped(step, iteration, reason))
+                continue
+            result = await self._execute(step, iteration, captured)
+            captured.update(result.captured)
+            self._finish(result)
+
+    async def _concurrent(self, iteration: int) -> None:
+        captured: dict[str, str] = {}
+        done = {step.index: asyncio.Event() for step in self.plan.steps}
+        slots = asyncio.Semaphore(self.options.concurrency)
+
+        async def one(step: Step) -> None:
+            try:
+                for needed in set(step.needs.values()):
+                    await done[needed].wait()
+                reason = "not run (--fail-fast)" if self.stopped else self._missing(step, captured)
+                if reason is None:
+                    async with slots:
+                        if self.stopped:
+                            reason = "not run (--fail-fast)"
+                        else:
+                            result = await self._execute(step, iteration, dict(captured))
+                if reason is not None:
+                    self._finish(self._skipped(step, iteration, reason))
+                    return
+                captured.update(result.captured)
+                self._finish(result)
+            except asyncio.CancelledError:
+                if not self.stopped:
+                    raise  # the whole run is being cancelled, not just this request
+                self._finish(self._skipped(step, iteration, "cancelled (--fail-fast)"))
+            finally:
+                done[step.index].set()
+
+        tasks = [asyncio.create_task(one(step)) for step in self.plan.steps]
+        self._in_flight = set(tasks)
+        try:
+            await asyncio.gather(*tasks)
+        finally:
+            for task in tasks:
+                task.cancel()
+            self._in_flight = set()
+
+    async def run(self) -> None:
+        for iteration in range(1, self.options.repeat + 1):
+            if self.stopped:
+                break
+            if self.options.concurrency == 1:
+                await self._sequential(iteration)
+            else:
+                await self._concurrent(iteration)
+
+
+async def run(
+    collection: Collection,
+    options: RunOptions | None = None,
+    on_result: Callable[[RequestResult], None] | None = None,
+    *,
+    engine: Engine | None = None,
+) -> RunSummary:
+    """Plan (raising `PlanError` before sending anything), then replay; see the module docstring."""
+    options = options or RunOptions()
+    checked = plan(collection, options)
+    started = time.perf_counter()
+    own_engine = engine is None
+    active = engine if engine is not None else Engine()
+    runner = _Runner(checked, options, active, on_result)
+    try:
+        await runner.run()
+    finally:
+        if own_engine:
+            await active.aclose()
+    results = sorted(runner.results, key=lambda r: (r.iteration, r.index))
+    return RunSummary(
+        collection=collection,
+        options=options,
+        results=results,
+        elapsed_s=time.perf_counter() - started,
+        client_count=active.client_count,
+        stats=_stats(checked.steps, results),
+        stopped_early=runner.stopped,
+    )
