@@ -1,8 +1,9 @@
 """`{{name}}` / `{{env:NAME}}` substitution and request resolution.
 
-OWNER: store helper. Public surface (others code against it):
+Public surface (others code against it):
 
     find_variables(text) -> list[str]             # names used in a string ("env:X" for env refs), for UI marking
+    find_spans(text) -> list[Span]                # the same with positions (start, end, name)
     scope(collection, *, environment=None, overrides={}, captured={}) -> dict[str, str]
         precedence: captured > overrides (--var) > environment > [variables]
     substitute(text, scope, *, request, field) -> str     # raises VariableError(request, field, variable)
@@ -13,4 +14,402 @@ OWNER: store helper. Public surface (others code against it):
         leaves that folder (unless inside one of allowed_paths); JSON bodies are validated (BodyError).
         Raises before anything is sent.
     unresolved(collection, request, **same) -> list[VariableError]   # all problems, for UI flagging
+
+Syntax: `{{name}}` (spaces inside the braces are fine: `{{ name }}`), `{{env:NAME}}` reads the
+process environment, `{{{{` writes a literal `{{`. Anything else is left as typed. Substitution
+is one pass: a value that itself holds `{{...}}` is inserted as is, never expanded again (so a
+captured response value can never inject variables).
+
+Field names in errors: "url", "params.NAME" / "params[i]" (a row's value / name), "headers.NAME",
+"auth.password", "body.text", "body.json", "body.form.NAME", "body.multipart[i].value",
+"body.file", "download.path", "verify"; the same under "defaults." for [defaults].
+
+Paths: body files, stream files, multipart files and download targets are made absolute
+against `collection.folder`, symlinks and `..` resolved; one that ends up outside the folder
+is refused (`PathError`) unless it lies inside one of `allowed_paths`. Files that are read
+must exist. A CA bundle (`verify = "path"`) is only ever read, never sent or written, so it may
+live anywhere (e.g. the system's bundle); it is resolved against the folder too and must exist.
 """
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import os
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import BodyError, PathError, VariableError
+from .model import DEFAULT_CHUNK_SIZE, Auth, Body, Collection, Pair, Request
+from .resolved import ResolvedBody, ResolvedDownload, ResolvedPart, ResolvedRequest
+
+__all__ = [
+    "Span",
+    "find_variables",
+    "find_spans",
+    "scope",
+    "substitute",
+    "resolve",
+    "unresolved",
+]
+
+_TOKEN = re.compile(r"\{\{\{\{|\{\{[ \t]*(env:[ \t]*)?([A-Za-z_][A-Za-z0-9_.\-]*)[ \t]*\}\}")
+_NO_ENVIRON: Mapping[str, str] = {}
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """One `{{...}}` in a string: `text[start:end]`; `name` is "env:X" for an environment reference."""
+
+    start: int
+    end: int
+    name: str
+
+
+def find_spans(text: str) -> list[Span]:
+    """Every variable reference in `text`, in order (escapes `{{{{` are skipped)."""
+    spans: list[Span] = []
+    for match in _TOKEN.finditer(text):
+        if match.group(2) is None:
+            continue
+        name = ("env:" if match.group(1) else "") + match.group(2)
+        spans.append(Span(match.start(), match.end(), name))
+    return spans
+
+
+def find_variables(text: str) -> list[str]:
+    """The names used in `text`, each once, in order of first use ("env:X" for env refs)."""
+    return list(dict.fromkeys(span.name for span in find_spans(text)))
+
+
+def scope(
+    collection: Collection,
+    *,
+    environment: str | None = None,
+    overrides: Mapping[str, str] = _NO_ENVIRON,
+    captured: Mapping[str, str] = _NO_ENVIRON,
+) -> dict[str, str]:
+    """The variables a request sees: captured > overrides > environment > [variables].
+
+    An unknown environment name is a `VariableError` listing the known ones.
+    """
+    values = dict(collection.variables)
+    if environment is not None:
+        if environment not in collection.environments:
+            known = ", ".join(sorted(collection.environments)) or "none defined"
+            raise VariableError(
+                f"unknown environment {environment!r} (known: {known})",
+                request="",
+                field="environment",
+                variable=environment,
+            )
+        values.update(collection.environments[environment])
+    values.update(overrides)
+    values.update(captured)
+    return values
+
+
+def _missing(name: str, request: str, field: str) -> VariableError:
+    where = f"request {request!r}, {field}" if request else field
+    if name.startswith("env:"):
+        variable = name[4:]
+        message = f"{where}: the environment variable {variable} is not set ({{{{{name}}}}})"
+    else:
+        message = f"{where}: unknown variable {{{{{name}}}}}"
+    return VariableError(message, request=request, field=field, variable=name)
+
+
+def _substitute(
+    text: str,
+    values: Mapping[str, str],
+    environ: Mapping[str, str],
+    on_missing: Callable[[str], None],
+) -> str:
+    def replace(match: re.Match[str]) -> str:
+        name = match.group(2)
+        if name is None:
+            return "{{"
+        if match.group(1):
+            value = environ.get(name)
+            key = "env:" + name
+        else:
+            value = values.get(name)
+            key = name
+        if value is None:
+            on_missing(key)
+            return match.group(0)
+        return value
+
+    if "{{" not in text:
+        return text
+    return _TOKEN.sub(replace, text)
+
+
+def substitute(
+    text: str,
+    scope: Mapping[str, str],
+    *,
+    request: str,
+    field: str,
+    environ: Mapping[str, str] | None = None,
+) -> str:
+    """`text` with every `{{name}}`/`{{env:NAME}}` replaced; `{{{{` becomes `{{`.
+
+    Raises `VariableError(request, field, variable)` for the first unknown one. `environ`
+    defaults to `os.environ`.
+    """
+
+    def fail(name: str) -> None:
+        raise _missing(name, request, field)
+
+    return _substitute(text, scope, os.environ if environ is None else environ, fail)
+
+
+# -- resolution ---------------------------------------------------------------------------
+
+
+class _Resolver:
+    """Substitutes and checks one request; raises at the first problem or collects them."""
+
+    def __init__(
+        self,
+        collection: Collection,
+        request: Request,
+        values: Mapping[str, str],
+        environ: Mapping[str, str],
+        *,
+        collect: bool,
+        allowed_paths: Iterable[Path | str],
+        check_paths: bool,
+    ) -> None:
+        self.collection = collection
+        self.request = request
+        self.values = values
+        self.environ = environ
+        self.collect = collect
+        self.problems: list[VariableError] = []
+        self.folder = Path(os.path.realpath(collection.folder))
+        self.allowed = [Path(os.path.realpath(Path(p).expanduser())) for p in allowed_paths]
+        self.check_paths = check_paths and not collect
+
+    def text(self, text: str, field: str) -> str:
+        def missing(name: str) -> None:
+            error = _missing(name, self.request.name, field)
+            if not self.collect:
+                raise error
+            self.problems.append(error)
+
+        return _substitute(text, self.values, self.environ, missing)
+
+    def pairs(self, pairs: list[Pair], section: str) -> tuple[tuple[str, str], ...]:
+        rows = []
+        for index, pair in enumerate(pairs):
+            if not pair.enabled:
+                continue
+            name = self.text(pair.name, f"{section}[{index}]")
+            rows.append((name, self.text(pair.value, f"{section}.{pair.name}")))
+        return tuple(rows)
+
+    def auth(self, auth: Auth | None, section: str) -> Auth | None:
+        if auth is None:
+            return None
+        return Auth(
+            auth.kind,
+            user=self.text(auth.user, f"{section}.user"),
+            password=self.text(auth.password, f"{section}.password"),
+            token=self.text(auth.token, f"{section}.token"),
+        )
+
+    def _describe(self, field: str, raw: str) -> str:
+        return f"request {self.request.name!r}, {field}: {raw!r}"
+
+    def path(self, raw: str, field: str, *, must_exist: bool) -> Path:
+        """Absolute, symlinks resolved; refused when it leaves the folder (unless allowed)."""
+        text = self.text(raw, field)
+        if not text and not self.collect:
+            raise PathError(f"{self._describe(field, raw)}: no path given", path=text)
+        path = Path(os.path.realpath(self.collection.folder / text))
+        if not self.check_paths:
+            return path
+        inside = [self.folder, *self.allowed]
+        if not any(path == root or path.is_relative_to(root) for root in inside):
+            hint = "; allow it with --allow-path" if not self.allowed else ""
+            raise PathError(
+                f"{self._describe(field, raw)}: {path} is outside the collection's folder {self.folder}{hint}",
+                path=path,
+            )
+        if must_exist:
+            if not path.exists():
+                raise PathError(f"{self._describe(field, raw)}: no such file {path}", path=path)
+            if not path.is_file():
+                raise PathError(f"{self._describe(field, raw)}: {path} is not a regular file", path=path)
+        return path
+
+    def verify(self, verify: bool | str, field: str) -> bool | Path:
+        if isinstance(verify, bool):
+            return verify
+        text = self.text(verify, field)
+        path = Path(os.path.realpath(self.collection.folder / Path(text).expanduser()))
+        if self.check_paths and not path.is_file():
+            raise PathError(f"{self._describe(field, verify)}: CA bundle {path} not found", path=path)
+        return path
+
+    def body(self, body: Body | None) -> ResolvedBody | None:
+        if body is None:
+            return None
+        field = f"body.{body.kind}"
+        chunk_size = body.chunk_size or DEFAULT_CHUNK_SIZE
+        if body.kind in ("file", "stream"):
+            path = self.path(body.text, field, must_exist=True)
+            return ResolvedBody(body.kind, path=path, chunk_size=chunk_size, content_type=body.content_type)
+        if body.kind == "form":
+            form = self.pairs(body.form, field)
+            return ResolvedBody("form", form=form, chunk_size=chunk_size, content_type=body.content_type)
+        if body.kind == "multipart":
+            parts = []
+            for index, part in enumerate(body.parts):
+                where = f"{field}[{index}]"
+                parts.append(
+                    ResolvedPart(
+                        name=self.text(part.name, f"{where}.name"),
+                        value=None if part.value is None else self.text(part.value, f"{where}.value"),
+                        file=None if part.file is None else self.path(part.file, f"{where}.file", must_exist=True),
+                        filename=None if part.filename is None else self.text(part.filename, f"{where}.filename"),
+                        content_type=part.content_type,
+                    )
+                )
+            return ResolvedBody(
+                "multipart", parts=tuple(parts), chunk_size=chunk_size, content_type=body.content_type
+            )
+        text = self.text(body.text, field)
+        if not self.collect:
+            text = self._validate(body.kind, text)
+        return ResolvedBody(body.kind, text=text, chunk_size=chunk_size, content_type=body.content_type)
+
+    def _validate(self, kind: str, text: str) -> str:
+        name = self.request.name
+        if kind == "json":
+            try:
+                json.loads(text)
+            except json.JSONDecodeError as error:
+                raise BodyError(
+                    f"request {name!r}, body.json is not valid JSON: {error.msg}"
+                    f" at line {error.lineno}, column {error.colno}"
+                ) from None
+            except RecursionError:
+                raise BodyError(f"request {name!r}, body.json is nested too deeply") from None
+        elif kind == "base64":
+            compact = "".join(text.split())
+            try:
+                base64.b64decode(compact, validate=True)
+            except (binascii.Error, ValueError) as error:
+                raise BodyError(f"request {name!r}, body.base64 is not valid base64: {error}") from None
+            return compact
+        return text
+
+    def resolve(self) -> ResolvedRequest:
+        request, defaults = self.request, self.collection.defaults
+        url = self.text(request.url, "url")
+        params = self.pairs(request.params, "params")
+        own = self.pairs(request.headers, "headers")
+        own_names = {name.lower() for name, _ in own}
+        inherited = tuple(
+            (name, value)
+            for name, value in self.pairs(defaults.headers, "defaults.headers")
+            if name.lower() not in own_names
+        )
+        if request.auth is not None:
+            auth = self.auth(request.auth, "auth")
+        else:
+            auth = self.auth(defaults.auth, "defaults.auth")
+        body = self.body(request.body)
+        download = None
+        if request.download is not None:
+            download = ResolvedDownload(
+                path=self.path(request.download.path, "download.path", must_exist=False),
+                chunk_size=request.download.chunk_size,
+                overwrite=request.download.overwrite,
+            )
+        if request.verify is not None:
+            verify = self.verify(request.verify, "verify")
+        else:
+            verify = self.verify(defaults.verify, "defaults.verify")
+        return ResolvedRequest(
+            name=request.name,
+            method=request.method.upper(),
+            url=url,
+            params=params,
+            headers=inherited + own,
+            auth=auth,
+            body=body,
+            download=download,
+            encoding=request.encoding,
+            timeout=defaults.timeout if request.timeout is None else request.timeout,
+            follow_redirects=defaults.follow_redirects if request.follow_redirects is None else request.follow_redirects,
+            verify=verify,
+            http2=defaults.http2 if request.http2 is None else request.http2,
+        )
+
+
+def resolve(
+    collection: Collection,
+    request: Request,
+    *,
+    environment: str | None = None,
+    overrides: Mapping[str, str] = _NO_ENVIRON,
+    captured: Mapping[str, str] = _NO_ENVIRON,
+    allowed_paths: Iterable[Path | str] = (),
+    check_paths: bool = True,
+    environ: Mapping[str, str] | None = None,
+) -> ResolvedRequest:
+    """What the engine sends for `request`. Raises `VariableError`, `PathError` or `BodyError`.
+
+    `check_paths=False` skips the folder and existence checks (for a preview in the UI);
+    `environ` defaults to `os.environ`.
+    """
+    values = scope(collection, environment=environment, overrides=overrides, captured=captured)
+    resolver = _Resolver(
+        collection,
+        request,
+        values,
+        os.environ if environ is None else environ,
+        collect=False,
+        allowed_paths=allowed_paths,
+        check_paths=check_paths,
+    )
+    return resolver.resolve()
+
+
+def unresolved(
+    collection: Collection,
+    request: Request,
+    *,
+    environment: str | None = None,
+    overrides: Mapping[str, str] = _NO_ENVIRON,
+    captured: Mapping[str, str] = _NO_ENVIRON,
+    allowed_paths: Iterable[Path | str] = (),
+    check_paths: bool = True,
+    environ: Mapping[str, str] | None = None,
+) -> list[VariableError]:
+    """Every unknown variable in `request` (all fields), without raising; for UI flagging.
+
+    Only variables are reported; paths and JSON are checked by `resolve`.
+    """
+    try:
+        values = scope(collection, environment=environment, overrides=overrides, captured=captured)
+    except VariableError as error:
+        return [error]
+    resolver = _Resolver(
+        collection,
+        request,
+        values,
+        os.environ if environ is None else environ,
+        collect=True,
+        allowed_paths=allowed_paths,
+        check_paths=False,
+    )
+    resolver.resolve()
+    return resolver.problems
