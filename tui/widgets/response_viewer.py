@@ -1,0 +1,503 @@
+"""The response pane: status line, transfer progress, error message, and the tabs
+Body / Headers / Timing / Request.
+
+The app drives it with five calls and never reaches inside:
+
+    viewer.show_sending(request)    # a request went out: status "Sending…", indeterminate bar
+    viewer.show_progress(event)     # engine Progress events: bytes, rate, ETA
+    viewer.show_response(response)  # engine Finished(Response)
+    viewer.show_error(error)        # any ReqbenchError: a clear message in the pane
+    viewer.clear()
+
+Keys while the pane has focus: `/` or `ctrl+f` search the body, `p` raw/pretty, `c` copy body,
+`u` copy URL, `k` copy as curl, `s` save body to a file. Copy uses OSC 52
+(`App.copy_to_clipboard`), so it works over SSH and tmux.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.css.query import NoMatches
+from textual.reactive import reactive
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, Static, TabbedContent, TabPane
+
+from tui.core import errors
+from tui.core.curl import to_curl
+from tui.core.events import Progress
+from tui.core.resolved import ResolvedRequest
+from tui.core.response import Response, SentRequest
+
+from .body_view import BodyPanel, BodyView
+from .timing_view import TimingView
+from .transfer import TransferProgress, format_bytes
+
+__all__ = ["ResponseViewer", "SaveBodyScreen", "status_class_for", "error_title"]
+
+COPY_LIMIT = 8 * 2**20  # characters; above this, copying a body over OSC 52 is not sensible
+
+_ERROR_TITLES: tuple[tuple[type[errors.ReqbenchError], str], ...] = (
+    (errors.Cancelled, "Cancelled"),
+    (errors.ConnectError, "Could not connect"),
+    (errors.TimeoutError, "Timed out"),
+    (errors.TLSError, "TLS error"),
+    (errors.ProtocolError, "Connection broken"),
+    (errors.TooManyRedirects, "Too many redirects"),
+    (errors.InvalidURL, "Invalid URL"),
+    (errors.DownloadError, "Download failed"),
+    (errors.RequestError, "Request failed"),
+    (errors.VariableError, "Unknown variable"),
+    (errors.PathError, "Cannot read file"),
+    (errors.BodyError, "Invalid body"),
+    (errors.CollectionError, "Collection error"),
+)
+
+
+def status_class_for(status: int) -> str:
+    """CSS class for a status code: -info, -success, -redirect, -client-error, -server-error."""
+    if status < 200:
+        return "-info"
+    if status < 300:
+        return "-success"
+    if status < 400:
+        return "-redirect"
+    if status < 500:
+        return "-client-error"
+    return "-server-error"
+
+
+def error_title(error: BaseException) -> str:
+    for kind, title in _ERROR_TITLES:
+        if isinstance(error, kind):
+            return title
+    return "Error"
+
+
+def describe_error(error: BaseException) -> str:
+    """Title, the error's own message, and the details it carries (what, where, how much)."""
+    lines = [f"{error_title(error)}: {error}" if str(error) else error_title(error)]
+    if isinstance(error, errors.TimeoutError):
+        detail = " ".join(p for p in (error.phase and f"while {error.phase}", error.after_s is not None and f"after {error.after_s:g} s" or "") if p)
+        if detail:
+            lines.append(f"Timed out {detail}.")
+    if isinstance(error, errors.ProtocolError) and error.bytes_received is not None:
+        lines.append(f"{format_bytes(error.bytes_received)} received before the connection broke.")
+    if isinstance(error, errors.Cancelled):
+        if error.bytes_received:
+            lines.append(f"{format_bytes(error.bytes_received)} received.")
+        if error.part_path is not None:
+            lines.append(f"The partial download is kept at {error.part_path}")
+    if isinstance(error, errors.DownloadError) and error.part_path is not None:
+        lines.append(f"The partial download is kept at {error.part_path}")
+    if isinstance(error, errors.TLSError):
+        lines.append("Hint: set a CA bundle (verify = \"ca.pem\") or verify = false in the request options.")
+    if isinstance(error, errors.VariableError):
+        lines.append(f"Request {error.request!r}, field {error.field}: {{{{{error.variable}}}}} is not defined.")
+    if isinstance(error, errors.PathError):
+        lines.append(f"Path: {error.path}")
+    return "\n".join(lines)
+
+
+def _status_line(response: Response) -> str:
+    parts = [f"{response.status} {response.reason}".strip(), response.http_version, _duration(response.elapsed_ms)]
+    decoded = response.decoded_size or len(response.content)
+    if response.wire_size and response.wire_size != decoded:
+        parts.append(f"{format_bytes(decoded)} ({format_bytes(response.wire_size)} on the wire)")
+    else:
+        parts.append(format_bytes(decoded))
+    parts.append("connection reused" if response.timings.reused else "new connection")
+    return " · ".join(part for part in parts if part)
+
+
+def _duration(ms: float) -> str:
+    return f"{ms:.0f} ms" if ms < 1000 else f"{ms / 1000:.2f} s"
+
+
+def _request_url(request: ResolvedRequest) -> str:
+    if not request.params:
+        return request.url
+    joiner = "&" if "?" in request.url else "?"
+    return f"{request.url}{joiner}{urlencode(request.params)}"
+
+
+def _headers_text(headers: tuple[tuple[str, str], ...], name_style: str = "bold") -> Text:
+    text = Text()
+    for name, value in headers:
+        text.append(name, style=name_style)
+        text.append(f": {value}\n")
+    text.rstrip()
+    return text
+
+
+class SaveBodyScreen(ModalScreen[str | None]):
+    """Ask for a path to save the body to; dismisses with the path, or None."""
+
+    DEFAULT_CSS = """
+    SaveBodyScreen { align: center middle; }
+    SaveBodyScreen > Vertical {
+        width: 70; max-width: 90%; height: auto; padding: 1 2;
+        background: $panel; border: round $primary;
+    }
+    SaveBodyScreen Label { margin-bottom: 1; }
+    SaveBodyScreen Input { width: 1fr; }
+    """
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, suggestion: str) -> None:
+        super().__init__()
+        self._suggestion = suggestion
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label("Save the response body to (enter: save, esc: cancel):")
+            yield Input(value=self._suggestion, id="save-path")
+
+    @on(Input.Submitted, "#save-path")
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.dismiss(event.value.strip() or None)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ResponseViewer(Vertical):
+    """Everything about the last response; see the module docstring for the API."""
+
+    DEFAULT_CSS = """
+    ResponseViewer { height: 1fr; }
+    ResponseViewer > #status {
+        height: 1; padding: 0 1; background: $panel; text-style: bold; color: $text-muted;
+        &.-info { color: $text-primary; }
+        &.-success { color: $text-success; }
+        &.-redirect { color: $text-accent; }
+        &.-client-error { color: $text-warning; }
+        &.-server-error { color: $text-error; }
+        &.-failed { color: $text-error; }
+    }
+    ResponseViewer > TransferProgress { display: none; padding: 0 1; }
+    ResponseViewer.-sending > TransferProgress { display: block; }
+    ResponseViewer > #error-message {
+        display: none; height: auto; margin: 1 1; padding: 0 1;
+        color: $text-error; border: round $error;
+    }
+    ResponseViewer.-error > #error-message { display: block; }
+    ResponseViewer.-error > TabbedContent { display: none; }
+    ResponseViewer > TabbedContent { height: 1fr; }
+    ResponseViewer TabPane { padding: 0; }
+    ResponseViewer #headers-scroll, ResponseViewer #request-scroll { padding: 0 1; }
+    ResponseViewer #headers-text, ResponseViewer #request-text { width: auto; }
+    """
+
+    BINDINGS = [
+        Binding("slash", "search", "Search"),
+        Binding("ctrl+f", "search", "Search", show=False),
+        Binding("p", "toggle_pretty", "Raw/pretty"),
+        Binding("c", "copy_body", "Copy body"),
+        Binding("u", "copy_url", "Copy URL"),
+        Binding("k", "copy_curl", "Copy curl"),
+        Binding("s", "save_body", "Save body"),
+    ]
+
+    state: reactive[str] = reactive("idle")  # idle | sending | done | error
+    status_class: reactive[str] = reactive("")  # see status_class_for; "-failed" on error
+
+    def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self.response: Response | None = None
+        self.request: ResolvedRequest | None = None
+        self.error: errors.ReqbenchError | None = None
+        self.status_text = "No response yet."
+        self.error_text = ""
+
+    def compose(self) -> ComposeResult:
+        yield Static(self.status_text, id="status")
+        yield TransferProgress(id="transfer")
+        yield Static("", id="error-message", classes="error")
+        with TabbedContent(id="response-tabs", initial="tab-body"):
+            with TabPane("Body", id="tab-body"):
+                yield BodyPanel(id="body-panel")
+            with TabPane("Headers", id="tab-headers"):
+                with VerticalScroll(id="headers-scroll"):
+                    yield Static("", id="headers-text")
+            with TabPane("Timing", id="tab-timing"):
+                with VerticalScroll(id="timing-scroll"):
+                    yield TimingView(id="timing")
+            with TabPane("Request", id="tab-request"):
+                with VerticalScroll(id="request-scroll"):
+                    yield Static("", id="request-text")
+
+    def on_mount(self) -> None:
+        self.watch_state(self.state)
+        self.watch_status_class("", self.status_class)
+
+    # -- reactive state -> CSS classes -------------------------------------------------------
+
+    def watch_state(self, state: str) -> None:
+        for name in ("idle", "sending", "done", "error"):
+            self.set_class(state == name, f"-{name}")
+
+    def watch_status_class(self, old: str, new: str) -> None:
+        try:
+            status = self.query_one("#status", Static)
+        except NoMatches:
+            return
+        if old:
+            status.remove_class(old)
+        if new:
+            status.add_class(new)
+
+    # -- children ----------------------------------------------------------------------------
+
+    @property
+    def body_panel(self) -> BodyPanel:
+        return self.query_one(BodyPanel)
+
+    @property
+    def body_view(self) -> BodyView:
+        return self.query_one(BodyView)
+
+    @property
+    def transfer(self) -> TransferProgress:
+        return self.query_one(TransferProgress)
+
+    @property
+    def timing_view(self) -> TimingView:
+        return self.query_one(TimingView)
+
+    @property
+    def tabs(self) -> TabbedContent:
+        return self.query_one(TabbedContent)
+
+    # -- read-only views for tests -----------------------------------------------------------
+
+    @property
+    def body_text(self) -> str:
+        """What the Body tab shows (pretty JSON once formatted, text, or the hex dump)."""
+        return self.body_panel.text
+
+    @property
+    def headers_text(self) -> str:
+        return self._headers_plain
+
+    @property
+    def timing_text(self) -> str:
+        return self.timing_view.plain
+
+    @property
+    def request_text(self) -> str:
+        return self._request_plain
+
+    _headers_plain = ""
+    _request_plain = ""
+
+    # -- the API the app drives --------------------------------------------------------------
+
+    def _set_status(self, text: str, css_class: str) -> None:
+        self.status_text = text
+        self.query_one("#status", Static).update(text)
+        self.status_class = css_class
+
+    def clear(self) -> None:
+        self.response = None
+        self.request = None
+        self.error = None
+        self.error_text = ""
+        self.query_one("#error-message", Static).update("")
+        self._set_status("No response yet.", "")
+        self.body_panel.clear()
+        self._set_headers(())
+        self.timing_view.show(None)
+        self._set_request_text(Text(""))
+        self.state = "idle"
+
+    def show_sending(self, request: ResolvedRequest) -> None:
+        self.clear()
+        self.request = request
+        self._set_status(f"Sending {request.method} {_request_url(request)} …", "")
+        self.transfer.start("Waiting for the response…")
+        self._show_resolved_request(request)
+        self.state = "sending"
+
+    def show_progress(self, event: Progress) -> None:
+        if self.state != "sending":
+            self.state = "sending"
+        self.transfer.update_progress(event)
+
+    def show_response(self, response: Response) -> None:
+        self.response = response
+        self.error = None
+        self.error_text = ""
+        self._set_status(_status_line(response), status_class_for(response.status))
+        self.body_panel.show_response(response)
+        self._set_headers(response.headers)
+        self.timing_view.show(response.timings)
+        self._show_sent(response)
+        self.state = "done"
+
+    def show_error(self, error: errors.ReqbenchError) -> None:
+        self.error = error
+        self.error_text = describe_error(error)
+        self.query_one("#error-message", Static).update(self.error_text)
+        self._set_status(f"✗ {error_title(error)}", "-failed")
+        self.state = "error"
+
+    # -- tab contents ------------------------------------------------------------------------
+
+    def _set_headers(self, headers: tuple[tuple[str, str], ...]) -> None:
+        text = _headers_text(headers)
+        self._headers_plain = text.plain
+        self.query_one("#headers-text", Static).update(text if headers else "No headers.")
+
+    def _set_request_text(self, text: Text) -> None:
+        self._request_plain = text.plain
+        self.query_one("#request-text", Static).update(text)
+
+    def _show_resolved_request(self, request: ResolvedRequest) -> None:
+        text = Text()
+        text.append(f"{request.method} {_request_url(request)}\n", style="bold")
+        text.append("\n")
+        text.append_text(_headers_text(request.headers))
+        if request.body is not None:
+            text.append(f"\n\nBody: {request.body.kind}")
+        self._set_request_text(text)
+
+    def _show_sent(self, response: Response) -> None:
+        sent: SentRequest | None = response.sent
+        text = Text()
+        if sent is not None:
+            text.append(f"{sent.method} {sent.url}\n", style="bold")
+        else:
+            method = self.request.method if self.request else "?"
+            text.append(f"{method} {response.url}\n", style="bold")
+        if response.history:
+            text.append("\nRedirects:\n", style="bold")
+            for hop in response.history:
+                text.append(f"  {hop.status} {hop.url}\n")
+            text.append(f"  → {response.url}\n")
+        if sent is not None:
+            text.append("\n")
+            text.append_text(_headers_text(sent.headers))
+            if sent.body_size:
+                text.append(f"\n\nBody: {format_bytes(sent.body_size)}")
+            elif sent.body_size is None and self.request is not None and self.request.body is not None:
+                text.append("\n\nBody: streamed (size unknown)")
+        curl = self._curl()
+        if curl:
+            text.append("\n\nAs curl:\n", style="bold")
+            text.append(curl)
+        self._set_request_text(text)
+
+    # -- actions -----------------------------------------------------------------------------
+
+    def _curl(self) -> str:
+        if self.request is not None:
+            return to_curl(self.request)
+        if self.response is not None and self.response.sent is not None:
+            return to_curl(self.response.sent)
+        return ""
+
+    def _url(self) -> str:
+        if self.response is not None:
+            return self.response.url
+        if self.request is not None:
+            return _request_url(self.request)
+        return ""
+
+    def action_search(self) -> None:
+        if self.state == "error":
+            return
+        self.tabs.active = "tab-body"
+        self.body_panel.open_search()
+
+    def action_toggle_pretty(self) -> None:
+        panel = self.body_panel
+        if panel.kind != "json":
+            self.notify("Only JSON bodies have a pretty view.", severity="warning")
+            return
+        panel.toggle_pretty()
+
+    def action_copy_body(self) -> None:
+        panel = self.body_panel
+        if self.response is None or panel.kind == "empty":
+            self.notify("No body to copy.", severity="warning")
+            return
+        if panel.kind == "binary":
+            self.notify("Binary body: save it to a file instead (s).", severity="warning")
+            return
+        if self.response.spilled or self.response.downloaded:
+            self.notify(f"The body is too large to copy; it is saved at {self.response.body_path}.", severity="warning")
+            return
+        text = panel.text
+        if len(text) > COPY_LIMIT:
+            self.notify(f"The body is too large to copy ({format_bytes(len(text))}); save it instead (s).", severity="warning")
+            return
+        self.app.copy_to_clipboard(text)
+        self.notify(f"Copied the body ({format_bytes(len(text.encode('utf-8')))}).")
+
+    def action_copy_url(self) -> None:
+        url = self._url()
+        if not url:
+            self.notify("No URL to copy.", severity="warning")
+            return
+        self.app.copy_to_clipboard(url)
+        self.notify("Copied the URL.")
+
+    def action_copy_curl(self) -> None:
+        curl = self._curl()
+        if not curl:
+            self.notify("No request to copy.", severity="warning")
+            return
+        self.app.copy_to_clipboard(curl)
+        self.notify("Copied the request as a curl command.")
+
+    def suggested_filename(self) -> str:
+        response = self.response
+        name = ""
+        if response is not None:
+            name = Path(urlsplit(response.url).path).name
+            if not Path(name).suffix:
+                kind = self.body_panel.kind
+                name = (name or "response") + {"json": ".json", "binary": ".bin"}.get(kind, ".txt")
+        return name or "response.txt"
+
+    def action_save_body(self) -> None:
+        if self.response is None:
+            self.notify("No response to save.", severity="warning")
+            return
+
+        def _chosen(path: str | None) -> None:
+            if path and self.response is not None:
+                self.save_body(Path(path).expanduser())
+
+        self.app.push_screen(SaveBodyScreen(self.suggested_filename()), _chosen)
+
+    def save_body(self, path: Path) -> None:
+        """Write the decoded body (exactly as received) to `path`, in a thread."""
+        if self.response is not None:
+            self._save_worker(self.response, path)
+
+    @work(thread=True, group="save-body")
+    def _save_worker(self, response: Response, path: Path) -> None:
+        try:
+            if path.is_dir():
+                raise IsADirectoryError(21, "is a directory", str(path))
+            if response.body_path is not None:
+                shutil.copyfile(response.body_path, path)
+                size = path.stat().st_size
+            else:
+                path.write_bytes(response.content)
+                size = len(response.content)
+        except OSError as error:
+            reason = error.strerror or str(error)
+            self.app.call_from_thread(self.notify, f"Could not save the body to {path}: {reason}", severity="error", title="Save failed")
+            return
+        self.app.call_from_thread(self.notify, f"Saved {format_bytes(size)} to {path}", title="Body saved")
