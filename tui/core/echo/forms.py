@@ -17,7 +17,7 @@ from email.message import Message
 from email.parser import HeaderParser
 from email.utils import collapse_rfc2231_value
 from typing import Any
-from urllib.parse import parse_qsl, quote, unquote
+from urllib.parse import parse_qsl, quote, unquote, unquote_to_bytes
 
 __all__ = ["semiflatten", "parse_query", "parse_urlencoded", "parse_multipart", "json_safe", "echo_headers", "iri_url", "mimetype"]
 
@@ -36,10 +36,17 @@ def parse_query(query: str) -> Multi:
 
 
 def parse_urlencoded(body: bytes) -> Multi:
-    return [
-        (k.decode("utf-8", "replace"), v.decode("utf-8", "replace"))
-        for k, v in parse_qsl(body, keep_blank_values=True)
-    ]
+    pairs: Multi = []
+    for item in body.split(b"&"):
+        if not item:
+            continue
+        key, _, value = item.partition(b"=")
+        pairs.append((_form_unquote(key), _form_unquote(value)))
+    return pairs
+
+
+def _form_unquote(raw: bytes) -> str:
+    return unquote_to_bytes(raw.replace(b"+", b" ")).decode("utf-8", "replace")
 
 
 def json_safe(data: bytes, content_type: str = "application/octet-stream") -> str:

@@ -267,9 +267,9 @@ async def _status(request: EchoRequest, match: re.Match[str]) -> Reply:
             code, _, weight = item.partition(":")
             choices.append((int(code), float(weight) if weight else 1.0))
     except ValueError:
-        return Reply(400, [("Content-Type", "text/html; charset=utf-8")], b"Invalid status code")
+        return Reply(400, [("Content-Type", "text/plain; charset=utf-8")], b"Invalid status code")
     if any(not 100 <= code <= 599 for code, _ in choices):
-        return Reply(400, [("Content-Type", "text/html; charset=utf-8")], b"Invalid status code")
+        return Reply(400, [("Content-Type", "text/plain; charset=utf-8")], b"Invalid status code")
     codes, weights = zip(*choices)
     return _status_reply(random.choices(codes, weights)[0])
 
@@ -400,7 +400,7 @@ async def _drip(request: EchoRequest, match: re.Match[str]) -> Reply:
     code = _int_arg(args, "code", 200)
     delay = _float_arg(args, "delay", 0.0)
     if numbytes <= 0:
-        return Reply(400, [("Content-Type", "text/html; charset=utf-8")], b"number of bytes must be positive")
+        return Reply(400, [("Content-Type", "text/plain; charset=utf-8")], b"number of bytes must be positive")
     if delay > 0:
         await asyncio.sleep(delay)
     pause = duration / numbytes
