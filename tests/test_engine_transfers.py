@@ -1,0 +1,261 @@
+"""Downloads, uploads, spills, resets, timeouts, cancellation and charsets against our fault server."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from servers.fault import expected_sha256, generated_bytes
+
+from tui.core import errors
+from tui.core.engine import Engine
+from tui.core.events import Event, Failed, Finished, HeadersReceived, Progress, Started
+from tui.core.resolved import ResolvedBody, ResolvedDownload, ResolvedRequest
+
+MiB = 1024 * 1024
+
+
+def _req(method: str, url: str, **kwargs: Any) -> ResolvedRequest:
+    return ResolvedRequest(name="t", method=method, url=url, **kwargs)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while block := handle.read(4 * MiB):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _progress(events: list[Event], direction: str) -> list[Progress]:
+    return [e for e in events if isinstance(e, Progress) and e.direction == direction]
+
+
+@pytest.fixture
+async def engine() -> AsyncIterator[Engine]:
+    async with Engine() as eng:
+        yield eng
+
+
+async def test_large_download_to_file(engine: Engine, fault_url: str, tmp_path: Path) -> None:
+    size = 300 * MiB
+    target = tmp_path / "nested" / "big.bin"  # the parent folder is created
+    events: list[Event] = []
+    download = ResolvedDownload(path=target, chunk_size=65536)
+    response = await engine.send(_req("GET", f"{fault_url}/big?size={size}", download=download), events.append)
+
+    assert response.status == 200
+    assert response.downloaded is True and response.body_path == target and not response.spilled
+    assert not (tmp_path / "nested" / "big.bin.part").exists()
+    assert target.stat().st_size == size == response.decoded_size == response.wire_size
+    assert _sha256(target) == expected_sha256(size)
+    assert response.content == generated_bytes(len(response.content))  # a preview of the start
+    assert len(response.content) <= MiB
+
+    progress = _progress(events, "download")
+    assert progress[-1].done == progress[-1].total == size
+    assert all(p.total == size for p in progress)
+    assert [p.done for p in progress] == sorted(p.done for p in progress)
+    # Throttled: never one per chunk (300 MiB is at least 300 socket reads of 1 MiB).
+    assert len(progress) < size // (65536 * 10)
+    assert isinstance(events[0], Started) and isinstance(events[-1], Finished)
+
+
+@pytest.mark.parametrize("mode", ["chunked", "close"])
+async def test_download_without_content_length(engine: Engine, fault_url: str, tmp_path: Path, mode: str) -> None:
+    size = 3 * MiB + 17
+    target = tmp_path / "nolength.bin"
+    events: list[Event] = []
+    response = await engine.send(
+        _req("GET", f"{fault_url}/nolength?size={size}&mode={mode}", download=ResolvedDownload(path=target)),
+        events.append,
+    )
+    assert response.header("content-length") is None
+    assert target.read_bytes() == generated_bytes(size)
+    progress = _progress(events, "download")
+    assert progress[-1].total is None and progress[-1].done == size
+
+
+async def test_reset_mid_body_keeps_part(engine: Engine, fault_url: str, tmp_path: Path) -> None:
+    target = tmp_path / "reset.bin"
+    events: list[Event] = []
+    size, after = 4 * MiB, MiB
+    with pytest.raises(errors.ProtocolError) as caught:
+        await engine.send(
+            _req("GET", f"{fault_url}/reset?size={size}&after={after}", download=ResolvedDownload(path=target)),
+            events.append,
+        )
+    error = caught.value
+    part = tmp_path / "reset.bin.part"
+    assert not target.exists()
+    assert part.exists()
+    assert error.part_path == part
+    assert error.bytes_received is not None and 0 < error.bytes_received <= after
+    assert part.stat().st_size == error.bytes_received
+    assert part.read_bytes() == generated_bytes(error.bytes_received)
+    assert "mid-body" in str(error) and str(error.bytes_received) in str(error) and str(part) in str(error)
+    assert isinstance(events[-1], Failed) and events[-1].error is error
+
+
+async def test_reset_mid_body_in_memory(engine: Engine, fault_url: str) -> None:
+    with pytest.raises(errors.ProtocolError, match="mid-body") as caught:
+        await engine.send(_req("GET", f"{fault_url}/reset?size=100000&after=5000"))
+    assert caught.value.part_path is None
+    assert caught.value.bytes_received is not None and caught.value.bytes_received <= 5000
+
+
+async def test_slow_headers_time_out_in_read_phase(engine: Engine, fault_url: str) -> None:
+    events: list[Event] = []
+    with pytest.raises(errors.TimeoutError) as caught:
+        await engine.send(_req("GET", f"{fault_url}/slow-headers?delay=5", timeout=0.3), events.append)
+    error = caught.value
+    assert error.phase == "read"
+    assert error.after_s == 0.3
+    assert "read timeout" in str(error) and "0.3" in str(error) and "response headers" in str(error)
+    assert isinstance(events[-1], Failed)
+
+
+async def test_slow_body_times_out_reading_the_body(engine: Engine, fault_url: str) -> None:
+    with pytest.raises(errors.TimeoutError, match="reading the response body") as caught:
+        await engine.send(_req("GET", f"{fault_url}/slow-body?delay=5", timeout=0.3))
+    assert caught.value.phase == "read"
+
+
+async def test_cancel_during_download_keeps_part(engine: Engine, fault_url: str, tmp_path: Path) -> None:
+    target = tmp_path / "drip.bin"
+    events: list[Event] = []
+    got_data = asyncio.Event()
+
+    def on_event(event: Event) -> None:
+        events.append(event)
+        if isinstance(event, Progress) and event.done > 0:
+            got_data.set()
+
+    request = _req(
+        "GET",
+        f"{fault_url}/drip?size=1000000&interval=0.05&chunk=1000",
+        download=ResolvedDownload(path=target),
+    )
+    task = asyncio.create_task(engine.send(request, on_event))
+    await asyncio.wait_for(got_data.wait(), timeout=30)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+
+    part = tmp_path / "drip.bin.part"
+    assert not target.exists()
+    assert part.exists()
+    failed = events[-1]
+    assert isinstance(failed, Failed) and isinstance(failed.error, errors.Cancelled)
+    assert failed.error.part_path == part
+    assert 0 < failed.error.bytes_received < 1000000
+    assert part.stat().st_size == failed.error.bytes_received  # everything received was written
+    assert part.read_bytes() == generated_bytes(failed.error.bytes_received)
+
+    # The engine is still usable after a cancel.
+    again = await engine.send(_req("GET", f"{fault_url}/big?size=10"))
+    assert again.content == generated_bytes(10)
+
+
+async def test_overwrite_refused_before_sending(engine: Engine, refused_url: str, tmp_path: Path) -> None:
+    target = tmp_path / "exists.txt"
+    target.write_text("keep me")
+    events: list[Event] = []
+    # refused_url: were anything sent, this would be a ConnectError instead.
+    with pytest.raises(errors.DownloadError, match="already exists.*overwrite = true"):
+        await engine.send(_req("GET", f"{refused_url}/x", download=ResolvedDownload(path=target)), events.append)
+    assert target.read_text() == "keep me"
+    assert [type(e) for e in events] == [Failed]
+
+
+async def test_overwrite_allowed(engine: Engine, fault_url: str, tmp_path: Path) -> None:
+    target = tmp_path / "exists.bin"
+    target.write_text("old")
+    download = ResolvedDownload(path=target, overwrite=True)
+    await engine.send(_req("GET", f"{fault_url}/big?size=1000", download=download))
+    assert target.read_bytes() == generated_bytes(1000)
+
+
+async def test_spill_above_memory_limit(fault_url: str, tmp_path: Path) -> None:
+    size = 5 * MiB + 3
+    spill_dir = tmp_path / "spill"
+    async with Engine(memory_limit=MiB, spill_dir=spill_dir) as engine:
+        small = await engine.send(_req("GET", f"{fault_url}/big?size={MiB}"))
+        assert small.body_path is None and small.content == generated_bytes(MiB)
+
+        response = await engine.send(_req("GET", f"{fault_url}/big?size={size}"))
+        assert response.spilled and response.body_path is not None
+        assert response.body_path.parent == spill_dir
+        assert response.decoded_size == size
+        assert len(response.content) <= MiB
+        assert response.content == generated_bytes(len(response.content))
+        assert _sha256(response.body_path) == expected_sha256(size)
+        assert response.body_bytes() == generated_bytes(size)
+        spilled = response.body_path
+    assert not spilled.exists()  # spill files go away with the engine
+
+
+@pytest.mark.parametrize(
+    ("declared", "actual"), [("none", "latin-1"), ("utf-8", "latin-1"), ("iso-8859-1", "cp1252")]
+)
+async def test_wrong_or_missing_charset_with_explicit_encoding(
+    engine: Engine, fault_url: str, declared: str, actual: str
+) -> None:
+    text = "café – déjà vu"
+    if actual == "latin-1":
+        text = "café, déjà vu"  # no en dash in latin-1
+    url = f"{fault_url}/charset"
+    params = (("text", text), ("declared", declared), ("actual", actual))
+    detected = await engine.send(_req("GET", url, params=params))
+    assert detected.text() != text  # the declared / guessed encoding gets it wrong
+    if declared == "none":
+        assert detected.detected_encoding is None  # not valid UTF-8, no charset: unknown
+    else:
+        assert detected.detected_encoding == declared
+
+    chosen = await engine.send(_req("GET", url, params=params, encoding=actual))
+    assert chosen.encoding == actual
+    assert chosen.text() == text
+
+
+async def test_charset_detected_from_header(engine: Engine, fault_url: str) -> None:
+    params = (("text", "żółw"), ("declared", "iso-8859-2"), ("actual", "iso-8859-2"))
+    response = await engine.send(_req("GET", f"{fault_url}/charset", params=params))
+    assert response.detected_encoding == "iso-8859-2"
+    assert response.text() == "żółw"
+
+
+async def test_unknown_encoding_override_is_refused(engine: Engine, fault_url: str) -> None:
+    with pytest.raises(errors.RequestError, match="unknown encoding 'klingon'"):
+        await engine.send(_req("GET", f"{fault_url}/big?size=1", encoding="klingon"))
+
+
+@pytest.mark.parametrize("kind", ["file", "stream"])
+async def test_large_upload_with_progress(engine: Engine, fault_url: str, tmp_path: Path, kind: str) -> None:
+    size = 20 * MiB + 5
+    path = tmp_path / "upload.bin"
+    path.write_bytes(generated_bytes(size))
+    events: list[Event] = []
+    body = ResolvedBody(kind=kind, path=path)  # type: ignore[arg-type]
+    response = await engine.send(_req("POST", f"{fault_url}/sink", body=body), events.append)
+    echoed = response.json()
+    assert echoed["bytes"] == size
+    assert echoed["sha256"] == expected_sha256(size)
+    assert echoed["chunked"] is (kind == "stream")
+    uploads = _progress(events, "upload")
+    assert uploads[-1].done == size
+    assert uploads[-1].total == size
+    assert len(uploads) < size // 65536  # throttled, not one per chunk
+    # upload progress comes before the response headers
+    headers_at = next(i for i, e in enumerate(events) if isinstance(e, HeadersReceived))
+    assert events.index(uploads[-1]) < headers_at
+
+
+async def test_missing_body_file_is_a_path_error(engine: Engine, fault_url: str, tmp_path: Path) -> None:
+    body = ResolvedBody(kind="file", path=tmp_path / "nope.bin")
+    with pytest.raises(errors.PathError, match="nope.bin"):
+        await engine.send(_req("POST", f"{fault_url}/sink", body=body))
