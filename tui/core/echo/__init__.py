@@ -168,6 +168,8 @@ class EchoServer:
         self._connections.add(task)
         try:
             await serve_connection(reader, writer, self._handle, body_limit=self.body_limit)
+        except asyncio.CancelledError:
+            pass  # stop() cancels open connections; asyncio would log a cancelled callback task as an error
         finally:
             self._connections.discard(task)
 
