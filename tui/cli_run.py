@@ -1,11 +1,206 @@
-"""`reqbench run`. OWNER: replay helper."""
+"""`reqbench run`: replay a collection headlessly (the runner is `tui.core.replay`).
+
+Heavy imports (httpx, Rich, the core) happen inside the command, so `reqbench --help`
+stays fast.
+"""
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
 import click
 
+if TYPE_CHECKING:
+    from tui.core.errors import CollectionError
+    from tui.core.model import Collection
 
-@click.command("run")
-def run_command() -> None:
-    """Replay a collection headlessly (not implemented yet)."""
-    raise click.ClickException("not implemented yet")
+__all__ = ["run_command", "EXIT_OK", "EXIT_FAILED", "EXIT_USAGE", "EXIT_REQUEST"]
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+EXIT_REQUEST = 3
+
+_HELP = """Replay the requests of FILE (a collection .toml) and check their expects.
+
+\b
+Requests run in file order (or in the order of -r), all through one HTTP client, so
+keep-alive connections are reused. Values captured by a request ([requests.capture]) are
+variables for the requests after it; with --concurrency a request that uses one waits for it.
+Every request is resolved before anything is sent: unknown variables, paths that leave the
+collection's folder and invalid JSON bodies stop the run at once.
+
+\b
+Exit codes:
+  0  every request passed its expects
+  1  an expect (or a capture) failed
+  2  the file or the command line is wrong (file:line:col, or the bad option / variable)
+  3  a request could not be completed (connection, TLS, timeout, download)
+If several apply, the higher-priority one wins: 2, then 3, then 1.
+
+\b
+Examples:
+  reqbench run collections/quickstart.toml --env local
+  reqbench run api.toml -r login -r "list items" --var user=tom -v
+  reqbench run api.toml --repeat 50 --concurrency 8 --quiet
+  reqbench run api.toml --report junit --output build/reqbench.xml
+"""
+
+
+def _parse_vars(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> dict[str, str]:
+    overrides: dict[str, str] = {}
+    for item in values:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise click.BadParameter(f"{item!r} is not KEY=VALUE", ctx=ctx, param=param)
+        overrides[key.strip()] = value
+    return overrides
+
+
+def _collection_error(error: CollectionError) -> str:
+    """`file:line:col: message` for syntax errors, `file: message` for the rest."""
+    from tui.core.errors import TomlSyntaxError
+
+    message = str(error)
+    if isinstance(error, TomlSyntaxError):
+        where = f"{error.file}:{error.line}:{error.column}"
+        return message if where in message else f"{where}: {message}"
+    if error.file is not None and str(error.file) not in message:
+        return f"{error.file}: {message}"
+    return message
+
+
+def _load(path: Path) -> Collection:
+    from tui.core import store
+    from tui.core.errors import CollectionError
+
+    try:
+        return store.load(path)
+    except CollectionError as error:
+        click.echo(f"error: {_collection_error(error)}", err=True)
+        sys.exit(EXIT_USAGE)
+    except OSError as error:
+        click.echo(f"error: cannot read {path}: {error.strerror or error}", err=True)
+        sys.exit(EXIT_USAGE)
+
+
+@click.command("run", help=_HELP, context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("-r", "--request", "names", multiple=True, metavar="NAME", help="Run only this request (repeatable; runs in the order given).")
+@click.option("-e", "--env", "environment", metavar="NAME", help="Use the variables of [environments.NAME].")
+@click.option("--var", "overrides", multiple=True, metavar="KEY=VALUE", callback=_parse_vars, help="Set a variable (repeatable; wins over the file and --env).")
+@click.option("-c", "--concurrency", type=click.IntRange(min=1), default=1, show_default=True, help="Requests in flight at once (same connection pool).")
+@click.option("--repeat", type=click.IntRange(min=1), default=1, show_default=True, help="Repeat the whole run N times; prints min/median/p95/max per request.")
+@click.option("-x", "--fail-fast", is_flag=True, help="Stop at the first request that does not pass.")
+@click.option("--report", "report_kind", type=click.Choice(["junit", "json"]), help="Write a report (needs --output).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Report file (.xml means junit, .json means json when --report is not given).")
+@click.option("--allow-path", "allowed_paths", multiple=True, type=click.Path(file_okay=False, path_type=Path), metavar="DIR", help="Also allow body/download paths under DIR (repeatable).")
+@click.option("-k", "--insecure", is_flag=True, help="Do not verify TLS certificates (overrides verify in the file).")
+@click.option("-v", "--verbose", is_flag=True, help="Also print request/response headers and bodies (credentials masked).")
+@click.option("-q", "--quiet", is_flag=True, help="Print only requests that did not pass, and the summary.")
+def run_command(
+    file: Path,
+    names: tuple[str, ...],
+    environment: str | None,
+    overrides: dict[str, str],
+    concurrency: int,
+    repeat: int,
+    fail_fast: bool,
+    report_kind: str | None,
+    output: Path | None,
+    allowed_paths: tuple[Path, ...],
+    insecure: bool,
+    verbose: bool,
+    quiet: bool,
+) -> None:
+    if verbose and quiet:
+        raise click.UsageError("--verbose and --quiet cannot be used together")
+    if report_kind is not None and output is None:
+        raise click.UsageError(f"--report {report_kind} needs --output PATH")
+    if output is not None and report_kind is None:
+        guessed = {".xml": "junit", ".json": "json"}.get(output.suffix.lower())
+        if guessed is None:
+            raise click.UsageError(f"--output {output}: say --report junit or --report json (or use a .xml / .json name)")
+        report_kind = guessed
+
+    sys.exit(
+        _run(
+            file,
+            names=names,
+            environment=environment,
+            overrides=overrides,
+            concurrency=concurrency,
+            repeat=repeat,
+            fail_fast=fail_fast,
+            report_kind=report_kind,
+            output=output,
+            allowed_paths=allowed_paths,
+            insecure=insecure,
+            verbose=verbose,
+            quiet=quiet,
+        )
+    )
+
+
+def _run(
+    file: Path,
+    *,
+    names: tuple[str, ...],
+    environment: str | None,
+    overrides: dict[str, str],
+    concurrency: int,
+    repeat: int,
+    fail_fast: bool,
+    report_kind: str | None,
+    output: Path | None,
+    allowed_paths: tuple[Path, ...],
+    insecure: bool,
+    verbose: bool,
+    quiet: bool,
+) -> int:
+    import asyncio
+
+    from rich.console import Console
+
+    from tui.core.replay import PlanError, RunOptions, run
+    from tui.core.report import write_report
+    from tui.run_render import RunPrinter
+
+    collection = _load(file)
+    console = Console(highlight=False, soft_wrap=True)
+    printer = RunPrinter(console, verbose=verbose, quiet=quiet, repeat=repeat)
+    options = RunOptions(
+        names=names,
+        environment=environment,
+        overrides=overrides,
+        concurrency=concurrency,
+        repeat=repeat,
+        fail_fast=fail_fast,
+        allowed_paths=tuple(p.expanduser().resolve() for p in allowed_paths),
+        insecure=insecure,
+        keep_bodies=False,
+        on_event=printer.on_event,
+    )
+    try:
+        with printer:
+            summary = asyncio.run(run(collection, options, printer.on_result))
+    except PlanError as error:
+        for problem in error.problems:
+            click.echo(f"error: {problem}", err=True)
+        click.echo(f"{file}: nothing was sent ({len(error.problems)} problem{'s' if len(error.problems) != 1 else ''})", err=True)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        click.echo("interrupted", err=True)
+        return 130
+    printer.summary(summary)
+    if report_kind is not None and output is not None:
+        try:
+            written = write_report(summary, "junit" if report_kind == "junit" else "json", output)
+        except OSError as error:
+            click.echo(f"error: cannot write the report {output}: {error.strerror or error}", err=True)
+            return EXIT_USAGE
+        if not quiet:
+            click.echo(f"{report_kind} report written to {written}")
+    return summary.exit_code

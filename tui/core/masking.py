@@ -2,6 +2,7 @@
 
     is_secret_name(name) -> bool         # Authorization, Proxy-Authorization, Cookie, Set-Cookie,
                                          # or a name containing token / secret / key / password
+    is_secret_param(name) -> bool        # query parameters: stricter about "key" (api_key, not key1)
     mask_value(value) -> str             # "Bearer abc" -> "Bearer ***", anything else -> "***"
     Masker                               # remembers secret values and hides them anywhere in text
 
@@ -20,17 +21,24 @@ from urllib.parse import parse_qsl, urlsplit, urlunsplit, quote
 
 from .model import Auth
 
-__all__ = ["MASK", "is_secret_name", "mask_value", "Masker"]
+__all__ = ["MASK", "is_secret_name", "is_secret_param", "mask_value", "Masker"]
 
 MASK = "***"
 _SECRET_NAMES = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie"})
 _SECRET_WORDS = ("token", "secret", "key", "password", "passwd")
+_SECRET_PARAM = re.compile(r"token|secret|passw|auth|signature|(api|access|private|client|secret|app)[-_]?key|^key$|^sig$", re.IGNORECASE)
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9_-]*)\s+(\S.*)$")
 
 
 def is_secret_name(name: str) -> bool:
     lower = name.lower()
     return lower in _SECRET_NAMES or any(word in lower for word in _SECRET_WORDS)
+
+
+def is_secret_param(name: str) -> bool:
+    """A query parameter that carries a credential: `api_key`, `access_token`, `password`, ...
+    but not an ordinary `key1` (query strings use "key" for much else)."""
+    return _SECRET_PARAM.search(name) is not None
 
 
 def mask_value(value: str) -> str:
@@ -100,12 +108,12 @@ class Masker:
         query = parts.query
         if query:
             pairs = parse_qsl(query, keep_blank_values=True)
-            if any(is_secret_name(name) for name, _ in pairs):
+            if any(is_secret_param(name) for name, _ in pairs):
                 for name, value in pairs:
-                    if is_secret_name(name):
+                    if is_secret_param(name):
                         self.add(value)
                 query = "&".join(
-                    f"{quote(name, safe='')}={MASK if is_secret_name(name) else quote(value, safe='')}" for name, value in pairs
+                    f"{quote(name, safe='')}={MASK if is_secret_param(name) else quote(value, safe='')}" for name, value in pairs
                 )
         return self.text(urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment)))
 

@@ -25,13 +25,25 @@ from typing import Any, Literal
 
 from .capture import parse_source
 from .expect import MISSING
-from .masking import Masker, is_secret_name
+from .masking import Masker, is_secret_name, is_secret_param
 from .replay import Outcome, RequestResult, RunSummary
 
-__all__ = ["ReportKind", "REPORT_KINDS", "learn_secrets", "result_dict", "to_json", "to_junit", "write_report"]
+__all__ = ["ReportKind", "REPORT_KINDS", "method_and_url", "learn_secrets", "result_dict", "to_json", "to_junit", "write_report"]
 
 ReportKind = Literal["junit", "json"]
 REPORT_KINDS: tuple[ReportKind, ...] = ("junit", "json")
+
+
+def method_and_url(result: RequestResult) -> tuple[str, str]:
+    """The method and the URL as first sent (with params; before any redirect)."""
+    response = result.response
+    if response is not None and response.sent is not None:
+        url = response.history[0].url if response.history else response.sent.url
+        method = response.sent.method if not response.history else (result.resolved.method if result.resolved else response.sent.method)
+        return method, url
+    if result.resolved is not None:
+        return result.resolved.method, result.resolved.url
+    return result.request.method, result.request.url
 
 
 def learn_secrets(masker: Masker, result: RequestResult) -> None:
@@ -41,7 +53,7 @@ def learn_secrets(masker: Masker, result: RequestResult) -> None:
         masker.learn_headers(result.resolved.headers)
         masker.url(result.resolved.url)
         for name, value in result.resolved.params:
-            if is_secret_name(name):
+            if is_secret_param(name):
                 masker.add(value)
     response = result.response
     if response is not None:
@@ -81,14 +93,15 @@ def result_dict(result: RequestResult, masker: Masker) -> dict[str, Any]:
     """Everything about one result that a report needs (no bodies)."""
     learn_secrets(masker, result)
     response = result.response
-    resolved = result.resolved
     sent = response.sent if response is not None else None
+    method, url = method_and_url(result)
     data: dict[str, Any] = {
         "name": result.name,
         "iteration": result.iteration,
         "outcome": result.outcome.value,
-        "method": sent.method if sent else (resolved.method if resolved else result.request.method),
-        "url": masker.url(sent.url if sent else (resolved.url if resolved else result.request.url)),
+        "method": method,
+        "url": masker.url(url),
+        "final_url": masker.url(response.url) if response is not None and response.history else None,
         "status": response.status if response else None,
         "reason": response.reason if response else None,
         "http_version": response.http_version if response else None,

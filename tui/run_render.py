@@ -1,0 +1,243 @@
+"""What `reqbench run` prints, with Rich: a line per request, details, progress, summary.
+
+The click command (`tui/cli_run.py`) builds a `RunPrinter` and hands its `on_result` /
+`on_event` to `tui.core.replay.run`. Everything printed goes through one `Masker`, so
+credentials never reach the terminal.
+
+- normal: one line per request (✓/✗, name, method, URL, status, time, size, new/reused
+  connection), then each failure's message (expected vs actual) indented under it;
+- verbose: also request and response headers and the start of both bodies;
+- quiet: only requests that did not pass, and the summary.
+Progress of downloads and file/stream uploads: Rich bars on a terminal; on anything else a
+plain line every `interval_s` seconds for transfers that take longer than that.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from tui.core.events import Event, Failed, Finished, Progress
+from tui.core.masking import Masker
+from tui.core.report import learn_secrets, method_and_url
+from tui.core.replay import Outcome, RequestResult, RunSummary
+
+if TYPE_CHECKING:
+    from rich.progress import Progress as RichProgress, TaskID
+
+__all__ = ["RunPrinter", "human_size", "BODY_PREVIEW"]
+
+BODY_PREVIEW = 2048  # characters of a body shown with --verbose
+
+
+def human_size(size: int | None) -> str:
+    if size is None:
+        return "?"
+    value = float(size)
+    for unit in ("B", "kB", "MB", "GB"):
+        if value < 1000 or unit == "GB":
+            return f"{int(value)} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1000
+    return f"{size} B"
+
+
+@dataclass(slots=True)
+class _Periodic:
+    next_at: float
+
+
+class RunPrinter:
+    def __init__(self, console: Console, *, verbose: bool = False, quiet: bool = False, repeat: int = 1, interval_s: float = 1.0) -> None:
+        self.console = console
+        self.verbose = verbose
+        self.quiet = quiet
+        self.repeat = repeat
+        self.interval_s = interval_s
+        self.masker = Masker()
+        self._bars: RichProgress | None = None
+        self._tasks: dict[int, TaskID] = {}
+        self._periodic: dict[int, _Periodic] = {}
+
+    # -- progress -------------------------------------------------------------------------
+
+    def __enter__(self) -> RunPrinter:
+        if self.console.is_terminal and not self.quiet:
+            from rich.progress import BarColumn, DownloadColumn, TextColumn, TimeRemainingColumn, TransferSpeedColumn
+            from rich.progress import Progress as RichProgress
+
+            self._bars = RichProgress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                DownloadColumn(),
+                TransferSpeedColumn(),
+                TimeRemainingColumn(),
+                console=self.console,
+                transient=True,
+            )
+            self._bars.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._bars is not None:
+            self._bars.stop()
+            self._bars = None
+
+    def _wants_progress(self, result: RequestResult, event: Progress) -> bool:
+        resolved = result.resolved
+        if resolved is not None and (resolved.download is not None or (resolved.body is not None and resolved.body.kind in ("file", "stream"))):
+            return True
+        return event.elapsed_s >= self.interval_s
+
+    def on_event(self, result: RequestResult, event: Event) -> None:
+        key = id(result)
+        if isinstance(event, (Finished, Failed)):
+            self._periodic.pop(key, None)
+            if self._bars is not None and key in self._tasks:
+                self._bars.remove_task(self._tasks.pop(key))
+            return
+        if not isinstance(event, Progress) or not self._wants_progress(result, event):
+            return
+        label = f"{'↑' if event.direction == 'upload' else '↓'} {result.name}"
+        if self._bars is not None:
+            task = self._tasks.get(key)
+            if task is None:
+                self._tasks[key] = self._bars.add_task(label, total=event.total, completed=event.done)
+            else:
+                self._bars.update(task, description=label, total=event.total, completed=event.done)
+            return
+        state = self._periodic.setdefault(key, _Periodic(next_at=self.interval_s))
+        if self.quiet or event.elapsed_s < state.next_at:
+            return
+        state.next_at = event.elapsed_s + self.interval_s
+        total = f" / {human_size(event.total)}" if event.total else ""
+        percent = f" ({100 * event.done / event.total:.0f}%)" if event.total else ""
+        self.console.print(
+            Text(f"  … {label}: {event.direction} {human_size(event.done)}{total}{percent} at {human_size(int(event.rate))}/s", style="dim")
+        )
+
+    # -- results ---------------------------------------------------------------------------
+
+    def _status_text(self, result: RequestResult) -> Text:
+        response = result.response
+        if response is None:
+            return Text("")
+        style = "green" if response.status < 400 else "red"
+        return Text(f"{response.status} {response.reason}".rstrip(), style=style)
+
+    def line(self, result: RequestResult) -> Text:
+        mark = {Outcome.PASSED: ("✓", "bold green"), Outcome.FAILED: ("✗", "bold red"), Outcome.ERROR: ("✗", "bold red"), Outcome.SKIPPED: ("-", "yellow")}
+        symbol, style = mark[result.outcome]
+        text = Text()
+        text.append(symbol, style=style)
+        text.append(" ")
+        if self.repeat > 1:
+            text.append(f"[{result.iteration}/{self.repeat}] ", style="dim")
+        text.append(result.name, style="bold")
+        response = result.response
+        method, url = method_and_url(result)
+        text.append(f"  {method} ", style="cyan")
+        text.append(self.masker.url(url))
+        if response is not None:
+            text.append("  ")
+            text.append_text(self._status_text(result))
+            text.append(f"  {response.elapsed_ms:.1f} ms  {human_size(response.decoded_size)}")
+            if response.wire_size != response.decoded_size:
+                text.append(f" ({human_size(response.wire_size)} on the wire)", style="dim")
+            text.append("  reused" if response.timings.reused else "  new", style="dim")
+            if response.history:
+                hops = len(response.history)
+                text.append(f"  ({hops} redirect{'s' if hops > 1 else ''} to {self.masker.url(response.url)})", style="dim")
+            if response.downloaded and response.body_path is not None:
+                text.append(f"  → {response.body_path}", style="dim")
+        if result.outcome is Outcome.ERROR:
+            text.append("  error: ", style="red")
+            text.append(self.masker.text(result.message))
+        elif result.outcome is Outcome.SKIPPED:
+            text.append("  skipped: ", style="yellow")
+            text.append(self.masker.text(result.message))
+        return text
+
+    def on_result(self, result: RequestResult) -> None:
+        learn_secrets(self.masker, result)
+        if self.quiet and result.outcome in (Outcome.PASSED, Outcome.SKIPPED):
+            return
+        self.console.print(self.line(result))
+        for failure in result.failures:
+            self.console.print(Text("    " + self.masker.text(failure.message), style="red"))
+        if self.verbose:
+            self._details(result)
+
+    def _body_preview(self, data: bytes, content_type: str, encoding: str | None) -> str:
+        if not data:
+            return ""
+        if b"\x00" in data[:1024] and not content_type.startswith("text/"):
+            return f"<{len(data)} bytes of binary data>"
+        try:
+            text = data[: BODY_PREVIEW * 4].decode(encoding or "utf-8", errors="replace")
+        except LookupError:
+            text = data[: BODY_PREVIEW * 4].decode("utf-8", errors="replace")
+        if len(text) > BODY_PREVIEW or len(data) > BODY_PREVIEW * 4:
+            return text[:BODY_PREVIEW] + f"\n… ({human_size(len(data))} in all)"
+        return text
+
+    def _details(self, result: RequestResult) -> None:
+        response = result.response
+        resolved = result.resolved
+        out = self.console
+        if response is not None and response.sent is not None:
+            out.print(Text(f"    > {response.sent.method} {self.masker.url(response.sent.url)}", style="dim"))
+            for name, value in self.masker.headers(response.sent.headers):
+                out.print(Text(f"    > {name}: {value}", style="dim"))
+        body = resolved.body if resolved is not None else None
+        if body is not None:
+            if body.kind in ("text", "json", "base64"):
+                out.print(Text("    > " + self.masker.text(self._body_preview(body.text.encode(), "text/plain", "utf-8")).replace("\n", "\n    > "), style="dim"))
+            elif body.kind == "form":
+                out.print(Text("    > " + "&".join(f"{k}={self.masker.text(v)}" for k, v in body.form), style="dim"))
+            elif body.kind == "multipart":
+                parts = ", ".join(f"{p.name}=<file {p.file}>" if p.file else f"{p.name}={self.masker.text(p.value or '')}" for p in body.parts)
+                out.print(Text(f"    > multipart: {parts}", style="dim"))
+            else:
+                out.print(Text(f"    > <{body.kind} {body.path}>", style="dim"))
+        if response is None:
+            return
+        out.print(Text(f"    < {response.http_version} {response.status} {response.reason}", style="dim"))
+        for name, value in self.masker.headers(response.headers):
+            out.print(Text(f"    < {name}: {value}", style="dim"))
+        for hop in response.history:
+            out.print(Text(f"    (redirected: {hop.status} {self.masker.url(hop.url)})", style="dim"))
+        if response.downloaded:
+            out.print(Text(f"    <saved to {response.body_path}>", style="dim"))
+            return
+        preview = self._body_preview(response.content, response.content_type, response.encoding or response.detected_encoding)
+        if preview:
+            out.print(Text("    " + self.masker.text(preview.rstrip("\n")).replace("\n", "\n    ")))
+
+    # -- the end ---------------------------------------------------------------------------
+
+    def summary(self, summary: RunSummary) -> None:
+        out = self.console
+        if self.repeat > 1 and summary.stats:
+            table = Table(title=f"time per request over {self.repeat} runs (ms)", title_justify="left")
+            for column in ("request", "n", "min", "median", "p95", "max"):
+                table.add_column(column, justify="left" if column == "request" else "right")
+            for stats in summary.stats:
+                table.add_row(stats.name, str(stats.count), *(f"{v:.1f}" for v in (stats.min_ms, stats.median_ms, stats.p95_ms, stats.max_ms)))
+            out.print(table)
+        parts = [(f"{summary.passed} passed", "green")]
+        for count, label in ((summary.failed, "failed"), (summary.errors, "errors"), (summary.skipped, "skipped")):
+            if count:
+                parts.append((f"{count} {label}", "red" if label != "skipped" else "yellow"))
+        text = Text()
+        for i, (part, style) in enumerate(parts):
+            if i:
+                text.append(", ")
+            text.append(part, style=style)
+        text.append(f" in {summary.elapsed_s:.2f} s; connections: {summary.connections_opened} new, {summary.connections_reused} reused")
+        if summary.stopped_early:
+            text.append(" (stopped by --fail-fast)", style="yellow")
+        out.print(text)
