@@ -1,0 +1,778 @@
+"""The workbench: a Textual app over the headless core.
+
+    make_app(path=None, *, environment=None, overrides={}, allowed_paths=()) -> ReqbenchApp
+    run_app(path=None, **same)
+
+`make_app` is the one factory used by the CLI (`reqbench`, `reqbench demo`), the tests and
+`screenshots/make.py`. The app edits the `model.Collection` in place; the widgets show one
+request at a time and report edits with messages (each carrying the request it was loaded
+with, so a late message can never land on another request). Sending resolves variables
+(`variables.resolve`) and runs `engine.send` in an exclusive async worker; engine events come
+back as messages. There is no HTTP code here.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import logging
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
+from urllib.parse import quote, unquote
+
+from textual import on, work
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widgets import Footer, Label, TabbedContent, TabPane
+
+import tui
+from tui.core import errors, store
+from tui.core.model import Collection, Pair, Request
+from tui.widgets.body_editor import BodyEditor
+from tui.widgets.collection_tree import CollectionTree, CollectionView, RequestEntry
+from tui.widgets.confirm_screen import ChoiceScreen, ConfirmScreen, PromptScreen
+from tui.widgets.key_value_table import KeyValueTable
+from tui.widgets.options_pane import OptionsPane, RequestOptions
+from tui.widgets.response_viewer import ResponseViewer
+from tui.widgets.url_bar import UrlBar
+
+if TYPE_CHECKING:
+    from tui.core.engine import Engine
+    from tui.core.events import Event, Progress
+    from tui.core.resolved import ResolvedRequest
+    from tui.core.response import Response
+
+__all__ = ["ReqbenchApp", "make_app", "run_app", "default_collection_path", "scratch_collection"]
+
+log = logging.getLogger(__name__)
+
+# Characters left as typed when a param is shown in the URL: `{{var}}` stays readable.
+_QUERY_SAFE = "{}:/@!$'()*+,;?[]|~"
+
+
+def default_collection_path() -> Path | None:
+    """The bundled `collections/quickstart.toml` of the repository, if present."""
+    path = Path(tui.__file__).resolve().parent.parent / "collections" / "quickstart.toml"
+    return path if path.is_file() else None
+
+
+def scratch_collection() -> Collection:
+    return Collection(name="scratch", requests=[Request(name="request 1", url="")])
+
+
+def query_string(params: Iterable[Pair]) -> str:
+    return "&".join(
+        quote(p.name, safe=_QUERY_SAFE) + "=" + quote(p.value, safe=_QUERY_SAFE)
+        for p in params
+        if p.enabled
+    )
+
+
+def parse_query(query: str) -> list[Pair]:
+    pairs = []
+    for piece in query.split("&"):
+        if not piece:
+            continue
+        name, _, value = piece.partition("=")
+        pairs.append(Pair(unquote(name), unquote(value)))
+    return pairs
+
+
+def display_url(request: Request) -> str:
+    """The URL as shown in the URL bar: the request's URL plus its enabled params."""
+    query = query_string(request.params)
+    if not query:
+        return request.url
+    return request.url + ("&" if "?" in request.url else "?") + query
+
+
+def _unique_name(existing: Iterable[str], wanted: str) -> str:
+    names = set(existing)
+    if wanted not in names:
+        return wanted
+    number = 2
+    while f"{wanted} {number}" in names:
+        number += 1
+    return f"{wanted} {number}"
+
+
+class ReqbenchApp(App[None]):
+    """The workbench. Build it with `make_app`."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "reqbench"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
+
+    BINDINGS = [
+        Binding("ctrl+enter,ctrl+j,alt+enter", "send", "Send", key_display="^j", priority=True),
+        Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+s", "save", "Save"),
+        Binding("ctrl+b", "toggle_sidebar", "Sidebar"),
+        Binding("f4", "environment", "Env"),
+        Binding("f1,question_mark", "help", "Help"),
+        Binding("ctrl+q", "quit", "Quit", priority=True),
+        Binding("ctrl+l", "focus_url", "Focus URL", show=False),
+        Binding("alt+p", "request_tab('params')", "Params tab", show=False),
+        Binding("alt+h", "request_tab('headers')", "Headers tab", show=False),
+        Binding("alt+b", "request_tab('body')", "Body tab", show=False),
+        Binding("alt+o", "request_tab('options')", "Options tab", show=False),
+        Binding("alt+r", "focus_response", "Focus response", show=False),
+    ]
+
+    sending: reactive[bool] = reactive(False, bindings=True)
+    dirty: reactive[bool] = reactive(False)
+    environment: reactive[str | None] = reactive(None)
+    sidebar: reactive[str] = reactive("auto")  # auto (by width) | shown | hidden
+
+    class TransferProgress(Message):
+        """An engine Progress event; a newer one supersedes a pending one (no flooding)."""
+
+        def __init__(self, send_id: int, event: Progress) -> None:
+            super().__init__()
+            self.send_id = send_id
+            self.event = event
+
+        def can_replace(self, message: Message) -> bool:
+            return isinstance(message, ReqbenchApp.TransferProgress) and message.send_id == self.send_id
+
+    class RequestDone(Message):
+        """The send worker finished: a response or an error."""
+
+        def __init__(self, send_id: int, *, response: Response | None = None, error: errors.ReqbenchError | None = None) -> None:
+            super().__init__()
+            self.send_id = send_id
+            self.response = response
+            self.error = error
+
+    def __init__(
+        self,
+        collection: Collection,
+        *,
+        environment: str | None = None,
+        overrides: Mapping[str, str] | None = None,
+        allowed_paths: Sequence[str | Path] = (),
+    ) -> None:
+        super().__init__()
+        self.collection = collection
+        self.overrides: dict[str, str] = dict(overrides or {})
+        self.allowed_paths = tuple(Path(p) for p in allowed_paths)
+        self.set_reactive(ReqbenchApp.environment, environment)
+        self.current = 0
+        self.last_response: Response | None = None
+        self.last_error: errors.ReqbenchError | None = None
+        self._saved = copy.deepcopy(collection)
+        self._fingerprint = self._read_fingerprint()
+        self._engine: Engine | None = None
+        self._send_id = 0
+        self._last_view: CollectionView | None = None
+
+    # -- layout ------------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield Label("", id="status-bar", markup=False)
+        with Horizontal(id="workspace"):
+            yield CollectionTree(id="sidebar")
+            with Vertical(id="main"):
+                yield UrlBar(id="url-bar")
+                with TabbedContent(id="request-tabs", initial="tab-params"):
+                    with TabPane("Params", id="tab-params"):
+                        yield KeyValueTable(id="params", name_placeholder="name", value_placeholder="value")
+                    with TabPane("Headers", id="tab-headers"):
+                        yield KeyValueTable(id="headers", name_placeholder="header", value_placeholder="value")
+                    with TabPane("Body", id="tab-body"):
+                        yield BodyEditor(id="body")
+                    with TabPane("Options", id="tab-options"):
+                        yield OptionsPane(id="options")
+                yield ResponseViewer(id="response")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        if not self.collection.requests:
+            self.collection.requests.append(Request(name="request 1"))
+            self._saved = copy.deepcopy(self.collection)
+        self.load_request(0)
+        self.url_bar.url_input.focus()
+        # The engine (httpx) is imported after the first frame: start-up stays fast.
+        self.call_after_refresh(self._start_engine)
+
+    async def on_unmount(self) -> None:
+        if self._engine is not None:
+            await self._engine.aclose()
+            self._engine = None
+
+    # -- accessors ---------------------------------------------------------------------------
+    @property
+    def url_bar(self) -> UrlBar:
+        return self.query_one("#url-bar", UrlBar)
+
+    @property
+    def params_table(self) -> KeyValueTable:
+        return self.query_one("#params", KeyValueTable)
+
+    @property
+    def headers_table(self) -> KeyValueTable:
+        return self.query_one("#headers", KeyValueTable)
+
+    @property
+    def body_editor(self) -> BodyEditor:
+        return self.query_one("#body", BodyEditor)
+
+    @property
+    def options_pane(self) -> OptionsPane:
+        return self.query_one("#options", OptionsPane)
+
+    @property
+    def viewer(self) -> ResponseViewer:
+        return self.query_one("#response", ResponseViewer)
+
+    @property
+    def sidebar_tree(self) -> CollectionTree:
+        return self.query_one("#sidebar", CollectionTree)
+
+    @property
+    def request(self) -> Request:
+        """The request being edited."""
+        return self.collection.requests[self.current]
+
+    @property
+    def engine(self) -> Engine | None:
+        return self._engine
+
+    # -- showing the model -------------------------------------------------------------------
+    def load_request(self, index: int) -> None:
+        """Show request `index` in every editor."""
+        self.current = max(0, min(index, len(self.collection.requests) - 1))
+        request = self.request
+        self.url_bar.set_request(request.method, display_url(request), target=request)
+        self.params_table.set_items(request.params, target=request)
+        self.headers_table.set_items(request.headers, target=request)
+        editor = self.body_editor
+        editor.base_folder = self.collection.folder
+        editor.set_body(request.body, target=request)
+        self.options_pane.set_options(
+            RequestOptions(
+                timeout=request.timeout,
+                follow_redirects=request.follow_redirects,
+                verify=request.verify,
+                http2=request.http2,
+                download=request.download,
+                encoding=request.encoding,
+            ),
+            defaults=self.collection.defaults,
+            target=request,
+        )
+        self._refresh_variables()
+        self._model_changed()
+
+    def _refresh_variables(self) -> None:
+        from tui.core import variables
+
+        try:
+            known = variables.scope(self.collection, environment=self.environment, overrides=self.overrides)
+        except errors.VariableError as error:
+            self.notify(str(error), severity="error")
+            known = variables.scope(self.collection, overrides=self.overrides)
+        self.url_bar.known_variables = frozenset(known)
+
+    def _model_changed(self) -> None:
+        """Recompute the unsaved state and refresh the sidebar and status line."""
+        self.dirty = self.collection != self._saved
+        saved = {request.name: request for request in self._saved.requests}
+        view = CollectionView(
+            title=self.collection.path.name if self.collection.path else f"{self.collection.name or 'scratch'} (not saved)",
+            dirty=self.dirty,
+            requests=tuple(
+                RequestEntry(r.name, r.method.upper(), r.name not in saved or saved[r.name] != r)
+                for r in self.collection.requests
+            ),
+            current=self.current,
+            files=self._other_files(),
+        )
+        if view != self._last_view:
+            self._last_view = view
+            self.sidebar_tree.show(view)
+        self._update_status()
+
+    def _other_files(self) -> tuple[Path, ...]:
+        path = self.collection.path
+        if path is None:
+            return ()
+        try:
+            return tuple(sorted(p for p in path.parent.glob("*.toml") if p.resolve() != path.resolve()))
+        except OSError:
+            return ()
+
+    def _update_status(self) -> None:
+        collection = self.collection
+        name = collection.path.name if collection.path else "scratch (not saved)"
+        parts = [f"{name}{' ●' if self.dirty else ''}"]
+        parts.append(f"env: {self.environment or '-'}")
+        parts.append(f"{self.current + 1}/{len(collection.requests)} {self.request.name}")
+        if self.sending:
+            parts.append("sending… (esc cancels)")
+        self.query_one("#status-bar", Label).update("  ·  ".join(parts))
+
+    def watch_dirty(self, dirty: bool) -> None:
+        self.sub_title = "unsaved changes" if dirty else ""
+
+    def watch_sending(self, sending: bool) -> None:
+        self.screen.set_class(sending, "-sending")
+        if self.is_mounted:
+            self._update_status()
+
+    def watch_environment(self) -> None:
+        if self.is_mounted and self.collection.requests:
+            self._refresh_variables()
+            self._update_status()
+
+    def watch_sidebar(self, mode: str) -> None:
+        workspace = self.query_one("#workspace")
+        workspace.set_class(mode == "shown", "-sidebar-shown")
+        workspace.set_class(mode == "hidden", "-sidebar-hidden")
+
+    # -- edits from the widgets (each message names the request it was loaded with) --------
+    def _target(self, target: object) -> Request | None:
+        return target if isinstance(target, Request) and any(r is target for r in self.collection.requests) else None
+
+    @on(UrlBar.MethodChanged)
+    def _method_changed(self, event: UrlBar.MethodChanged) -> None:
+        if (request := self._target(event.target)) is not None:
+            request.method = event.method
+            self._model_changed()
+
+    @on(UrlBar.UrlChanged)
+    def _url_changed(self, event: UrlBar.UrlChanged) -> None:
+        """The URL's query string becomes the enabled params (disabled rows are kept)."""
+        request = self._target(event.target)
+        if request is None:
+            return
+        base, has_query, query = event.url.partition("?")
+        enabled = parse_query(query) if has_query else []
+        params = enabled + [p for p in request.params if not p.enabled]
+        request.url = base
+        if params != request.params:
+            request.params = params
+            if request is self.request:
+                self.params_table.set_items(params, target=request)
+        self._model_changed()
+
+    @on(UrlBar.Submitted)
+    def _url_submitted(self) -> None:
+        self.action_send()
+
+    @on(KeyValueTable.Changed, "#params")
+    def _params_changed(self, event: KeyValueTable.Changed) -> None:
+        request = self._target(event.target)
+        if request is None:
+            return
+        request.params = [Pair(p.name, p.value, p.enabled) for p in event.items]
+        if request is self.request:
+            self.url_bar.set_url(display_url(request))
+        self._model_changed()
+
+    @on(KeyValueTable.Changed, "#headers")
+    def _headers_changed(self, event: KeyValueTable.Changed) -> None:
+        if (request := self._target(event.target)) is not None:
+            request.headers = [Pair(p.name, p.value, p.enabled) for p in event.items]
+            self._model_changed()
+
+    @on(BodyEditor.Changed)
+    def _body_changed(self, event: BodyEditor.Changed) -> None:
+        if (request := self._target(event.target)) is not None:
+            request.body = event.body
+            self._model_changed()
+
+    @on(OptionsPane.Changed)
+    def _options_changed(self, event: OptionsPane.Changed) -> None:
+        if (request := self._target(event.target)) is None:
+            return
+        options = event.options
+        request.timeout = options.timeout
+        request.follow_redirects = options.follow_redirects
+        request.verify = options.verify
+        request.http2 = options.http2
+        request.download = options.download
+        request.encoding = options.encoding
+        self._model_changed()
+
+    # -- the sidebar -------------------------------------------------------------------------
+    @on(CollectionTree.RequestSelected)
+    def _request_selected(self, event: CollectionTree.RequestSelected) -> None:
+        self.load_request(event.index)
+        self.url_bar.url_input.focus()
+
+    @on(CollectionTree.NewRequested)
+    def _new_request(self, event: CollectionTree.NewRequested) -> None:
+        names = [r.name for r in self.collection.requests]
+        base = self.collection.variables.get("base")
+        request = Request(name=_unique_name(names, "new request"), url="{{base}}/" if base is not None else "")
+        index = len(self.collection.requests) if event.after is None else event.after + 1
+        self.collection.requests.insert(index, request)
+        self.load_request(index)
+        self.url_bar.url_input.focus()
+
+    @on(CollectionTree.DuplicateRequested)
+    def _duplicate_request(self, event: CollectionTree.DuplicateRequested) -> None:
+        original = self.collection.requests[event.index]
+        clone = copy.deepcopy(original)
+        clone.name = _unique_name((r.name for r in self.collection.requests), f"{original.name} copy")
+        self.collection.requests.insert(event.index + 1, clone)
+        self.load_request(event.index + 1)
+
+    @on(CollectionTree.MoveRequested)
+    def _move_request(self, event: CollectionTree.MoveRequested) -> None:
+        requests = self.collection.requests
+        new = event.index + event.delta
+        if not 0 <= new < len(requests):
+            return
+        requests[event.index], requests[new] = requests[new], requests[event.index]
+        if self.current == event.index:
+            self.current = new
+        elif self.current == new:
+            self.current = event.index
+        self._model_changed()
+        self.sidebar_tree.option_list.highlighted = new
+
+    @on(CollectionTree.RenameRequested)
+    @work(group="dialog")
+    async def _rename_request(self, event: CollectionTree.RenameRequested) -> None:
+        request = self.collection.requests[event.index]
+        others = {r.name for r in self.collection.requests if r is not request}
+
+        def validate(name: str) -> str | None:
+            if not name:
+                return "a name is required"
+            return f"{name!r} is already used in this collection" if name in others else None
+
+        name = await self.push_screen_wait(PromptScreen("Rename request", request.name, validate=validate))
+        if name and name != request.name:
+            request.name = name
+            self._model_changed()
+
+    @on(CollectionTree.DeleteRequested)
+    @work(group="dialog")
+    async def _delete_request(self, event: CollectionTree.DeleteRequested) -> None:
+        request = self.collection.requests[event.index]
+        answer = await self.push_screen_wait(
+            ConfirmScreen("Delete request", f"Delete {request.name!r} from the collection?", yes="Delete", no="Keep")
+        )
+        if answer != "yes" or request not in self.collection.requests:
+            return
+        index = next(i for i, r in enumerate(self.collection.requests) if r is request)
+        del self.collection.requests[index]
+        if not self.collection.requests:
+            self.collection.requests.append(Request(name=_unique_name([], "new request")))
+        self.load_request(min(self.current if self.current < index else self.current - 1, len(self.collection.requests) - 1))
+
+    @on(CollectionTree.FileSelected)
+    @work(group="dialog")
+    async def _file_selected(self, event: CollectionTree.FileSelected) -> None:
+        if self.dirty and not await self._resolve_unsaved(f"open {event.path.name}"):
+            return
+        self.open_collection(event.path)
+
+    def open_collection(self, path: Path) -> bool:
+        """Replace the open collection with the one at `path` (errors are notified)."""
+        try:
+            collection = store.load(path)
+        except errors.ReqbenchError as error:
+            self.notify(str(error), title="Cannot open", severity="error", timeout=8)
+            return False
+        self.collection = collection
+        self._saved = copy.deepcopy(collection)
+        self._fingerprint = self._read_fingerprint()
+        if self.environment is not None and self.environment not in collection.environments:
+            self.environment = None
+        if not collection.requests:
+            collection.requests.append(Request(name="request 1"))
+            self._saved = copy.deepcopy(collection)
+        self.viewer.clear()
+        self.load_request(0)
+        return True
+
+    # -- saving ------------------------------------------------------------------------------
+    def _read_fingerprint(self) -> store.Fingerprint | None:
+        path = self.collection.path
+        if path is None or not path.exists():
+            return None
+        try:
+            return store.fingerprint(path)
+        except errors.CollectionError:
+            return None
+
+    def _changed_on_disk(self) -> bool:
+        path = self.collection.path
+        if path is None or self._fingerprint is None:
+            return False
+        try:
+            now = store.fingerprint(path)
+        except errors.CollectionError:
+            return True  # deleted or unreadable since it was opened
+        return now.sha256 != self._fingerprint.sha256
+
+    async def save_collection(self) -> bool:
+        """Save, asking for a path for a scratch collection and before overwriting a file that
+        changed on disk since it was opened. Returns whether it was saved."""
+        path = self.collection.path
+        if path is None:
+            answer = await self.push_screen_wait(PromptScreen("Save the collection as (a .toml path)", "collection.toml"))
+            if not answer:
+                return False
+            path = Path(answer).expanduser().resolve()
+            if path.exists():
+                overwrite = await self.push_screen_wait(
+                    ConfirmScreen("File exists", f"{path} exists. Replace it?", yes="Replace", no="Cancel")
+                )
+                if overwrite != "yes":
+                    return False
+        elif self._changed_on_disk():
+            choice = await self.push_screen_wait(
+                ChoiceScreen(
+                    "Changed on disk",
+                    f"{path.name} changed on disk since it was opened. Overwrite it with your version?",
+                    [("o", "Overwrite", "overwrite"), ("escape", "Cancel", "cancel")],
+                )
+            )
+            if choice != "overwrite":
+                return False
+        try:
+            saved = store.save(self.collection, path)
+        except errors.ReqbenchError as error:
+            self.notify(str(error), title="Not saved", severity="error", timeout=8)
+            return False
+        self.collection.path = saved
+        self._saved = copy.deepcopy(self.collection)
+        self._fingerprint = self._read_fingerprint()
+        self.body_editor.base_folder = self.collection.folder
+        self._last_view = None
+        self._model_changed()
+        self.notify(f"Saved {saved.name}")
+        return True
+
+    async def _resolve_unsaved(self, doing: str) -> bool:
+        """Ask what to do with unsaved changes; True means go on."""
+        choice = await self.push_screen_wait(
+            ChoiceScreen(
+                "Unsaved changes",
+                f"The collection has unsaved changes. Save them before you {doing}?",
+                [("s", "Save", "save"), ("d", "Discard", "discard"), ("escape", "Cancel", "cancel")],
+            )
+        )
+        if choice == "save":
+            return await self.save_collection()
+        return choice == "discard"
+
+    @work(exclusive=True, group="dialog")
+    async def action_save(self) -> None:
+        await self.save_collection()
+
+    async def action_quit(self) -> None:
+        if not self.dirty:
+            self.exit()
+            return
+        self._quit_flow()
+
+    @work(exclusive=True, group="dialog")
+    async def _quit_flow(self) -> None:
+        if await self._resolve_unsaved("quit"):
+            self.exit()
+
+    # -- sending -----------------------------------------------------------------------------
+    def _start_engine(self) -> None:
+        if self._engine is None:
+            from tui.core.engine import Engine
+
+            self._engine = Engine()
+
+    def action_send(self) -> None:
+        from tui.core import variables
+
+        request = self.request
+        try:
+            resolved = variables.resolve(
+                self.collection,
+                request,
+                environment=self.environment,
+                overrides=self.overrides,
+                allowed_paths=self.allowed_paths,
+            )
+        except errors.ReqbenchError as error:
+            self._send_id += 1
+            self.sending = False
+            self.workers.cancel_group(self, "send")
+            self._show_error(error)
+            return
+        self._send_id += 1
+        self.sending = True
+        self.last_error = None
+        self.viewer.show_sending(resolved)
+        self._send(resolved, self._send_id)
+
+    @work(exclusive=True, group="send", exit_on_error=False)
+    async def _send(self, resolved: ResolvedRequest, send_id: int) -> None:
+        from tui.core.events import Failed, Progress
+
+        failure: errors.RequestError | None = None
+
+        def on_event(event: Event) -> None:
+            nonlocal failure
+            if isinstance(event, Progress):
+                self.post_message(self.TransferProgress(send_id, event))
+            elif isinstance(event, Failed):
+                failure = event.error
+
+        self._start_engine()
+        assert self._engine is not None
+        try:
+            response = await self._engine.send(resolved, on_event)
+        except errors.ReqbenchError as error:
+            self.post_message(self.RequestDone(send_id, error=error))
+        except asyncio.CancelledError:
+            cancelled = failure if isinstance(failure, errors.Cancelled) else errors.Cancelled()
+            self.post_message(self.RequestDone(send_id, error=cancelled))
+            raise
+        except Exception as error:  # a bug, not a network failure: show it, keep the app alive
+            log.exception("send failed")
+            self.post_message(self.RequestDone(send_id, error=errors.RequestError(f"internal error: {error!r}")))
+        else:
+            self.post_message(self.RequestDone(send_id, response=response))
+
+    @on(TransferProgress)
+    def _progress(self, message: TransferProgress) -> None:
+        if message.send_id == self._send_id and self.sending:
+            self.viewer.show_progress(message.event)
+
+    @on(RequestDone)
+    def _done(self, message: RequestDone) -> None:
+        if message.send_id != self._send_id:
+            return
+        self.sending = False
+        if message.response is not None:
+            self.last_response = message.response
+            self.last_error = None
+            self.viewer.show_response(message.response)
+        elif message.error is not None:
+            self._show_error(message.error)
+
+    def _show_error(self, error: errors.ReqbenchError) -> None:
+        self.last_error = error
+        self.viewer.show_error(error)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "cancel":
+            return self.sending
+        if action == "send":
+            return len(self.screen_stack) == 1  # not while a dialog is open
+        return True
+
+    def action_cancel(self) -> None:
+        self.workers.cancel_group(self, "send")
+
+    # -- other actions -----------------------------------------------------------------------
+    def action_help(self) -> None:
+        from tui.widgets.help_screen import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_environment(self) -> None:
+        from tui.core import variables
+        from tui.widgets.environment_picker import EnvironmentPicker
+
+        def preview(name: str | None) -> Mapping[str, str]:
+            return variables.scope(self.collection, environment=name, overrides=self.overrides)
+
+        def chosen(name: str | None) -> None:
+            if name is not None:
+                self.environment = name or None
+                self.notify(f"Environment: {self.environment or 'none'}")
+
+        names = sorted(self.collection.environments)
+        current = self.environment if self.environment in self.collection.environments else None
+        self.push_screen(EnvironmentPicker(names, current, preview), chosen)
+
+    def action_toggle_sidebar(self) -> None:
+        visible = self.sidebar_tree.display if self.sidebar != "auto" else self.screen.has_class("-wide")
+        if visible and not self.sidebar_tree.option_list.has_focus:
+            self.sidebar = "shown"  # visible but elsewhere: go there first
+            self.sidebar_tree.option_list.focus()
+            return
+        self.sidebar = "hidden" if visible else "shown"
+        if self.sidebar == "shown":
+            self.sidebar_tree.option_list.focus()
+        else:
+            self.url_bar.url_input.focus()
+
+    def action_focus_url(self) -> None:
+        self.url_bar.url_input.focus()
+
+    def action_focus_response(self) -> None:
+        self.viewer.focus()
+
+    def action_request_tab(self, name: str) -> None:
+        tabs = self.query_one("#request-tabs", TabbedContent)
+        tabs.active = f"tab-{name}"
+        pane = tabs.get_pane(f"tab-{name}")
+        for widget in pane.query("*"):
+            if widget.focusable:
+                widget.focus()
+                break
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("Send request", "Send the request being edited (ctrl+j)", self.action_send)
+        yield SystemCommand("Cancel request", "Cancel the running request (escape)", self.action_cancel)
+        yield SystemCommand("Save collection", "Write the collection to its TOML file (ctrl+s)", self.action_save)
+        yield SystemCommand("Choose environment", "Switch the variables' environment (f4)", self.action_environment)
+        yield SystemCommand("Toggle sidebar", "Show or hide the collection sidebar (ctrl+b)", self.action_toggle_sidebar)
+        yield SystemCommand("Keys", "Show every key binding (f1)", self.action_help)
+        for name in ("params", "headers", "body", "options"):
+            yield SystemCommand(f"{name.title()} tab", f"Edit the request's {name}", lambda n=name: self.action_request_tab(n))
+
+
+def make_app(
+    collection_path: str | Path | None = None,
+    *,
+    environment: str | None = None,
+    overrides: Mapping[str, str] | None = None,
+    allowed_paths: Sequence[str | Path] = (),
+) -> ReqbenchApp:
+    """The workbench on `collection_path` (default: the bundled quickstart, else a scratch
+    collection). Raises `CollectionError` when the file cannot be loaded."""
+    path = Path(collection_path) if collection_path is not None else default_collection_path()
+    if path is None:
+        collection = scratch_collection()
+    elif not path.exists() and collection_path is not None:
+        collection = scratch_collection()
+        collection.name = path.stem
+        collection.path = path.resolve()
+    else:
+        collection = store.load(path)
+        if collection.path is None:
+            collection.path = path.resolve()
+    if environment is not None and environment not in collection.environments:
+        known = ", ".join(sorted(collection.environments)) or "none defined"
+        raise errors.VariableError(
+            f"unknown environment {environment!r} (known: {known})", request="", field="environment", variable=environment
+        )
+    return ReqbenchApp(collection, environment=environment, overrides=overrides, allowed_paths=allowed_paths)
+
+
+def run_app(
+    collection_path: str | Path | None = None,
+    *,
+    environment: str | None = None,
+    overrides: Mapping[str, str] | None = None,
+    allowed_paths: Sequence[str | Path] = (),
+) -> None:
+    """Run the workbench in the terminal; a collection that cannot be opened exits with its
+    message (status 2)."""
+    try:
+        app = make_app(collection_path, environment=environment, overrides=overrides, allowed_paths=allowed_paths)
+    except errors.ReqbenchError as error:
+        raise SystemExit(f"reqbench: {error}") from None
+    app.run()

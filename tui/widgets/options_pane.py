@@ -1,0 +1,177 @@
+"""Per-request options: timeout, redirects, TLS verification / CA bundle, HTTP/2, download to a
+file (path, chunk size, overwrite) and the response encoding override.
+
+"default" means: inherit from the collection's `[defaults]` (the placeholder shows the value).
+Attributes down: `set_options(RequestOptions, defaults=...)`. Messages up: `OptionsPane.Changed`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
+from textual.widgets import Checkbox, Input, Label, Select
+
+from tui.core.model import DEFAULT_CHUNK_SIZE, Defaults, Download
+
+__all__ = ["OptionsPane", "RequestOptions"]
+
+
+@dataclass(slots=True)
+class RequestOptions:
+    """The option fields of a `model.Request` (None: inherit from `[defaults]`)."""
+
+    timeout: float | None = None
+    follow_redirects: bool | None = None
+    verify: bool | str | None = None
+    http2: bool | None = None
+    download: Download | None = None
+    encoding: str | None = None
+
+
+_TRISTATE = (("default", "default"), ("on", "on"), ("off", "off"))
+_VERIFY = (("default", "default"), ("on", "on"), ("off", "off"), ("CA bundle", "ca"))
+
+
+def _tri(value: bool | None) -> str:
+    return "default" if value is None else ("on" if value else "off")
+
+
+def _untri(value: object) -> bool | None:
+    return None if value == "default" else value == "on"
+
+
+class OptionsPane(VerticalScroll, can_focus=False):
+    DEFAULT_CSS = """
+    OptionsPane {
+        height: 1fr;
+        .opt-row { height: 1; margin-bottom: 1; }
+        .opt-row Label { width: 18; }
+        .opt-row Input { width: 1fr; max-width: 50; }
+        .opt-row Select { width: 14; }
+        #opt-ca { margin-left: 1; display: none; }
+        &.-ca #opt-ca { display: block; }
+        .opt-heading { text-style: bold; color: $text-muted; }
+    }
+    """
+
+    class Changed(Message):
+        def __init__(self, pane: OptionsPane, options: RequestOptions, target: object) -> None:
+            super().__init__()
+            self.pane = pane
+            self.options = options
+            self.target = target
+
+        @property
+        def control(self) -> OptionsPane:
+            return self.pane
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.target: object = None
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(classes="opt-row"):
+            yield Label("timeout (s)")
+            yield Input(type="number", compact=True, id="opt-timeout")
+        with Horizontal(classes="opt-row"):
+            yield Label("follow redirects")
+            yield Select(_TRISTATE, value="default", allow_blank=False, compact=True, id="opt-redirects")
+        with Horizontal(classes="opt-row"):
+            yield Label("verify TLS")
+            yield Select(_VERIFY, value="default", allow_blank=False, compact=True, id="opt-verify")
+            yield Input(placeholder="CA bundle path", compact=True, id="opt-ca")
+        with Horizontal(classes="opt-row"):
+            yield Label("HTTP/2")
+            yield Select(_TRISTATE, value="default", allow_blank=False, compact=True, id="opt-http2")
+        with Horizontal(classes="opt-row"):
+            yield Label("response encoding")
+            yield Input(placeholder="detected (e.g. utf-8, latin-1)", compact=True, id="opt-encoding")
+        yield Label("Download to a file", classes="opt-heading")
+        with Horizontal(classes="opt-row"):
+            yield Label("path")
+            yield Input(placeholder="none: keep the body in memory", compact=True, id="opt-download")
+        with Horizontal(classes="opt-row"):
+            yield Label("chunk size")
+            yield Input(placeholder=str(DEFAULT_CHUNK_SIZE), type="integer", compact=True, id="opt-chunk")
+        with Horizontal(classes="opt-row"):
+            yield Label("overwrite")
+            yield Checkbox("replace an existing file", compact=True, id="opt-overwrite")
+
+    # -- attributes down --------------------------------------------------------------------
+    def set_options(self, options: RequestOptions, *, defaults: Defaults | None = None, target: object = None) -> None:
+        """Show a request's options (no Changed message is posted)."""
+        self.target = target
+        defaults = defaults or Defaults()
+        with self.prevent(Input.Changed, Select.Changed, Checkbox.Changed):
+            timeout = self.query_one("#opt-timeout", Input)
+            timeout.value = "" if options.timeout is None else f"{options.timeout:g}"
+            timeout.placeholder = f"default {defaults.timeout:g}"
+            self.query_one("#opt-redirects", Select).value = _tri(options.follow_redirects)
+            verify = options.verify
+            ca = isinstance(verify, str)
+            self.query_one("#opt-verify", Select).value = "ca" if ca else _tri(verify)  # type: ignore[arg-type]
+            self.query_one("#opt-ca", Input).value = verify if isinstance(verify, str) else ""
+            self.set_class(ca, "-ca")
+            self.query_one("#opt-http2", Select).value = _tri(options.http2)
+            self.query_one("#opt-encoding", Input).value = options.encoding or ""
+            download = options.download
+            self.query_one("#opt-download", Input).value = download.path if download else ""
+            chunk = download.chunk_size if download else DEFAULT_CHUNK_SIZE
+            self.query_one("#opt-chunk", Input).value = "" if chunk == DEFAULT_CHUNK_SIZE else str(chunk)
+            self.query_one("#opt-overwrite", Checkbox).value = bool(download and download.overwrite)
+
+    # -- state ------------------------------------------------------------------------------
+    @property
+    def options(self) -> RequestOptions:
+        timeout_text = self.query_one("#opt-timeout", Input).value.strip()
+        try:
+            timeout = float(timeout_text) if timeout_text else None
+        except ValueError:
+            timeout = None
+        verify_choice = self.query_one("#opt-verify", Select).value
+        verify: bool | str | None
+        if verify_choice == "ca":
+            verify = self.query_one("#opt-ca", Input).value.strip() or None
+        else:
+            verify = _untri(verify_choice)
+        path = self.query_one("#opt-download", Input).value.strip()
+        chunk_text = self.query_one("#opt-chunk", Input).value.strip()
+        chunk = int(chunk_text) if chunk_text.isdigit() and int(chunk_text) > 0 else DEFAULT_CHUNK_SIZE
+        download = (
+            Download(path=path, chunk_size=chunk, overwrite=self.query_one("#opt-overwrite", Checkbox).value)
+            if path
+            else None
+        )
+        return RequestOptions(
+            timeout=timeout if timeout is None or timeout > 0 else None,
+            follow_redirects=_untri(self.query_one("#opt-redirects", Select).value),
+            verify=verify,
+            http2=_untri(self.query_one("#opt-http2", Select).value),
+            download=download,
+            encoding=self.query_one("#opt-encoding", Input).value.strip() or None,
+        )
+
+    def _changed(self) -> None:
+        self.post_message(self.Changed(self, self.options, self.target))
+
+    @on(Select.Changed)
+    def _select_changed(self, event: Select.Changed) -> None:
+        event.stop()
+        if event.select.id == "opt-verify":
+            self.set_class(event.value == "ca", "-ca")
+        self._changed()
+
+    @on(Input.Changed)
+    @on(Checkbox.Changed)
+    def _field_changed(self, event: Input.Changed | Checkbox.Changed) -> None:
+        event.stop()
+        self._changed()
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.screen.focus_next()

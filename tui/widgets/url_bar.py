@@ -1,0 +1,185 @@
+"""Method selector + URL input. `{{variables}}` are highlighted; unknown ones are flagged.
+
+Attributes down: `set_request(method, url, target=...)`, `known_variables`.
+Messages up: `UrlBar.MethodChanged`, `UrlBar.UrlChanged` (both carry the `target` the bar
+was loaded with), `UrlBar.Submitted` (enter in the URL: the app sends).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from typing import Iterable
+
+from rich.highlighter import Highlighter
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.reactive import reactive
+from textual.widgets import Input, Label, Select
+
+__all__ = ["METHODS", "VARIABLE_RE", "UrlBar", "VariableHighlighter", "unknown_variables"]
+
+METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+
+# `{{name}}` or `{{env:NAME}}`; `{{{{` is an escaped literal and is skipped.
+VARIABLE_RE = re.compile(r"\{\{\{\{|\{\{\s*([^{}\s]+)\s*\}\}")
+
+
+def variable_spans(text: str) -> Iterable[tuple[int, int, str]]:
+    for match in VARIABLE_RE.finditer(text):
+        if match.group(1) is not None:
+            yield match.start(), match.end(), match.group(1)
+
+
+def is_known(name: str, known: frozenset[str]) -> bool:
+    if name.startswith("env:"):
+        return name[4:] in os.environ
+    return name in known
+
+
+def unknown_variables(text: str, known: frozenset[str]) -> list[str]:
+    seen: list[str] = []
+    for _, _, name in variable_spans(text):
+        if not is_known(name, known) and name not in seen:
+            seen.append(name)
+    return seen
+
+
+class VariableHighlighter(Highlighter):
+    """Marks `{{known}}` variables and flags unknown ones (styles work in 16 colours)."""
+
+    def __init__(self) -> None:
+        self.known: frozenset[str] = frozenset()
+
+    def highlight(self, text: Text) -> None:
+        for start, end, name in variable_spans(text.plain):
+            style = "bold cyan" if is_known(name, self.known) else "bold white on red"
+            text.stylize(style, start, end)
+
+
+class UrlBar(Horizontal):
+    DEFAULT_CSS = """
+    UrlBar {
+        height: 1;
+        width: 1fr;
+        #method { width: 11; margin-right: 1; }
+        #url { width: 1fr; }
+        #url-flags { width: auto; max-width: 30; color: $text-error; padding-left: 1; display: none; }
+        &.-unknown #url-flags { display: block; }
+    }
+    """
+
+    known_variables: reactive[frozenset[str]] = reactive(frozenset(), init=False)
+
+    class MethodChanged(Message):
+        def __init__(self, bar: UrlBar, method: str, target: object) -> None:
+            super().__init__()
+            self.bar = bar
+            self.method = method
+            self.target = target
+
+        @property
+        def control(self) -> UrlBar:
+            return self.bar
+
+    class UrlChanged(Message):
+        def __init__(self, bar: UrlBar, url: str, target: object) -> None:
+            super().__init__()
+            self.bar = bar
+            self.url = url
+            self.target = target
+
+        @property
+        def control(self) -> UrlBar:
+            return self.bar
+
+    class Submitted(Message):
+        """Enter pressed in the URL input."""
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.target: object = None
+        self._highlighter = VariableHighlighter()
+
+    def compose(self) -> ComposeResult:
+        yield Select([(m, m) for m in METHODS], value="GET", allow_blank=False, compact=True, id="method")
+        yield Input(
+            placeholder="URL, e.g. {{base}}/get",
+            highlighter=self._highlighter,
+            compact=True,
+            id="url",
+            select_on_focus=False,
+        )
+        yield Label("", id="url-flags")
+
+    @property
+    def url_input(self) -> Input:
+        return self.query_one("#url", Input)
+
+    @property
+    def method_select(self) -> Select[str]:
+        return self.query_one("#method", Select)
+
+    @property
+    def url(self) -> str:
+        return self.url_input.value
+
+    @property
+    def method(self) -> str:
+        return str(self.method_select.value)
+
+    @property
+    def unknown(self) -> list[str]:
+        return unknown_variables(self.url, self.known_variables)
+
+    def set_request(self, method: str, url: str, *, target: object = None) -> None:
+        """Show a request's method and URL (no messages are posted)."""
+        self.target = target
+        select = self.method_select
+        method = method.upper()
+        with self.prevent(Select.Changed, Input.Changed):
+            if method not in METHODS:
+                select.set_options([(m, m) for m in (*METHODS, method)])
+            select.value = method
+            self.set_url(url)
+
+    def set_url(self, url: str) -> None:
+        """Replace the URL text keeping the cursor where it was if possible (no message)."""
+        url_input = self.url_input
+        if url_input.value == url:
+            return
+        cursor = url_input.cursor_position
+        with self.prevent(Input.Changed):
+            url_input.value = url
+            url_input.cursor_position = min(cursor, len(url))
+        self._flag()
+
+    def watch_known_variables(self, known: frozenset[str]) -> None:
+        self._highlighter.known = known
+        self.url_input.refresh()
+        self._flag()
+
+    def _flag(self) -> None:
+        unknown = self.unknown
+        self.set_class(bool(unknown), "-unknown")
+        self.url_input.set_class(bool(unknown), "-unknown")
+        self.query_one("#url-flags", Label).update("unknown: " + ", ".join(unknown) if unknown else "")
+
+    @on(Select.Changed, "#method")
+    def _method_changed(self, event: Select.Changed) -> None:
+        event.stop()
+        self.post_message(self.MethodChanged(self, str(event.value), self.target))
+
+    @on(Input.Changed, "#url")
+    def _url_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self._flag()
+        self.post_message(self.UrlChanged(self, event.value, self.target))
+
+    @on(Input.Submitted, "#url")
+    def _url_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.post_message(self.Submitted())
