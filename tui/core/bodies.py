@@ -19,7 +19,6 @@ import base64
 import binascii
 import json
 import mimetypes
-import os
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +26,7 @@ from typing import IO, Any
 from urllib.parse import urlencode
 
 import aiofiles
+import httpx
 
 from .errors import BodyError, PathError
 from .resolved import ResolvedBody
@@ -74,6 +74,15 @@ class EncodedBody:
     upload: UploadCounter | None = None  # set for streamed (file / stream) bodies
     size: int | None = None  # bytes to send when known up front
     open_files: list[IO[bytes]] = field(default_factory=list)
+    multipart_type: str | None = None  # a content_type override of a multipart body
+
+    def finish(self, request: httpx.Request) -> None:
+        """Adjust the built request: a multipart override keeps httpx's boundary."""
+        if self.multipart_type is None:
+            return
+        generated = request.headers.get("content-type", "")
+        _, _, params = generated.partition(";")
+        request.headers["Content-Type"] = f"{self.multipart_type};{params}" if params else self.multipart_type
 
     def close(self) -> None:
         for handle in self.open_files:
@@ -126,12 +135,8 @@ def _multipart(body: ResolvedBody, encoded: EncodedBody, *, add_content_type: bo
         raise
     encoded.files = files
     if body.content_type and add_content_type:
-        # Keep a boundary: httpx reads it from our Content-Type header.
-        boundary = os.urandom(16).hex()
-        value = body.content_type
-        if "boundary=" not in value:
-            value = f"{value}; boundary={boundary}"
-        encoded.headers.append(("Content-Type", value))
+        # httpx writes `multipart/form-data; boundary=...`; `finish()` swaps in the override.
+        encoded.multipart_type = body.content_type.split(";", 1)[0].strip()
 
 
 def encode_body(body: ResolvedBody | None, *, has_content_type: bool) -> EncodedBody:

@@ -265,6 +265,7 @@ class Engine:
             timeout=httpx.Timeout(request.timeout),
             extensions={"trace": transfer.recorder},
         )
+        prepared.body.finish(built)
         response = await client.send(
             built,
             auth=prepared.auth if prepared.auth is not None else httpx.USE_CLIENT_DEFAULT,
