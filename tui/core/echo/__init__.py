@@ -70,7 +70,8 @@ class EchoServer:
     def url(self) -> str:
         if self._loop is None:
             raise EchoServerError("the echo server is not running")
-        host = f"[{self.host}]" if ":" in self.host else self.host
+        host = {"0.0.0.0": "127.0.0.1", "::": "::1"}.get(self.host, self.host)  # a wildcard: reach it locally
+        host = f"[{host}]" if ":" in host else host
         return f"http://{host}:{self.port}"
 
     @property

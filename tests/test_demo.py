@@ -1,0 +1,128 @@
+"""`reqbench demo`: the workbench on the bundled collection against the embedded echo server."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import httpx
+import pytest
+from click.testing import CliRunner
+from textual.widgets import OptionList
+
+from tui.cli import main
+from tui.cli_demo import bundled_collection, demo_collection, demo_session
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def _accepts_connections(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=2):
+            return True
+    except OSError:
+        return False
+
+
+def _collection_copy(tmp_path: Path) -> Path:
+    target = tmp_path / "collections"
+    shutil.copytree(REPO / "collections", target, ignore=shutil.ignore_patterns("downloads"))
+    return target / "quickstart.toml"
+
+
+def test_bundled_collection_is_found() -> None:
+    assert bundled_collection() == REPO / "collections" / "quickstart.toml"
+    assert demo_collection() == REPO / "collections" / "quickstart.toml"  # a checkout is writable
+
+
+async def test_demo_workbench_sends_to_the_embedded_server(tmp_path: Path) -> None:
+    threads_before = set(threading.enumerate())
+    with demo_session(collection=_collection_copy(tmp_path)) as session:
+        app, server = session.app, session.server
+        names = [r.name for r in app.collection.requests]  # type: ignore[attr-defined]
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            # the sidebar lists the collection's requests
+            listing = app.query_one("#request-list", OptionList)
+            prompts = [str(listing.get_option_at_index(i).prompt) for i in range(listing.option_count)]
+            assert any("get" in p for p in prompts) and any("chunked stream upload" in p for p in prompts)
+
+            # the first request ("get") goes to the echo server, not to httpbin.org
+            await pilot.press("ctrl+j")
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            response = app.last_response  # type: ignore[attr-defined]
+            assert response is not None and response.status == 200
+            assert response.json()["url"] == f"{session.url}/get"
+            assert server.requests_served == 1
+            assert "200" in app.query_one("#response").status_text  # type: ignore[attr-defined]
+
+            # pick the chunked upload in the sidebar and send it
+            listing.focus()
+            listing.highlighted = next(i for i, p in enumerate(prompts) if "chunked stream upload" in p)
+            await pilot.press("enter")
+            await pilot.pause()
+            assert app.request.name == "chunked stream upload"  # type: ignore[attr-defined]
+            await pilot.press("ctrl+j")
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            echoed = app.last_response.json()  # type: ignore[attr-defined]
+            assert echoed["headers"]["Transfer-Encoding"] == "chunked"
+            assert echoed["data"].startswith("Hello from reqbench!")
+            assert server.requests_served == 2
+            assert server.connections_accepted == 1  # the workbench's one pooled client kept it alive
+            await pilot.press("ctrl+q")
+        port = server.port
+        assert "chunked stream upload" in names
+    # quitting left nothing behind: no server thread, nothing listening
+    assert not _accepts_connections(port)
+    leftovers = [t.name for t in threading.enumerate() if t not in threads_before and t.is_alive()]
+    # "asyncio_N" are the default executor of this test's own event loop (aiofiles reads the
+    # streamed upload there); they end with that loop. Anything else would be ours.
+    assert [name for name in leftovers if not name.startswith("asyncio_")] == []
+    assert not any(t.name.startswith("reqbench-echo") for t in threading.enumerate())
+
+
+def test_demo_refuses_a_port_in_use() -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        result = CliRunner().invoke(main, ["demo", "--serve", "--port", str(busy.getsockname()[1])])
+    assert result.exit_code == 1
+    assert "cannot start the echo server" in result.output
+
+
+def test_demo_serve_in_the_foreground_until_ctrl_c() -> None:
+    """A real `reqbench demo --serve` process: prints its URL, serves, stops on SIGINT."""
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    process = subprocess.Popen([sys.executable, "-m", "tui", "demo", "--serve"], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        assert process.stdout is not None
+        first = process.stdout.readline()
+        assert first.startswith("reqbench echo server on http://127.0.0.1:")
+        url = first.split()[4]
+        assert "reqbench run" in process.stdout.readline()
+        assert httpx.get(url + "/get", params={"a": "1"}).json()["args"] == {"a": "1"}
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=20)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 0, err
+    assert "echo server stopped" in out
+    assert not _accepts_connections(int(url.rsplit(":", 1)[1]))
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "192.0.2.1"])
+def test_non_loopback_needs_the_explicit_host_option(host: str) -> None:
+    from tui.core.echo import EchoServer, EchoServerError
+
+    with pytest.raises(EchoServerError, match="refusing"):
+        EchoServer(host=host)
