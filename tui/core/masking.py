@@ -26,7 +26,7 @@ __all__ = ["MASK", "is_secret_name", "is_secret_param", "mask_value", "Masker"]
 MASK = "***"
 _SECRET_NAMES = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie"})
 _SECRET_WORDS = ("token", "secret", "key", "password", "passwd")
-_SECRET_PARAM = re.compile(r"token|secret|passw|auth|signature|(api|access|private|client|secret|app)[-_]?key|^key$|^sig$", re.IGNORECASE)
+_SECRET_PARAM = re.compile(r"token|secret|passw|auth|signature|(api|access|private|client|secret|app)[-_]?key|^sig$", re.IGNORECASE)
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9_-]*)\s+(\S.*)$")
 
 

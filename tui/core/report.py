@@ -22,6 +22,7 @@ import xml.etree.ElementTree as ET
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import urlencode
 
 from .capture import parse_source
 from .expect import MISSING
@@ -42,7 +43,10 @@ def method_and_url(result: RequestResult) -> tuple[str, str]:
         method = response.sent.method if not response.history else (result.resolved.method if result.resolved else response.sent.method)
         return method, url
     if result.resolved is not None:
-        return result.resolved.method, result.resolved.url
+        url = result.resolved.url
+        if result.resolved.params:
+            url += ("&" if "?" in url else "?") + urlencode(result.resolved.params)
+        return result.resolved.method, url
     return result.request.method, result.request.url
 
 
