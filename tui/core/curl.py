@@ -61,7 +61,7 @@ def _body_args(body: ResolvedBody, headers: tuple[tuple[str, str], ...]) -> tupl
     if content_type and not _has_header(headers, "content-type"):
         args += _header_arg("Content-Type", content_type)
     if body.kind in ("text", "json"):
-        args += ["--data-binary", body.text] if body.text.startswith("@") else ["--data-raw", body.text]
+        args += ["--data-raw", body.text]  # --data-raw never reads "@file"
     elif body.kind == "form":
         for name, value in body.form:
             args += ["--data-urlencode", f"{name}={value}"]
