@@ -41,6 +41,20 @@ def test_bundled_collection_is_found() -> None:
     assert demo_collection() == REPO / "collections" / "quickstart.toml"  # a checkout is writable
 
 
+def test_demo_copies_a_read_only_bundle(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Installed from a wheel, the bundle may sit in a read-only site-packages: use a copy."""
+    import tui.cli_demo as cli_demo
+
+    monkeypatch.setattr(cli_demo, "_writable", lambda folder: False)
+    copy = demo_collection()
+    try:
+        assert copy != bundled_collection() and copy.name == "quickstart.toml"
+        assert copy.read_bytes() == (REPO / "collections" / "quickstart.toml").read_bytes()
+        assert (copy.parent / "myfile.txt").is_file() and not (copy.parent / "downloads").exists()
+    finally:
+        shutil.rmtree(copy.parent.parent)
+
+
 async def test_demo_workbench_sends_to_the_embedded_server(tmp_path: Path) -> None:
     threads_before = set(threading.enumerate())
     with demo_session(collection=_collection_copy(tmp_path)) as session:
