@@ -92,6 +92,7 @@ def test_expect_100_continue(server: EchoServer) -> None:
         (b"POST /post HTTP/1.1\r\nContent-Length: nope\r\n\r\n", b"400"),
         (b"POST /post HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", b"400"),
         (b"POST /post HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\n", b"501"),
+        (b"POST /post HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n" + b"1" * 70_000 + b"\r\n", b"400"),
         (b"GET /get HTTP/1.1\r\nX-Big: " + b"a" * 70_000 + b"\r\n\r\n", b"431"),
     ],
 )

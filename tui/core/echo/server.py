@@ -108,10 +108,10 @@ async def serve_connection(
             except (asyncio.IncompleteReadError, TimeoutError):
                 return  # the client closed (or idled out) between requests
             except asyncio.LimitOverrunError:
-                await _write_error(writer, HttpError(431, "request head too large"))
+                await _write_error(writer, HttpError(431, "request head too large"), reader)
                 return
             except ValueError:  # StreamReader turns an overrun into ValueError when it must drop data
-                await _write_error(writer, HttpError(431, "request head too large"))
+                await _write_error(writer, HttpError(431, "request head too large"), reader)
                 return
             try:
                 request = _parse_head(head, client_host, server_host)
@@ -119,7 +119,7 @@ async def serve_connection(
                     writer.write(b"HTTP/1.1 100 Continue\r\n\r\n")
                 await _read_body(reader, request, body_limit)
             except HttpError as error:
-                await _write_error(writer, error)
+                await _write_error(writer, error, reader)
                 return
             try:
                 reply = await app(request)
@@ -133,8 +133,8 @@ async def serve_connection(
                 return
             if not keep_alive:
                 return
-    except (ConnectionError, asyncio.IncompleteReadError):
-        return  # the client went away mid-request or mid-reply
+    except (ConnectionError, asyncio.IncompleteReadError, TimeoutError):
+        return  # the client went away (or stalled past BODY_TIMEOUT) mid-request or mid-reply
     finally:
         writer.close()
         try:
@@ -218,7 +218,10 @@ async def _read_body(reader: asyncio.StreamReader, request: EchoRequest, limit: 
             raise HttpError(501, f"unsupported Transfer-Encoding: {transfer_encoding}")
         request.chunked = True
         while True:
-            size_line = await asyncio.wait_for(reader.readline(), BODY_TIMEOUT)
+            try:
+                size_line = await asyncio.wait_for(reader.readline(), BODY_TIMEOUT)
+            except (ValueError, asyncio.LimitOverrunError) as exc:  # a size line over the stream limit
+                raise HttpError(400, "chunk size line too long") from exc
             if not size_line.endswith(b"\n"):
                 raise asyncio.IncompleteReadError(size_line, None)
             size_text = size_line.split(b";", 1)[0].strip()
@@ -260,14 +263,24 @@ def _error_reply(error: HttpError) -> Reply:
     return Reply(error.status, [("Content-Type", "text/plain; charset=utf-8")], body)
 
 
-async def _write_error(writer: asyncio.StreamWriter, error: HttpError) -> None:
+async def _write_error(writer: asyncio.StreamWriter, error: HttpError, reader: asyncio.StreamReader | None = None) -> None:
+    """Answer with `error`, then half-close and discard what the client still sends for a
+    moment: closing with unread input would reset the connection and lose the answer."""
     reply = _error_reply(error)
-    head = _head_bytes(reply, len(reply.body) if isinstance(reply.body, bytes) else 0, False, False)
-    writer.write(head + (reply.body if isinstance(reply.body, bytes) else b""))
+    body = reply.body if isinstance(reply.body, bytes) else b""
+    writer.write(_head_bytes(reply, len(body), False, False) + body)
     try:
         await writer.drain()
-    except ConnectionError:
+        if reader is not None and writer.can_write_eof():
+            writer.write_eof()
+            await asyncio.wait_for(_discard(reader, 4 * 2**20), 1.0)
+    except (ConnectionError, TimeoutError, OSError):
         pass
+
+
+async def _discard(reader: asyncio.StreamReader, limit: int) -> None:
+    while limit > 0 and (chunk := await reader.read(65536)):
+        limit -= len(chunk)
 
 
 def _head_bytes(reply: Reply, length: int | None, chunked: bool, keep_alive: bool) -> bytes:
