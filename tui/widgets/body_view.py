@@ -47,6 +47,7 @@ PREVIEW_BYTES = 4 * 2**20  # what we read from a spilled/downloaded file when `c
 SYNC_SPLIT_LINES = 200_000  # above this many newlines, split the raw text in a thread
 MAX_MATCHES = 100_000
 
+_LONG_DIGITS = re.compile(r"\d{19,}")
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
 _JSON_TOKEN = re.compile(
     r'(?P<key>"(?:[^"\\]|\\.)*"(?=\s*:))'
@@ -123,12 +124,14 @@ def pretty_json_lines(text: str) -> list[str]:
         import orjson
     except ImportError:  # pragma: no cover - orjson is an optional extra
         orjson = None  # type: ignore[assignment]
-    if orjson is not None:
+    # orjson reads integers beyond 64 bits as floats (silently losing digits): let the stdlib,
+    # which keeps them exact, handle documents that may hold one.
+    if orjson is not None and not _LONG_DIGITS.search(text):
         try:
             pretty = orjson.dumps(orjson.loads(text), option=orjson.OPT_INDENT_2).decode("utf-8")
             return pretty.split("\n")
         except (orjson.JSONDecodeError, TypeError):
-            pass  # not JSON for orjson (e.g. an integer beyond 64 bits): let json decide
+            pass  # let the stdlib decide (and word the error)
     value = json.loads(text)
     return json.dumps(value, indent=2, ensure_ascii=False).split("\n")
 

@@ -64,7 +64,8 @@ class TransferProgress(Horizontal):
     DEFAULT_CSS = """
     TransferProgress { height: 1; width: 1fr; }
     TransferProgress > ProgressBar { width: auto; margin-right: 1; }
-    TransferProgress > #transfer-text { width: 1fr; height: 1; }
+    TransferProgress > ProgressBar > Bar { width: 20; }
+    TransferProgress > #transfer-text { width: 1fr; height: 1; text-wrap: nowrap; text-overflow: ellipsis; }
     TransferProgress > #transfer-hint { width: auto; height: 1; color: $text-muted; }
     """
 
