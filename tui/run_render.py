@@ -229,7 +229,7 @@ class RunPrinter:
                 table.add_row(stats.name, str(stats.count), *(f"{v:.1f}" for v in (stats.min_ms, stats.median_ms, stats.p95_ms, stats.max_ms)))
             out.print(table)
         parts = [(f"{summary.passed} passed", "green")]
-        for count, label in ((summary.failed, "failed"), (summary.errors, "errors"), (summary.skipped, "skipped")):
+        for count, label in ((summary.failed, "failed"), (summary.errors, "error" if summary.errors == 1 else "errors"), (summary.skipped, "skipped")):
             if count:
                 parts.append((f"{count} {label}", "red" if label != "skipped" else "yellow"))
         text = Text()

@@ -376,12 +376,11 @@ def plan(collection: Collection, options: RunOptions) -> Plan:
                 hint = ""
                 if isinstance(problem, VariableError) and problem.variable in all_captures and problem.variable not in captured_by:
                     hint = f" (it is captured by {all_captures[problem.variable]!r}, which does not run before it; select it first with -r)"
-                problems.append(f"{problem}{hint}")
+                problems.append(f"{problem}{hint}" if hint else problem)
         except (PathError, BodyError) as error:
             problems.append(f"request {request.name!r}: {error}" if request.name not in str(error) else error)
-        else:
-            scope = variables.scope(collection, environment=options.environment, overrides=dict(options.overrides), captured=placeholders)
-            problems.extend(_check_expect_variables(request, scope))
+        scope = variables.scope(collection, environment=options.environment, overrides=dict(options.overrides), captured=placeholders)
+        problems.extend(_check_expect_variables(request, scope))
         steps.append(Step(index, request, resolved, needs))
         for variable in request.capture:
             captured_by[variable] = index
