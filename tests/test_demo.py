@@ -112,8 +112,9 @@ def test_demo_refuses_a_port_in_use() -> None:
     assert "cannot start the echo server" in result.output
 
 
-def test_demo_serve_in_the_foreground_until_ctrl_c() -> None:
-    """A real `reqbench demo --serve` process: prints its URL, serves, stops on SIGINT."""
+@pytest.mark.parametrize("stop_signal", [signal.SIGINT, signal.SIGTERM])
+def test_demo_serve_in_the_foreground_until_stopped(stop_signal: signal.Signals) -> None:
+    """A real `reqbench demo --serve` process: prints its URL, serves, stops on Ctrl-C or SIGTERM."""
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     process = subprocess.Popen([sys.executable, "-m", "tui", "demo", "--serve"], stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, text=True, env=env)
@@ -124,7 +125,7 @@ def test_demo_serve_in_the_foreground_until_ctrl_c() -> None:
         url = first.split()[4]
         assert "reqbench run" in process.stdout.readline()
         assert httpx.get(url + "/get", params={"a": "1"}).json()["args"] == {"a": "1"}
-        process.send_signal(signal.SIGINT)
+        process.send_signal(stop_signal)
         out, err = process.communicate(timeout=20)
     finally:
         if process.poll() is None:

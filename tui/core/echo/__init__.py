@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
+import signal
 import socket
 import threading
 from collections.abc import Callable
@@ -131,9 +132,9 @@ class EchoServer:
     # --- foreground API --------------------------------------------------------------------
 
     def serve_forever(self, on_ready: Callable[[str], None] | None = None) -> None:
-        """Serve in this thread until KeyboardInterrupt (Ctrl-C); `on_ready(url)` once listening."""
+        """Serve in this thread until Ctrl-C (KeyboardInterrupt) or SIGTERM; `on_ready(url)` once listening."""
         try:
-            asyncio.run(self._main(on_ready=(lambda: on_ready(self.url)) if on_ready else None))
+            asyncio.run(self._main(on_ready=(lambda: on_ready(self.url)) if on_ready else None, sigterm=True))
         except KeyboardInterrupt:
             pass
         except OSError as exc:
@@ -141,8 +142,10 @@ class EchoServer:
 
     # --- the loop --------------------------------------------------------------------------
 
-    async def _main(self, on_ready: Callable[[], None] | None) -> None:
+    async def _main(self, on_ready: Callable[[], None] | None, *, sigterm: bool = False) -> None:
         self._stopping = asyncio.Event()
+        if sigterm and threading.current_thread() is threading.main_thread():
+            asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, self._stopping.set)
         family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
         server = await asyncio.start_server(
             self._accept, self.host, self.port, family=family, limit=64 * 1024, reuse_address=True
