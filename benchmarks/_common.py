@@ -33,5 +33,5 @@ def machine() -> str:
     return f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
 
 
-def row(label: str, *cells: str, width: int = 34) -> str:
-    return f"  {label:<{width}}" + "  ".join(f"{c:>14}" for c in cells)
+def row(label: str, *cells: str, width: int = 38) -> str:
+    return f"  {label:<{width}}" + "  ".join(f"{c:>12}" for c in cells)
