@@ -278,9 +278,9 @@ def test_subprocess_exit_codes(httpbin_url: str, tmp_path: Path) -> None:
     bad = tmp_path / "bad.toml"
     bad.write_text('format = 1\nname = = "x"\n', encoding="utf-8")
     env = {**os.environ, "NO_COLOR": "1"}
-    broken = subprocess.run([str(REQBENCH), "run", str(bad)], capture_output=True, text=True, env=env, timeout=60)
+    broken = subprocess.run([str(REQBENCH), "run", str(bad)], capture_output=True, text=True, env=env, timeout=60, check=False)
     assert broken.returncode == 2
     assert broken.stderr.startswith(f"error: {bad}:2:8: ") and "Traceback" not in broken.stderr
-    failing = subprocess.run([str(REQBENCH), "run", str(_write(tmp_path, FAILING, httpbin_url))], capture_output=True, text=True, env=env, timeout=60)
+    failing = subprocess.run([str(REQBENCH), "run", str(_write(tmp_path, FAILING, httpbin_url))], capture_output=True, text=True, env=env, timeout=60, check=False)
     assert failing.returncode == 1
     assert "✗ third" in failing.stdout and "\x1b[" not in failing.stdout

@@ -12,7 +12,15 @@ from tui.core import store
 from tui.core.engine import Engine
 from tui.core.errors import ConnectError, TLSError
 from tui.core.model import Collection
-from tui.core.replay import Outcome, PlanError, RequestResult, RunOptions, percentile, plan, run
+from tui.core.replay import (
+    Outcome,
+    PlanError,
+    RequestResult,
+    RunOptions,
+    percentile,
+    plan,
+    run,
+)
 
 COLLECTIONS = Path(__file__).resolve().parent.parent / "collections"
 

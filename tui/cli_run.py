@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from tui.core.errors import CollectionError
     from tui.core.model import Collection
 
-__all__ = ["run_command", "EXIT_OK", "EXIT_FAILED", "EXIT_USAGE", "EXIT_REQUEST"]
+__all__ = ["EXIT_FAILED", "EXIT_OK", "EXIT_REQUEST", "EXIT_USAGE", "run_command"]
 
 EXIT_OK = 0
 EXIT_FAILED = 1

@@ -15,7 +15,7 @@ plain line every `interval_s` seconds for transfers that take longer than that.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Self
 
 from rich.console import Console
 from rich.table import Table
@@ -23,13 +23,14 @@ from rich.text import Text
 
 from tui.core.events import Event, Failed, Finished, Progress
 from tui.core.masking import Masker
-from tui.core.report import learn_secrets, method_and_url
 from tui.core.replay import Outcome, RequestResult, RunSummary
+from tui.core.report import learn_secrets, method_and_url
 
 if TYPE_CHECKING:
-    from rich.progress import Progress as RichProgress, TaskID
+    from rich.progress import Progress as RichProgress
+    from rich.progress import TaskID
 
-__all__ = ["RunPrinter", "human_size", "BODY_PREVIEW"]
+__all__ = ["BODY_PREVIEW", "RunPrinter", "human_size"]
 
 BODY_PREVIEW = 2048  # characters of a body shown with --verbose
 
@@ -64,9 +65,15 @@ class RunPrinter:
 
     # -- progress -------------------------------------------------------------------------
 
-    def __enter__(self) -> RunPrinter:
+    def __enter__(self) -> Self:
         if self.console.is_terminal and not self.quiet:
-            from rich.progress import BarColumn, DownloadColumn, TextColumn, TimeRemainingColumn, TransferSpeedColumn
+            from rich.progress import (
+                BarColumn,
+                DownloadColumn,
+                TextColumn,
+                TimeRemainingColumn,
+                TransferSpeedColumn,
+            )
             from rich.progress import Progress as RichProgress
 
             self._bars = RichProgress(

@@ -12,13 +12,14 @@ variable stays unset, so requests that need it are not sent with a wrong value.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Literal, Mapping
+from typing import Literal
 
 from .expect import PathNotFound, lookup
 from .response import Response
 
-__all__ = ["CaptureSource", "CaptureProblem", "parse_source", "capture", "SOURCE_KINDS"]
+__all__ = ["SOURCE_KINDS", "CaptureProblem", "CaptureSource", "capture", "parse_source"]
 
 SourceKind = Literal["json", "header", "status"]
 SOURCE_KINDS: tuple[SourceKind, ...] = ("json", "header", "status")

@@ -17,13 +17,14 @@ A failure carries the expected and the actual value and a one-line message, for 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable, Literal
+from typing import Any, Literal
 
 from .model import Expect
 from .response import Response
 
-__all__ = ["CheckKind", "ExpectFailure", "PathNotFound", "lookup", "check", "same_value", "show", "MISSING"]
+__all__ = ["MISSING", "CheckKind", "ExpectFailure", "PathNotFound", "check", "lookup", "same_value", "show"]
 
 CheckKind = Literal["status", "header", "json", "body_contains", "max_ms", "capture"]
 Substitute = Callable[[str, str], str]  # (text, field) -> text with {{var}} replaced

@@ -16,12 +16,12 @@ so that masking a 3-character password does not shred every "123" in a body.
 from __future__ import annotations
 
 import re
-from typing import Iterable
-from urllib.parse import parse_qsl, urlsplit, urlunsplit, quote
+from collections.abc import Iterable
+from urllib.parse import parse_qsl, quote, urlsplit, urlunsplit
 
 from .model import Auth
 
-__all__ = ["MASK", "is_secret_name", "is_secret_param", "mask_value", "Masker"]
+__all__ = ["MASK", "Masker", "is_secret_name", "is_secret_param", "mask_value"]
 
 MASK = "***"
 _SECRET_NAMES = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie"})

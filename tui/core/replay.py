@@ -40,10 +40,11 @@ import dataclasses
 import math
 import statistics
 import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
-from typing import Any, Callable, Iterator, Mapping, Sequence
+from typing import Any
 
 from . import variables
 from .capture import capture, parse_source
@@ -56,17 +57,17 @@ from .resolved import ResolvedRequest
 from .response import Response
 
 __all__ = [
-    "RunOptions",
     "Outcome",
-    "RequestResult",
-    "RequestStats",
-    "RunSummary",
-    "Step",
     "Plan",
     "PlanError",
+    "RequestResult",
+    "RequestStats",
+    "RunOptions",
+    "RunSummary",
+    "Step",
+    "percentile",
     "plan",
     "run",
-    "percentile",
 ]
 
 _PLACEHOLDER = "0"  # stands in for a value captured later, when checking names up front
@@ -462,9 +463,14 @@ class _Runner:
             result.error, result.outcome = error, Outcome.ERROR
             return result
         result.response = response
-        scope = self._scope(captured)
+        scope: dict[str, str] | None = None
 
         def substitute(text: str, field_name: str) -> str:
+            nonlocal scope
+            if "{{" not in text:
+                return text
+            if scope is None:
+                scope = self._scope(captured)
             return variables.substitute(text, scope, request=step.request.name, field=field_name)
 
         try:

@@ -19,7 +19,7 @@ import os
 import re
 import tempfile
 import xml.etree.ElementTree as ET
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlencode
@@ -29,7 +29,7 @@ from .expect import MISSING
 from .masking import Masker, is_secret_name, is_secret_param
 from .replay import Outcome, RequestResult, RunSummary
 
-__all__ = ["ReportKind", "REPORT_KINDS", "method_and_url", "learn_secrets", "result_dict", "to_json", "to_junit", "write_report"]
+__all__ = ["REPORT_KINDS", "ReportKind", "learn_secrets", "method_and_url", "result_dict", "to_json", "to_junit", "write_report"]
 
 ReportKind = Literal["junit", "json"]
 REPORT_KINDS: tuple[ReportKind, ...] = ("junit", "json")
@@ -196,7 +196,7 @@ def to_junit(summary: RunSummary) -> str:
     suite = ET.SubElement(
         root,
         "testsuite",
-        {"name": suite_name, **counts, "timestamp": datetime.now(timezone.utc).isoformat(timespec="seconds")},
+        {"name": suite_name, **counts, "timestamp": datetime.now(UTC).isoformat(timespec="seconds")},
     )
     properties = ET.SubElement(suite, "properties")
     for key, value in (
