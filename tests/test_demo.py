@@ -141,3 +141,36 @@ def test_non_loopback_needs_the_explicit_host_option(host: str) -> None:
 
     with pytest.raises(EchoServerError, match="refusing"):
         EchoServer(host=host)
+
+
+def test_reqbench_demo_command_end_to_end(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`reqbench demo` exactly as users run it, with the app made headless and driven by an
+    auto-pilot: the first request reaches the embedded server; after quitting nothing is left."""
+    from textual.pilot import Pilot
+
+    from tui.app import ReqbenchApp
+
+    seen: dict[str, object] = {}
+    original_run = ReqbenchApp.run
+
+    async def auto_pilot(pilot: Pilot[None]) -> None:
+        app = pilot.app
+        await pilot.pause()
+        await pilot.press("ctrl+j")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        seen["response"] = app.last_response  # type: ignore[attr-defined]
+        await pilot.press("ctrl+q")
+
+    def headless_run(self: ReqbenchApp, **_: object) -> None:
+        original_run(self, headless=True, size=(100, 30), auto_pilot=auto_pilot)
+
+    monkeypatch.setattr(ReqbenchApp, "run", headless_run)
+    result = CliRunner().invoke(main, ["demo"])
+    assert result.exit_code == 0, result.output
+    response = seen["response"]
+    assert response is not None
+    url = response.json()["url"]  # type: ignore[attr-defined]
+    assert url.startswith("http://127.0.0.1:") and url.endswith("/get")
+    assert not _accepts_connections(int(url.split(":")[2].split("/")[0]))
+    assert not any(t.name.startswith("reqbench-echo") for t in threading.enumerate())
