@@ -39,7 +39,7 @@ from . import errors
 from ._engine_build import PreparedRequest, prepare
 from ._engine_errors import FailureContext, map_error
 from ._engine_progress import ProgressMeter
-from ._engine_tuning import tune_httpcore
+from ._engine_tuning import tune_httpcore, widen_socket_reads
 from .download import DownloadSink, MemorySink, part_path_for
 from .events import EventHandler, Failed, Finished, HeadersReceived, Started
 from .resolved import ResolvedRequest
@@ -100,7 +100,7 @@ class _Transfer:
 
     def __init__(self, ctx: FailureContext) -> None:
         self.ctx = ctx
-        self.recorder = TraceRecorder()
+        self.recorder = TraceRecorder(on_connect=widen_socket_reads)
         self.response: httpx.Response | None = None
         self.sink: DownloadSink | MemorySink | None = None
 

@@ -22,10 +22,17 @@ class TraceRecorder:
     at all during this send (every hop used a pooled connection).
     """
 
-    __slots__ = ("_clock", "start", "marks", "connects")
+    __slots__ = ("_clock", "_on_connect", "start", "marks", "connects")
 
-    def __init__(self, clock: Callable[[], float] = time.perf_counter) -> None:
+    def __init__(
+        self,
+        clock: Callable[[], float] = time.perf_counter,
+        *,
+        on_connect: Callable[[Any], None] | None = None,
+    ) -> None:
+        """`on_connect(network_stream)` runs after each new TCP connection (for tuning)."""
         self._clock = clock
+        self._on_connect = on_connect
         self.start = clock()
         self.marks: dict[str, float] = {}
         self.connects = 0
@@ -35,6 +42,8 @@ class TraceRecorder:
         self.marks[event] = self._clock()
         if event == "connect_tcp.started":
             self.connects += 1
+        elif event == "connect_tcp.complete" and self._on_connect is not None:
+            self._on_connect(info.get("return_value"))
 
     def now_ms(self) -> float:
         return (self._clock() - self.start) * 1000.0
