@@ -1,7 +1,20 @@
 """httpbin-compatible routes: same paths, same JSON shape (sorted keys, 2-space indent).
 
-Extra: `/download?size=N[&chunk_size=C]` streams N deterministic bytes with Content-Length and
-`Range: bytes=` support (206 + Content-Range); its content is `download_chunks(start, end)`.
+    /get /post /put /patch /delete /anything[/...]   the request echoed: args, data, form, files,
+                                                     json, headers, url, origin (+ method)
+    /headers /ip /user-agent /uuid                   parts of it
+    /gzip /deflate /json /encoding/utf8              response formats
+    /status/{codes} /redirect/{n} /relative-redirect/{n} /absolute-redirect/{n} /redirect-to
+    /basic-auth/{user}/{password} /bearer
+    /bytes/{n} /stream-bytes/{n}                     seeded random bytes (`seed`, `chunk_size`);
+                                                     the same bytes as httpbin for the same seed
+    /drip /delay/{s}                                 slow bodies and slow answers
+    /download?size=N[&chunk_size=C]                  N deterministic bytes, Content-Length,
+                                                     `Range: bytes=` (206 + Content-Range, 416);
+                                                     its content is `download_chunks(start, end)`
+
+Request bodies above the server's cap are not stored: `data` holds a note with their size and
+sha256, and every body-echoing reply carries `X-Echo-Body-Size` / `X-Echo-Body-Sha256`.
 """
 
 from __future__ import annotations
