@@ -566,3 +566,27 @@ def test_fingerprint_tells_a_changed_file(tmp_path: Path) -> None:
     assert second.sha256 != first.sha256
     with pytest.raises(CollectionError, match="cannot read"):
         store.fingerprint(tmp_path / "gone.toml")
+
+
+def test_save_refuses_a_collection_it_could_not_open_again(tmp_path: Path) -> None:
+    target = tmp_path / "c.toml"
+    target.write_text("precious", encoding="utf-8")
+    collection = Collection(requests=[Request(name="same"), Request(name="same")])
+    with pytest.raises(SaveError) as info:
+        store.save(collection, target)
+    assert str(info.value) == (
+        f"cannot save {target}: requests[1] ('same'): duplicate request name 'same' (also requests[0]);"
+        " names must be unique; the file on disk was not changed"
+    )
+    assert target.read_text(encoding="utf-8") == "precious"
+    assert [p.name for p in tmp_path.iterdir()] == ["c.toml"]
+
+
+def test_numbers_too_long_to_read_are_a_clear_error() -> None:
+    with pytest.raises(CollectionError, match=r"^c.toml: a number is too long to read$"):
+        store.loads("format = 1\nname = " + "1" * 5000, path="c.toml")
+
+
+def test_nesting_too_deep_is_a_clear_error() -> None:
+    with pytest.raises(CollectionError, match=r"^c.toml: nested too deeply to read$"):
+        store.loads("x = " + "[" * 100_000, path="c.toml")

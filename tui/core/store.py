@@ -44,7 +44,7 @@ def _label(path: Path | str | None) -> str:
     return "<string>" if path is None else str(path)
 
 
-def _syntax_error(error: ValueError, text: str, label: str) -> TomlSyntaxError:
+def _syntax_error(error: tomllib.TOMLDecodeError, text: str, label: str) -> TomlSyntaxError:
     message = str(error)
     match = _POSITION.search(message)
     if match:
@@ -66,8 +66,10 @@ def loads(text: str, *, path: Path | str | None = None) -> Collection:
         text = text[1:]
     try:
         data = tomllib.loads(text)
-    except ValueError as error:  # TOMLDecodeError, or an integer too long to convert
+    except tomllib.TOMLDecodeError as error:
         raise _syntax_error(error, text, label) from None
+    except ValueError:  # an integer with more digits than Python converts
+        raise CollectionError(f"{label}: a number is too long to read", file=label) from None
     except RecursionError:
         raise CollectionError(f"{label}: nested too deeply to read", file=label) from None
     header_lines = [text.count("\n", 0, m.start()) + 1 for m in _REQUESTS_HEADER.finditer(text)]
@@ -251,8 +253,9 @@ def _write_all(fd: int, data: bytes) -> None:
 def save(collection: Collection, path: Path | str | None = None) -> Path:
     """Write `collection` atomically to `path` (default: `collection.path`) and return the path.
 
-    A temporary file in the same folder is written, flushed and fsynced, then renamed over the
-    target, whose permission bits are kept. If anything fails the old file is untouched, the
+    The text is checked first: a collection that could not be loaded again (say two requests
+    with the same name) is refused with `SaveError`. A temporary file in the same folder is
+    written, flushed and fsynced, then renamed over the target, whose permission bits are kept. If anything fails the old file is untouched, the
     temporary file is removed and `SaveError` is raised. A symlinked target is written through.
     """
     if path is None:
@@ -261,7 +264,13 @@ def save(collection: Collection, path: Path | str | None = None) -> Path:
         path = collection.path
     target = Path(path)
     label = str(target)
-    data = dumps(collection).encode("utf-8")
+    text = dumps(collection)
+    try:
+        loads(text)  # never write a file we could not open again
+    except CollectionError as error:
+        message = re.sub(r"^<string>(?::\d+)*: ", "", str(error))
+        raise SaveError(f"cannot save {label}: {message}; the file on disk was not changed", file=label) from None
+    data = text.encode("utf-8")
     real = Path(os.path.realpath(target))
     try:
         mode: int | None = real.stat().st_mode & 0o7777
