@@ -284,3 +284,26 @@ def test_subprocess_exit_codes(httpbin_url: str, tmp_path: Path) -> None:
     failing = subprocess.run([str(REQBENCH), "run", str(_write(tmp_path, FAILING, httpbin_url))], capture_output=True, text=True, env=env, timeout=60, check=False)
     assert failing.returncode == 1
     assert "✗ third" in failing.stdout and "\x1b[" not in failing.stdout
+
+
+def test_junit_stays_valid_xml_when_a_message_quotes_binary_data(httpbin_url: str, tmp_path: Path) -> None:
+    body = '[[requests]]\nname = "bytes"\nurl = "{{base}}/bytes/256?seed=3"\nexpect = { body_contains = "never" }\n'
+    report = tmp_path / "r.xml"
+    result = _run(_write(tmp_path, body, httpbin_url), "--report", "junit", "--output", report)
+    assert result.exit_code == 1
+    failure = ET.parse(report).getroot().find("testsuite/testcase/failure")
+    assert failure is not None and (failure.get("message") or "").startswith('body: expected to contain "never", got ')
+
+
+async def test_progress_bars_on_a_terminal(fault_url: str, tmp_path: Path) -> None:
+    body = '[[requests]]\nname = "drip"\nurl = "{{base}}/drip?size=20000&interval=0.05&chunk=4000"\ndownload = { path = "drip.bin", overwrite = true }\n'
+    collection = store.load(_write(tmp_path, body, fault_url))
+    buffer = io.StringIO()
+    printer = RunPrinter(Console(file=buffer, force_terminal=True, width=120), interval_s=0.1)
+    with printer:
+        summary = await run(collection, RunOptions(on_event=printer.on_event), printer.on_result)
+    assert summary.exit_code == 0
+    text = buffer.getvalue()
+    assert "↓ drip" in text and "20.0 kB" in text  # the bar: label and total
+    assert "  … ↓ drip" not in text  # no plain progress lines on a terminal
+    assert "✓" in text and "drip.bin" in text  # the result line, printed above the bars
