@@ -259,3 +259,59 @@ async def test_missing_body_file_is_a_path_error(engine: Engine, fault_url: str,
     body = ResolvedBody(kind="file", path=tmp_path / "nope.bin")
     with pytest.raises(errors.PathError, match="nope.bin"):
         await engine.send(_req("POST", f"{fault_url}/sink", body=body))
+
+
+async def test_cancel_before_headers(engine: Engine, fault_url: str) -> None:
+    events: list[Event] = []
+    started = asyncio.Event()
+
+    def on_event(event: Event) -> None:
+        events.append(event)
+        if isinstance(event, Started):
+            started.set()
+
+    task = asyncio.create_task(engine.send(_req("GET", f"{fault_url}/slow-headers?delay=30"), on_event))
+    await started.wait()
+    await asyncio.sleep(0.05)  # let it connect and wait for headers (either way it must cancel)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    failed = events[-1]
+    assert isinstance(failed, Failed) and isinstance(failed.error, errors.Cancelled)
+    assert failed.error.part_path is None and failed.error.bytes_received == 0
+    assert str(failed.error) == "cancelled"
+
+
+async def test_concurrent_sends_share_one_client(engine: Engine, fault_url: str) -> None:
+    sizes = [1000 * (i + 1) for i in range(12)]
+    responses = await asyncio.gather(*(engine.send(_req("GET", f"{fault_url}/big?size={n}")) for n in sizes))
+    assert [r.content for r in responses] == [generated_bytes(n) for n in sizes]
+    assert engine.client_count == 1
+
+
+async def test_head_request(engine: Engine, fault_url: str) -> None:
+    events: list[Event] = []
+    response = await engine.send(_req("HEAD", f"{fault_url}/big?size=5000"), events.append)
+    assert response.status == 200 and response.header("content-length") == "5000"
+    assert response.content == b"" and response.decoded_size == 0
+    final = _progress(events, "download")[-1]
+    assert final.done == 0 and final.total is None
+
+
+async def test_download_folder_cannot_be_made(engine: Engine, refused_url: str, tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    with pytest.raises(errors.DownloadError, match="cannot create the folder"):
+        await engine.send(_req("GET", refused_url, download=ResolvedDownload(path=blocker / "sub" / "x.bin")))
+
+
+async def test_streamed_body_redirected_with_307(engine: Engine, httpbin_url: str, tmp_path: Path) -> None:
+    path = tmp_path / "body.txt"
+    path.write_text("data")
+    body = ResolvedBody(kind="stream", path=path)
+    url = f"{httpbin_url}/redirect-to"
+    params = (("url", "/post"), ("status_code", "307"))
+    with pytest.raises(errors.RequestError, match="cannot be sent twice"):
+        await engine.send(_req("POST", url, params=params, body=body))
+    not_followed = await engine.send(_req("POST", url, params=params, body=body, follow_redirects=False))
+    assert not_followed.status == 307

@@ -24,6 +24,7 @@ class FailureContext:
     bytes_received: int = 0
     total: int | None = None
     part_path: Path | None = None
+    download: Path | None = None  # the download target, when there is one
 
 
 def origin(url: httpx.URL | str) -> str:
@@ -158,9 +159,14 @@ def _map(exc: BaseException, ctx: FailureContext) -> errors.RequestError:
         return errors.RequestError(f"cannot send this request: {exc}")
     if isinstance(exc, httpx.HTTPError):
         return errors.RequestError(_with_part(f"request to {origin(ctx.url)} failed: {exc}", ctx))
-    if isinstance(exc, OSError):
-        target = ctx.part_path or exc.filename
-        return errors.DownloadError(
-            f"cannot write {target}: {exc.strerror or exc}", part_path=ctx.part_path
+    if isinstance(exc, httpx.StreamConsumed):
+        return errors.RequestError(
+            f"{origin(ctx.url)} redirected a request whose body was streamed from a file, and that body"
+            " cannot be sent twice; send it to the final URL or set follow_redirects = false"
         )
+    if isinstance(exc, OSError) and (ctx.part_path is not None or ctx.download is not None):
+        target = ctx.part_path or exc.filename or ctx.download
+        return errors.DownloadError(f"cannot write {target}: {exc.strerror or exc}", part_path=ctx.part_path)
+    if isinstance(exc, (httpx.StreamError, OSError)):
+        return errors.RequestError(_with_part(f"request to {origin(ctx.url)} failed: {exc}", ctx))
     return errors.RequestError(f"request failed: {type(exc).__name__}: {exc}")

@@ -17,10 +17,16 @@ Events, in order: Started, Progress("upload") for file/stream bodies, HeadersRec
 Progress("download") (throttled, plus a final one), then Finished or Failed.
 
 `request.timeout` bounds each phase (connect, write, pool wait, and every read — the wait for
-headers and each wait for body data), so a large download is not killed while data flows.
+headers and each wait for body data), so a large transfer is not killed while data flows;
+0 or less means no timeout.
 
 Bodies larger than `memory_limit` spill to a temp file (`Response.body_path`, `content` keeps the
-first MiB); spill files are deleted by `aclose()`.
+first MiB); spill files are deleted by `aclose()`. A download writes `path.part`, renamed to
+`path` when complete, whatever the status (like `curl -o`; replay's `expect` checks the status);
+its `Response.content` is a preview of the first MiB.
+
+Clients are keyed by (verify, http2, client cert, proxy); `ResolvedRequest` has no cert/proxy
+fields yet, so those parts of the key are None (httpx still honours *_PROXY environment vars).
 """
 
 from __future__ import annotations
@@ -91,6 +97,23 @@ def _content_length(response: httpx.Response) -> int | None:
     if value is None or not value.strip().isdigit():
         return None
     return int(value)
+
+
+def _check_download_target(target: Path, *, overwrite: bool) -> None:
+    """Refuse before sending: an existing target (unless overwrite), or a folder we cannot make."""
+    if target.exists() and not overwrite:
+        raise errors.DownloadError(f"{target} already exists; set overwrite = true in [requests.download] to replace it")
+    if target.is_dir():
+        raise errors.DownloadError(f"download path {target} is a folder; give a file name")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise errors.DownloadError(f"cannot create the folder {target.parent}: {exc.strerror or exc}") from exc
+
+
+def _timeout(seconds: float) -> httpx.Timeout:
+    """`timeout` bounds each phase: connect, write, pool wait, and every read (0 or less: none)."""
+    return httpx.Timeout(seconds if seconds > 0 else None)
 
 
 class _Transfer:
@@ -199,14 +222,11 @@ class Engine:
             if on_event is not None:
                 on_event(event)
 
-        ctx = FailureContext(url=request.url, timeout=request.timeout)
+        download = request.download.path if request.download is not None else None
+        ctx = FailureContext(url=request.url, timeout=request.timeout, download=download)
         try:
             if request.download is not None:
-                target = request.download.path
-                if target.exists() and not request.download.overwrite:
-                    raise errors.DownloadError(
-                        f"{target} already exists; set overwrite = true in [requests.download] to replace it"
-                    )
+                _check_download_target(request.download.path, overwrite=request.download.overwrite)
             client = self._client_for(request)
             prepared = prepare(request)  # BodyError / PathError pass through (no event)
         except errors.RequestError as early:
@@ -227,7 +247,7 @@ class Engine:
                 message = f"cancelled; partial download kept at {part} ({ctx.bytes_received} bytes)"
             report(Failed(errors.Cancelled(message, part_path=part, bytes_received=ctx.bytes_received)))
             raise
-        except (httpx.HTTPError, OSError, errors.RequestError) as exc:
+        except (httpx.HTTPError, httpx.InvalidURL, httpx.StreamError, OSError, errors.RequestError) as exc:
             await transfer.cleanup()
             if ctx.phase != "body":
                 ctx.phase = transfer.phase_before_body()
@@ -262,7 +282,7 @@ class Engine:
             headers=prepared.headers,
             content=prepared.body.content,
             files=prepared.body.files,
-            timeout=httpx.Timeout(request.timeout),
+            timeout=_timeout(request.timeout),
             extensions={"trace": transfer.recorder},
         )
         prepared.body.finish(built)
@@ -278,7 +298,8 @@ class Engine:
             on_event(HeadersReceived(response.status_code, headers))
 
         ctx.phase = "body"
-        total = _content_length(response)
+        no_body = prepared.method == "HEAD" or response.status_code in (204, 304)
+        total = None if no_body else _content_length(response)
         ctx.total = total
         sink: DownloadSink | MemorySink
         if request.download is not None:
