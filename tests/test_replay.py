@@ -255,3 +255,29 @@ async def test_insecure_turns_certificate_checks_off(tls_server: object, tmp_pat
     insecure = await run(collection, RunOptions(insecure=True))
     assert insecure.exit_code == 0
     assert plan(collection, RunOptions(insecure=True)).steps[0].resolved.verify is False  # type: ignore[union-attr]
+
+
+async def test_a_request_uses_the_value_of_the_capture_before_it_not_a_later_one(fault_url: str, httpbin_url: str, tmp_path: Path) -> None:
+    # "later" captures the same name and finishes first under concurrency; "user" must still
+    # see the value of "earlier", the request before it in the file.
+    body = f"""
+[[requests]]
+name = "earlier"
+url = "{fault_url}/slow-headers?delay=0.3"
+capture = {{ x = "status" }}
+
+[[requests]]
+name = "user"
+url = "{{{{base}}}}/get"
+params = {{ x = "{{{{x}}}}" }}
+expect = {{ json = {{ "args.x" = "200" }} }}
+
+[[requests]]
+name = "later"
+url = "{{{{base}}}}/status/201"
+capture = {{ x = "status" }}
+"""
+    order: list[str] = []
+    summary = await run(_collection(tmp_path, body, httpbin_url), RunOptions(concurrency=3), lambda r: order.append(r.name))
+    assert order.index("later") < order.index("user")
+    assert summary.exit_code == 0, [r.message for r in summary.results]

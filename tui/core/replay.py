@@ -487,29 +487,32 @@ class _Runner:
     def _skipped(self, step: Step, iteration: int, reason: str) -> RequestResult:
         return RequestResult(step.request.name, step.index, iteration, step.request, outcome=Outcome.SKIPPED, skip_reason=reason)
 
-    def _missing(self, step: Step, captured: Mapping[str, str]) -> str | None:
-        missing = [name for name in step.needs if name not in captured]
+    def _inputs(self, step: Step, by_step: Mapping[int, Mapping[str, str]]) -> tuple[dict[str, str], str | None]:
+        """The captured values `step` uses, each from the request it depends on (the latest one
+        before it capturing that name), and why it cannot be sent if one is missing."""
+        inputs = {name: by_step[index][name] for name, index in step.needs.items() if name in by_step.get(index, {})}
+        missing = [name for name in step.needs if name not in inputs]
         if not missing:
-            return None
+            return inputs, None
         sources = ", ".join(f"{name!r} from {self.plan.steps[step.needs[name]].request.name!r}" for name in missing)
-        return f"not sent: it needs {sources}, which was not captured"
+        return inputs, f"not sent: it needs {sources}, which was not captured"
 
     async def _sequential(self, iteration: int) -> None:
-        captured: dict[str, str] = {}
+        by_step: dict[int, dict[str, str]] = {}
         for step in self.plan.steps:
             if self.stopped:
                 self._finish(self._skipped(step, iteration, "not run (--fail-fast)"))
                 continue
-            reason = self._missing(step, captured)
+            inputs, reason = self._inputs(step, by_step)
             if reason is not None:
                 self._finish(self._skipped(step, iteration, reason))
                 continue
-            result = await self._execute(step, iteration, captured)
-            captured.update(result.captured)
+            result = await self._execute(step, iteration, inputs)
+            by_step[step.index] = result.captured
             self._finish(result)
 
     async def _concurrent(self, iteration: int) -> None:
-        captured: dict[str, str] = {}
+        by_step: dict[int, dict[str, str]] = {}
         done = {step.index: asyncio.Event() for step in self.plan.steps}
         slots = asyncio.Semaphore(self.options.concurrency)
 
@@ -517,17 +520,19 @@ class _Runner:
             try:
                 for needed in set(step.needs.values()):
                     await done[needed].wait()
-                reason = "not run (--fail-fast)" if self.stopped else self._missing(step, captured)
+                inputs, reason = self._inputs(step, by_step)
+                if self.stopped:
+                    reason = "not run (--fail-fast)"
                 if reason is None:
                     async with slots:
                         if self.stopped:
                             reason = "not run (--fail-fast)"
                         else:
-                            result = await self._execute(step, iteration, dict(captured))
+                            result = await self._execute(step, iteration, inputs)
                 if reason is not None:
                     self._finish(self._skipped(step, iteration, reason))
                     return
-                captured.update(result.captured)
+                by_step[step.index] = result.captured
                 self._finish(result)
             except asyncio.CancelledError:
                 if not self.stopped:
