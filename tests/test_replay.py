@@ -281,3 +281,28 @@ capture = {{ x = "status" }}
     summary = await run(_collection(tmp_path, body, httpbin_url), RunOptions(concurrency=3), lambda r: order.append(r.name))
     assert order.index("later") < order.index("user")
     assert summary.exit_code == 0, [r.message for r in summary.results]
+
+
+async def test_captured_values_used_in_defaults_are_waited_for(httpbin_url: str, tmp_path: Path) -> None:
+    body = """
+[defaults]
+headers = { "X-Token" = "{{token}}" }
+
+[[requests]]
+name = "login"
+method = "POST"
+url = "{{base}}/post"
+body = { json = '{"t": "real-1234"}' }
+capture = { token = "json:json.t" }
+expect = { json = { "headers.X-Token" = "anonymous" } }
+
+[[requests]]
+name = "after"
+url = "{{base}}/headers"
+expect = { json = { "headers.X-Token" = "real-1234" } }
+"""
+    collection = _collection(tmp_path, body, httpbin_url)
+    collection.variables["token"] = "anonymous"  # the value before "login" captures a real one
+    assert plan(collection, RunOptions()).steps[1].needs == {"token": 0}
+    summary = await run(collection, RunOptions(concurrency=2))
+    assert summary.exit_code == 0, [r.message for r in summary.results]

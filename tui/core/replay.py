@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import itertools
 import math
 import statistics
 import time
@@ -278,9 +279,21 @@ def _nested_strings(field_name: str, value: Any) -> Iterator[tuple[str, str]]:
             yield from _nested_strings(f"{field_name}.{key}", item)
 
 
-def _used_names(request: Request) -> set[str]:
+def _defaults_strings(collection: Collection, request: Request) -> Iterator[tuple[str, str]]:
+    """[defaults] headers (always merged) and auth (when the request has none of its own)."""
+    for pair in collection.defaults.headers:
+        if pair.enabled:
+            yield f"defaults.headers.{pair.name}", pair.value
+    auth = collection.defaults.auth
+    if request.auth is None and auth is not None:
+        yield "defaults.auth.user", auth.user
+        yield "defaults.auth.password", auth.password
+        yield "defaults.auth.token", auth.token
+
+
+def _used_names(collection: Collection, request: Request) -> set[str]:
     names: set[str] = set()
-    for _, text in _request_strings(request):
+    for _, text in itertools.chain(_request_strings(request), _defaults_strings(collection, request)):
         if "{{" in text:
             names.update(n for n in variables.find_variables(text) if not n.startswith("env:"))
     return names
@@ -314,11 +327,8 @@ def _variable_problems(
     collection: Collection, request: Request, options: RunOptions, captured: Mapping[str, str], error: VariableError
 ) -> list[ReqbenchError]:
     """Every unknown variable of a request, not only the first (falls back to the one error)."""
-    unresolved = getattr(variables, "unresolved", None)
-    if unresolved is None:
-        return [error]
     found: list[ReqbenchError] = list(
-        unresolved(
+        variables.unresolved(
             collection,
             request,
             environment=options.environment,
@@ -363,7 +373,7 @@ def plan(collection: Collection, options: RunOptions) -> Plan:
                 parse_source(source)
             except ValueError as error:
                 problems.append(f"request {request.name!r}: {error}")
-        needs = {name: captured_by[name] for name in sorted(_used_names(request)) if name in captured_by}
+        needs = {name: captured_by[name] for name in sorted(_used_names(collection, request)) if name in captured_by}
         placeholders = {name: _PLACEHOLDER for name in captured_by}
         resolved: ResolvedRequest | None = None
         try:
