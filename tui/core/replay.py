@@ -495,7 +495,7 @@ class _Runner:
         return result
 
     def _skipped(self, step: Step, iteration: int, reason: str) -> RequestResult:
-        return RequestResult(step.request.name, step.index, iteration, step.request, outcome=Outcome.SKIPPED, skip_reason=reason)
+        return RequestResult(step.request.name, step.index, iteration, step.request, step.resolved, outcome=Outcome.SKIPPED, skip_reason=reason)
 
     def _inputs(self, step: Step, by_step: Mapping[int, Mapping[str, str]]) -> tuple[dict[str, str], str | None]:
         """The captured values `step` uses, each from the request it depends on (the latest one
