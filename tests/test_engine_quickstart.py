@@ -66,8 +66,11 @@ async def test_json_body_sent_exactly_as_typed(engine: Engine, httpbin_url: str)
 
 async def test_invalid_json_body_is_refused_before_sending(engine: Engine, refused_url: str) -> None:
     # A refused_url proves nothing was sent: a send would fail with ConnectError instead.
-    with pytest.raises(errors.BodyError, match="JSON body does not parse"):
-        await engine.send(_req("POST", refused_url, body=ResolvedBody(kind="json", text='{"a": ')))
+    events: list[Event] = []
+    with pytest.raises(errors.RequestError, match="JSON body does not parse") as caught:
+        await engine.send(_req("POST", refused_url, body=ResolvedBody(kind="json", text='{"a": ')), events.append)
+    assert isinstance(caught.value.__cause__, errors.BodyError)
+    assert [type(e).__name__ for e in events] == ["Failed"]
 
 
 async def test_binary_base64_body(engine: Engine, httpbin_url: str) -> None:

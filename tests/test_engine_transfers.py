@@ -257,8 +257,9 @@ async def test_large_upload_with_progress(engine: Engine, fault_url: str, tmp_pa
 
 async def test_missing_body_file_is_a_path_error(engine: Engine, fault_url: str, tmp_path: Path) -> None:
     body = ResolvedBody(kind="file", path=tmp_path / "nope.bin")
-    with pytest.raises(errors.PathError, match="nope.bin"):
+    with pytest.raises(errors.RequestError, match="nope.bin") as caught:
         await engine.send(_req("POST", f"{fault_url}/sink", body=body))
+    assert isinstance(caught.value.__cause__, errors.PathError)
 
 
 async def test_cancel_before_headers(engine: Engine, fault_url: str) -> None:

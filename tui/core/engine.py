@@ -9,8 +9,8 @@ Public surface (others code against it):
         async def send(self, request: ResolvedRequest, on_event: EventHandler | None = None) -> Response
             # raises tui.core.errors.RequestError subclasses (also reported as a Failed event);
             # on asyncio cancellation: emits Failed(Cancelled(part_path=...)), keeps .part, re-raises CancelledError.
-            # BodyError / PathError (bad JSON or base64, unreadable body file) are raised before
-            # anything is sent, with no event (they are not RequestErrors).
+            # A body found unsendable just before sending (bad JSON or base64, unreadable file) is a
+            # RequestError whose __cause__ is the BodyError / PathError; nothing is sent.
         client_count: int   # number of pooled clients created (keyed by verify/http2/cert/proxy)
 
 Events, in order: Started, Progress("upload") for file/stream bodies, HeadersReceived,
@@ -228,7 +228,11 @@ class Engine:
             if request.download is not None:
                 _check_download_target(request.download.path, overwrite=request.download.overwrite)
             client = self._client_for(request)
-            prepared = prepare(request)  # BodyError / PathError pass through (no event)
+            try:
+                prepared = prepare(request)
+            except (errors.BodyError, errors.PathError) as problem:
+                # The contract is "RequestErrors only": keep the message, chain the original.
+                raise errors.RequestError(str(problem)) from problem
         except errors.RequestError as early:
             report(Failed(early))
             raise
