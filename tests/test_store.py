@@ -590,3 +590,18 @@ def test_numbers_too_long_to_read_are_a_clear_error() -> None:
 def test_nesting_too_deep_is_a_clear_error() -> None:
     with pytest.raises(CollectionError, match=r"^c.toml: nested too deeply to read$"):
         store.loads("x = " + "[" * 100_000, path="c.toml")
+
+
+def test_the_leading_comment_block_is_kept() -> None:
+    text = "# My API\n#\n#   reqbench run this.toml\n\n# second paragraph\n\n" + FULL
+    collection = store.loads(text)
+    assert collection.comment == "# My API\n#\n#   reqbench run this.toml\n\n# second paragraph"
+    assert store.dumps(collection) == text
+    assert store.loads(text) == store.loads(FULL)  # a comment is not part of the model's equality
+
+
+def test_a_comment_set_in_code_is_written_as_comment_lines() -> None:
+    collection = Collection(comment="made by the importer\n# already a comment\n\nline\r")
+    text = store.dumps(collection)
+    assert text == "# made by the importer\n# already a comment\n\n# line\n\nformat = 1\n"
+    assert store.dumps(store.loads(text)) == text

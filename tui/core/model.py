@@ -156,6 +156,9 @@ class Collection:
     format: int = FORMAT_VERSION
     # Where it was loaded from / will be saved to; not serialised.
     path: Path | None = field(default=None, compare=False)
+    # The comment lines at the top of the file (with their "#"), written back on save.
+    # Comments elsewhere in the file are not kept (tomllib does not report them).
+    comment: str = field(default="", compare=False)
 
     @property
     def folder(self) -> Path:

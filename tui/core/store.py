@@ -77,7 +77,23 @@ def loads(text: str, *, path: Path | str | None = None) -> Collection:
     lines = header_lines if isinstance(requests, list) and len(requests) == len(header_lines) else None
     collection = build_collection(data, label=label, request_lines=lines)
     collection.path = Path(path) if path is not None else None
+    collection.comment = _leading_comment(text)
     return collection
+
+
+def _leading_comment(text: str) -> str:
+    """The block of `#` lines (and blank lines between them) before the first TOML line."""
+    kept: list[str] = []
+    for line in text.splitlines():
+        stripped = line.strip()
+        if stripped and not stripped.startswith("#"):
+            break
+        kept.append(stripped)
+    while kept and not kept[-1]:
+        kept.pop()
+    while kept and not kept[0]:
+        kept.pop(0)
+    return "\n".join(kept)
 
 
 def load(path: Path | str) -> Collection:
@@ -236,8 +252,20 @@ def _document(collection: Collection) -> dict[str, Any]:
 
 
 def dumps(collection: Collection) -> str:
-    """The canonical TOML text of `collection`: same model, same text; defaults left out."""
-    return toml.render(_document(collection))
+    """The canonical TOML text of `collection`: same model, same text; defaults left out.
+
+    `collection.comment` (the comment block the file started with) is written first.
+    """
+    text = toml.render(_document(collection))
+    comment = "\n".join(_comment_line(line) for line in collection.comment.splitlines()).strip("\n")
+    return f"{comment}\n\n{text}" if comment else text
+
+
+def _comment_line(line: str) -> str:
+    line = line.strip().replace("\r", "")
+    if not line:
+        return ""
+    return line if line.startswith("#") else f"# {line}"
 
 
 # -- save ---------------------------------------------------------------------------------
