@@ -14,7 +14,7 @@ from servers.fault import expected_sha256, generated_bytes
 from tui.core import errors
 from tui.core.engine import Engine
 from tui.core.events import Event, Failed, Finished, HeadersReceived, Progress, Started
-from tui.core.resolved import ResolvedBody, ResolvedDownload, ResolvedRequest
+from tui.core.resolved import ResolvedBody, ResolvedDownload, ResolvedPart, ResolvedRequest
 
 MiB = 1024 * 1024
 
@@ -316,3 +316,17 @@ async def test_streamed_body_redirected_with_307(engine: Engine, httpbin_url: st
         await engine.send(_req("POST", url, params=params, body=body))
     not_followed = await engine.send(_req("POST", url, params=params, body=body, follow_redirects=False))
     assert not_followed.status == 307
+
+
+async def test_multipart_upload_progress(engine: Engine, fault_url: str, tmp_path: Path) -> None:
+    size = 6 * MiB
+    path = tmp_path / "big.bin"
+    path.write_bytes(generated_bytes(size))
+    body = ResolvedBody(kind="multipart", parts=(ResolvedPart(name="a", value="1"), ResolvedPart(name="f", file=path)))
+    events: list[Event] = []
+    response = await engine.send(_req("POST", f"{fault_url}/sink", body=body), events.append)
+    assert response.sent is not None and response.sent.body_size is not None
+    assert response.json()["bytes"] == response.sent.body_size > size
+    uploads = _progress(events, "upload")
+    assert uploads[-1].done == uploads[-1].total == response.sent.body_size
+    assert len(uploads) < size // 65536

@@ -19,7 +19,7 @@ import base64
 import binascii
 import json
 import mimetypes
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -51,8 +51,8 @@ class UploadCounter:
     def __init__(self, total: int | None) -> None:
         self.total = total
         self.done = 0
-        self.on_progress: Any = None  # Callable[[int], None] | None
-        self.on_finish: Any = None  # Callable[[], None] | None
+        self.on_progress: Callable[[int], None] | None = None
+        self.on_finish: Callable[[], None] | None = None
 
     def add(self, count: int) -> None:
         self.done += count
@@ -71,23 +71,48 @@ class EncodedBody:
     content: bytes | AsyncIterator[bytes] | None = None
     files: list[tuple[str, Any]] | None = None
     headers: list[tuple[str, str]] = field(default_factory=list)  # Content-Type / Content-Length
-    upload: UploadCounter | None = None  # set for streamed (file / stream) bodies
+    upload: UploadCounter | None = None  # file / stream bodies; multipart once finish() ran
     size: int | None = None  # bytes to send when known up front
     open_files: list[IO[bytes]] = field(default_factory=list)
     multipart_type: str | None = None  # a content_type override of a multipart body
-
-    def finish(self, request: httpx.Request) -> None:
-        """Adjust the built request: a multipart override keeps httpx's boundary."""
-        if self.multipart_type is None:
-            return
-        generated = request.headers.get("content-type", "")
-        _, _, params = generated.partition(";")
-        request.headers["Content-Type"] = f"{self.multipart_type};{params}" if params else self.multipart_type
 
     def close(self) -> None:
         for handle in self.open_files:
             handle.close()
         self.open_files.clear()
+
+    def finish(self, request: httpx.Request) -> None:
+        """Adjust the built request: a multipart body is counted for upload progress, and a
+        multipart content_type override keeps httpx's boundary."""
+        if self.files is None:
+            return
+        length = request.headers.get("content-length")
+        self.size = int(length) if length is not None and length.isdigit() else None
+        self.upload = UploadCounter(self.size)
+        request.stream = _CountingStream(request.stream, self.upload)
+        if self.multipart_type is not None:
+            generated = request.headers.get("content-type", "")
+            _, _, params = generated.partition(";")
+            request.headers["Content-Type"] = f"{self.multipart_type};{params}" if params else self.multipart_type
+
+
+class _CountingStream(httpx.AsyncByteStream):
+    """Wraps httpx's multipart stream to count the bytes pulled by the transport."""
+
+    def __init__(self, inner: Any, counter: UploadCounter) -> None:
+        self._inner = inner
+        self._counter = counter
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        async for chunk in self._inner:
+            self._counter.add(len(chunk))
+            yield chunk
+        self._counter.finish()
+
+    async def aclose(self) -> None:
+        close = getattr(self._inner, "aclose", None)
+        if close is not None:
+            await close()
 
 
 def _file_size(path: Path | None, what: str) -> tuple[Path, int]:

@@ -275,11 +275,6 @@ class Engine:
         on_event: EventHandler | None,
     ) -> Response:
         ctx = transfer.ctx
-        upload = prepared.body.upload
-        if upload is not None:
-            meter_up = ProgressMeter("upload", upload.total, on_event)
-            upload.on_progress = meter_up.update
-            upload.on_finish = meter_up.finish
         built = client.build_request(
             prepared.method,
             prepared.url,
@@ -290,6 +285,11 @@ class Engine:
             extensions={"trace": transfer.recorder},
         )
         prepared.body.finish(built)
+        upload = prepared.body.upload
+        if upload is not None:
+            meter_up = ProgressMeter("upload", upload.total, on_event)
+            upload.on_progress = meter_up.update
+            upload.on_finish = meter_up.finish
         response = await client.send(
             built,
             auth=prepared.auth if prepared.auth is not None else httpx.USE_CLIENT_DEFAULT,
