@@ -8,7 +8,8 @@ from textual.app import App, ComposeResult
 
 from tui.core.hexdump import HexLines, hexdump_line, is_probably_binary
 from tui.core.response import Response
-from tui.widgets.body_view import BodyView, classify_body, pretty_json_lines
+from tui.core.bodyfmt import pretty_json_lines
+from tui.widgets.body_view import BodyView, classify_body
 
 
 def response(content_type: str, body: bytes = b"", **kwargs: object) -> Response:

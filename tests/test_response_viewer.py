@@ -77,7 +77,7 @@ async def test_status_line(status: int, reason: str, css: str) -> None:
         assert "2.9 KiB (1.2 KiB on the wire)" in viewer.status_text
         assert "new connection" in viewer.status_text
         assert status_widget.has_class(css)
-        assert viewer.has_class("-done")
+        assert viewer.state == "done"
         # The class follows the status (not stacked).
         viewer.show_response(make_response(b"", status=204, reason="No Content", timings=Timings(total_ms=1500.0, reused=True)))
         await pilot.pause()
@@ -242,7 +242,7 @@ async def test_errors_are_shown_in_the_pane(error: errors.ReqbenchError, expecte
         viewer.show_error(error)
         await pilot.pause()
         assert expected in viewer.error_text
-        assert viewer.has_class("-error")
+        assert viewer.state == "error"
         message = viewer.query_one("#error-message")
         assert message.has_class("error") and message.display
         assert not viewer.tabs.display
@@ -250,7 +250,8 @@ async def test_errors_are_shown_in_the_pane(error: errors.ReqbenchError, expecte
         # The next response replaces the error.
         viewer.show_response(make_response(b"ok"))
         await pilot.pause()
-        assert not viewer.has_class("-error") and not message.display and viewer.error_text == ""
+        assert viewer.state == "done" and not message.display and viewer.error_text == ""
+        assert viewer.tabs.display
 
 
 async def test_progress_known_and_unknown_totals() -> None:
@@ -476,4 +477,4 @@ async def test_clear_resets_everything() -> None:
         await pilot.pause()
         assert viewer.status_text == "No response yet."
         assert viewer.body_text == "" and viewer.headers_text == "" and viewer.response is None
-        assert viewer.has_class("-idle")
+        assert viewer.state == "idle" and not viewer.transfer.display

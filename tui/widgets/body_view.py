@@ -15,8 +15,8 @@
 from __future__ import annotations
 
 import codecs
-import json
 import re
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Literal
@@ -35,19 +35,19 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widgets import Input, Static
 
+from tui.core.bodyfmt import ByteLines, Formatter, JsonFormatError, pretty_json_lines, split_lines
 from tui.core.hexdump import HexLines, is_probably_binary
 from tui.core.response import Response
 
-__all__ = ["BodyView", "BodyPanel", "SearchInput", "BodyKind", "classify_body", "choose_encoding", "pretty_json_lines"]
+__all__ = ["BodyView", "BodyPanel", "SearchInput", "BodyKind", "classify_body", "choose_encoding", "pretty_json_lines"]  # noqa: RUF022
 
 BodyKind = Literal["empty", "text", "json", "binary"]
 
 BLOCK = 1024  # a long line is rendered BLOCK characters at a time (plus one block of overlap)
 PREVIEW_BYTES = 4 * 2**20  # what we read from a spilled/downloaded file when `content` is empty
-SYNC_SPLIT_LINES = 200_000  # above this many newlines, split the raw text in a thread
+SYNC_SPLIT_LINES = 50_000  # above this many newlines, split the raw text in a thread
 MAX_MATCHES = 100_000
 
-_LONG_DIGITS = re.compile(r"\d{19,}")
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
 _JSON_TOKEN = re.compile(
     r'(?P<key>"(?:[^"\\]|\\.)*"(?=\s*:))'
@@ -114,31 +114,6 @@ def classify_body(response: Response, sample: bytes) -> BodyKind:
     if mime in ("", "text/plain") and sample.lstrip()[:1] in (b"{", b"["):
         return "json"
     return "text"
-
-
-def pretty_json_lines(text: str) -> list[str]:
-    """Indent a JSON document (orjson when installed) and split it into lines.
-
-    Raises ValueError when `text` is not JSON."""
-    try:
-        import orjson
-    except ImportError:  # pragma: no cover - orjson is an optional extra
-        orjson = None  # type: ignore[assignment]
-    # orjson reads integers beyond 64 bits as floats (silently losing digits): let the stdlib,
-    # which keeps them exact, handle documents that may hold one.
-    if orjson is not None and not _LONG_DIGITS.search(text):
-        try:
-            pretty = orjson.dumps(orjson.loads(text), option=orjson.OPT_INDENT_2).decode("utf-8")
-            return pretty.split("\n")
-        except (orjson.JSONDecodeError, TypeError):
-            pass  # let the stdlib decide (and word the error)
-    value = json.loads(text)
-    return json.dumps(value, indent=2, ensure_ascii=False).split("\n")
-
-
-def _split_lines(text: str) -> list[str]:
-    lines = text.splitlines()
-    return lines if lines else [""]
 
 
 class BodyView(ScrollView, can_focus=True):
@@ -313,7 +288,12 @@ class BodyView(ScrollView, can_focus=True):
         found: list[tuple[int, int, int]] = []
         size = len(needle)
         truncated = False
-        for number, line in enumerate(lines):
+        if isinstance(lines, ByteLines) and needle.isascii():
+            found, truncated = _search_bytes(lines, needle, fold)
+            lines_to_scan: Sequence[str] = ()
+        else:
+            lines_to_scan = lines
+        for number, line in enumerate(lines_to_scan):
             hay = line.lower() if fold else line
             position = hay.find(needle)
             while position != -1:
@@ -383,6 +363,25 @@ class BodyView(ScrollView, can_focus=True):
             self.select_match(self.current_match - 1)
 
 
+def _search_bytes(lines: ByteLines, needle: str, fold: bool) -> tuple[list[tuple[int, int, int]], bool]:
+    """Search UTF-8 lines for an ASCII needle with one regex scan over the bytes."""
+    pattern = re.compile(re.escape(needle.encode("ascii")), re.IGNORECASE if fold else 0)
+    data, offsets = lines.data, lines.offsets
+    found: list[tuple[int, int, int]] = []
+    line = 0
+    for match in pattern.finditer(data):
+        at = match.start()
+        if at >= offsets[line + 1]:
+            line = lines.line_of(at)
+        start = offsets[line]
+        prefix = data[start:at]
+        column = len(prefix) if prefix.isascii() else len(prefix.decode("utf-8", "replace"))
+        found.append((line, column, column + len(needle)))
+        if len(found) >= MAX_MATCHES:
+            return found, True
+    return found, False
+
+
 class SearchInput(Input):
     """The body's search field; `escape` closes it (only while it has focus)."""
 
@@ -437,12 +436,14 @@ class BodyPanel(Vertical):
         super().__init__(name=name, id=id, classes=classes)
         self._generation = 0
         self._raw_lines: Sequence[str] = []
-        self._pretty_lines: list[str] | None = None
+        self._pretty_lines: Sequence[str] | None = None
         self._pretty_width = 0
         self._raw_width = 0
         self._json_error = ""
         self._base_notice = ""
         self.formatting = False  # a pretty-printing worker is running
+        self._formatter: Formatter | None = None
+        self._formatter_lock = threading.Lock()
 
     def compose(self) -> ComposeResult:
         yield Static("", id="body-notice")
@@ -463,7 +464,11 @@ class BodyPanel(Vertical):
     # -- showing a response ------------------------------------------------------------------
 
     def clear(self) -> None:
-        self._generation += 1
+        with self._formatter_lock:
+            self._generation += 1
+            if self._formatter is not None:
+                self._formatter.cancel()  # the previous body's child process, if any
+                self._formatter = None
         self._raw_lines = []
         self._pretty_lines = None
         self._json_error = ""
@@ -523,7 +528,7 @@ class BodyPanel(Vertical):
             self.notice = _join(self._base_notice, "Loading…")
             return
         text = content.decode(encoding, errors="replace")
-        self._set_raw(generation, _split_lines(text), None)
+        self._set_raw(generation, split_lines(text), None)
         if kind == "json":
             self.formatting = True
             self._pretty_worker(generation, text)
@@ -531,7 +536,7 @@ class BodyPanel(Vertical):
     @work(thread=True, exclusive=True, group="body-split")
     def _split_worker(self, generation: int, content: bytes, encoding: str, is_json: bool) -> None:
         text = content.decode(encoding, errors="replace")
-        lines = _split_lines(text)
+        lines = split_lines(text)
         width = max(map(len, lines), default=0)
         self.app.call_from_thread(self._set_raw, generation, lines, width)
         if is_json:
@@ -558,15 +563,25 @@ class BodyPanel(Vertical):
         self._format(generation, text)
 
     def _format(self, generation: int, text: str) -> None:
-        """Runs in a thread: indent the JSON and hand the lines to the UI."""
+        """Runs in a thread: indent the JSON (out of process when large) and hand the lines to
+        the UI."""
+        formatter = Formatter()
+        with self._formatter_lock:
+            if generation != self._generation:
+                return
+            self._formatter = formatter
         try:
-            lines = pretty_json_lines(text)
-        except (ValueError, RecursionError) as error:
-            message = str(error).splitlines()[0] if str(error) else type(error).__name__
-            self.app.call_from_thread(self._pretty_failed, generation, message)
+            lines, width = formatter.run(text)
+        except JsonFormatError as error:
+            if not formatter.cancelled:
+                self.app.call_from_thread(self._pretty_failed, generation, str(error))
             return
-        width = max(map(len, lines), default=0)
-        self.app.call_from_thread(self._apply_pretty, generation, lines, width)
+        finally:
+            with self._formatter_lock:
+                if self._formatter is formatter:
+                    self._formatter = None
+        if not formatter.cancelled:
+            self.app.call_from_thread(self._apply_pretty, generation, lines, width)
 
     def _pretty_failed(self, generation: int, message: str) -> None:
         if generation != self._generation:
@@ -576,7 +591,7 @@ class BodyPanel(Vertical):
         self._update_notice()
         self.post_message(self.ModeChanged(self, False))
 
-    def _apply_pretty(self, generation: int, lines: list[str], width: int) -> None:
+    def _apply_pretty(self, generation: int, lines: Sequence[str], width: int) -> None:
         if generation != self._generation:
             return
         self.formatting = False
