@@ -12,8 +12,6 @@ Textual and the echo server are imported only when the command runs.
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -49,6 +47,9 @@ def demo_collection() -> Path:
     bundled = bundled_collection()
     if bundled is None:
         raise click.ClickException("the bundled collections/quickstart.toml is missing from this installation")
+    import shutil
+    import tempfile
+
     folder = bundled.parent
     if _writable(folder):
         return bundled
@@ -58,6 +59,8 @@ def demo_collection() -> Path:
 
 
 def _writable(folder: Path) -> bool:
+    import tempfile
+
     try:
         with tempfile.TemporaryFile(dir=folder):
             return True
