@@ -3,7 +3,8 @@
     /get /post /put /patch /delete /anything[/...]   the request echoed: args, data, form, files,
                                                      json, headers, url, origin (+ method)
     /headers /ip /user-agent /uuid                   parts of it
-    /gzip /deflate /json /encoding/utf8              response formats
+    /gzip /deflate /brotli /json /encoding/utf8      response formats (/brotli with the extra)
+    /base64/{value} /response-headers /cookies[/set, /delete]
     /status/{codes} /redirect/{n} /relative-redirect/{n} /absolute-redirect/{n} /redirect-to
     /basic-auth/{user}/{password} /bearer
     /bytes/{n} /stream-bytes/{n}                     seeded random bytes (`seed`, `chunk_size`);
@@ -242,6 +243,82 @@ async def _json_doc(request: EchoRequest, match: re.Match[str]) -> Reply:
 async def _utf8(request: EchoRequest, match: re.Match[str]) -> Reply:
     text = resources.files(__package__).joinpath("utf8_demo.html").read_bytes()
     return Reply(200, [("Content-Type", "text/html; charset=utf-8")], text.rstrip(b"\n"))
+
+
+@_route(r"/brotli")
+async def _brotli(request: EchoRequest, match: re.Match[str]) -> Reply:
+    try:
+        import brotli  # the optional `brotli` extra
+    except ImportError:
+        raise HttpError(501, "brotli is not installed (pip install 'reqbench[brotli]')") from None
+    body = _json_bytes({**_request_dict(request, "origin", "headers"), "method": request.method, "brotli": True})
+    packed: bytes = brotli.compress(body)
+    return Reply(200, [("Content-Type", "application/json"), ("Content-Encoding", "br")], packed)
+
+
+@_route(r"/base64/([^/]*)")
+async def _base64(request: EchoRequest, match: re.Match[str]) -> Reply:
+    try:
+        text = base64.urlsafe_b64decode(match.group(1).encode("utf-8")).decode("utf-8")
+    except ValueError:
+        text = "Incorrect Base64 data try: SFRUUEJJTiBpcyBhd2Vzb21l"
+    return Reply(200, [("Content-Type", "text/html; charset=utf-8")], text.encode("utf-8"))
+
+
+@_route(r"/response-headers", frozenset({"GET", "HEAD", "POST"}))
+async def _response_headers(request: EchoRequest, match: re.Match[str]) -> Reply:
+    """The query's pairs become response headers, and the body lists every header (httpbin
+    iterates until Content-Length describes the body that contains it)."""
+    extra = parse_query(request.query)
+    body = b""
+    while True:
+        headers = [("Content-Type", "application/json"), ("Content-Length", str(len(body))), *extra]
+        grouped: dict[str, list[str]] = {}
+        for name, value in headers:
+            grouped.setdefault(name, []).append(value)
+        new_body = _json_bytes({k: v[0] if len(v) == 1 else v for k, v in grouped.items()})
+        if new_body == body:
+            return Reply(200, headers, body)
+        body = new_body
+
+
+# --- cookies ---------------------------------------------------------------------------------
+
+
+def _cookies(request: EchoRequest) -> dict[str, str]:
+    cookies: dict[str, str] = {}
+    for item in (request.header("cookie") or "").replace(",", ";").split(";"):
+        name, sep, value = item.strip().partition("=")
+        if sep and name and name not in cookies:
+            cookies[name] = value[1:-1] if len(value) >= 2 and value[0] == value[-1] == '"' else value
+    return cookies
+
+
+@_route(r"/cookies")
+async def _view_cookies(request: EchoRequest, match: re.Match[str]) -> Reply:
+    return _json({"cookies": _cookies(request)})
+
+
+def _to_cookies(set_cookies: list[str]) -> Reply:
+    reply = _redirect("/cookies")
+    reply.headers.extend(("Set-Cookie", value) for value in set_cookies)
+    return reply
+
+
+@_route(r"/cookies/set/([^/]+)/([^/]*)")
+async def _set_cookie(request: EchoRequest, match: re.Match[str]) -> Reply:
+    return _to_cookies([f"{match.group(1)}={match.group(2)}; Path=/"])
+
+
+@_route(r"/cookies/set")
+async def _set_cookies(request: EchoRequest, match: re.Match[str]) -> Reply:
+    return _to_cookies([f"{name}={value}; Path=/" for name, value in dict(parse_query(request.query)).items()])
+
+
+@_route(r"/cookies/delete")
+async def _delete_cookies(request: EchoRequest, match: re.Match[str]) -> Reply:
+    expired = "Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; Path=/"
+    return _to_cookies([f"{name}=; {expired}" for name in dict(parse_query(request.query))])
 
 
 # --- status codes and redirects -------------------------------------------------------------
