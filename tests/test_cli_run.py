@@ -307,3 +307,12 @@ async def test_progress_bars_on_a_terminal(fault_url: str, tmp_path: Path) -> No
     assert "↓ drip" in text and "20.0 kB" in text  # the bar: label and total
     assert "  … ↓ drip" not in text  # no plain progress lines on a terminal
     assert "✓" in text and "drip.bin" in text  # the result line, printed above the bars
+
+
+def test_set_cookie_from_the_server_is_masked_everywhere(httpbin_url: str, tmp_path: Path) -> None:
+    body = '[[requests]]\nname = "cookie"\nurl = "{{base}}/response-headers"\nparams = { "Set-Cookie" = "sid=srv-cookie-4455; Path=/" }\n'
+    report = tmp_path / "r.json"
+    result = _run(_write(tmp_path, body, httpbin_url), "-v", "-o", report)
+    assert result.exit_code == 0
+    assert "set-cookie: ***" in result.stdout.lower()
+    assert "srv-cookie-4455" not in result.stdout and "srv-cookie-4455" not in report.read_text()
