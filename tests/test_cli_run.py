@@ -316,3 +316,27 @@ def test_set_cookie_from_the_server_is_masked_everywhere(httpbin_url: str, tmp_p
     assert result.exit_code == 0
     assert "set-cookie: ***" in result.stdout.lower()
     assert "srv-cookie-4455" not in result.stdout and "srv-cookie-4455" not in report.read_text()
+
+
+@pytest.mark.skipif(not REQBENCH.exists(), reason="reqbench console script not installed in this environment")
+def test_ctrl_c_exits_130_without_a_traceback(fault_url: str, tmp_path: Path) -> None:
+    import signal
+
+    body = '[[requests]]\nname = "quick"\nurl = "{{base}}/slow-headers?delay=0"\n[[requests]]\nname = "stuck"\nurl = "{{base}}/slow-headers?delay=60"\n'
+    env = {**os.environ, "NO_COLOR": "1", "PYTHONUNBUFFERED": "1"}
+    process = subprocess.Popen(
+        [str(REQBENCH), "run", str(_write(tmp_path, body, fault_url))],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # noqa: PLW1509 - a shell may have ignored it
+    )
+    assert process.stdout is not None
+    first = process.stdout.readline()  # "quick" is done, so "stuck" is in flight
+    assert first.startswith("✓ quick")
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=30)
+    assert process.returncode == 130
+    assert err.strip() == "interrupted"
+    assert "stuck" not in out
