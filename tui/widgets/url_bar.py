@@ -144,7 +144,10 @@ class UrlBar(Horizontal):
             if method not in METHODS:
                 select.set_options([(m, m) for m in (*METHODS, method)])
             select.value = method
-            self.set_url(url)
+            url_input = self.url_input
+            url_input.value = url
+            url_input.cursor_position = len(url)
+        self._flag()
 
     def set_url(self, url: str) -> None:
         """Replace the URL text keeping the cursor where it was if possible (no message)."""

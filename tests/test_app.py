@@ -1,0 +1,556 @@
+"""The workbench driven through its UI (Pilot) against the real local servers of conftest.py.
+
+Each test types into the app the way a user does (URL, params rows, body mode, options) and
+asserts what the response pane ends up showing (`ResponseViewer.state/response/error` and the
+text of its tabs), or what landed on disk.
+"""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from pathlib import Path
+
+import pytest
+from textual import events
+from textual.pilot import Pilot
+from textual.widgets import Input, Select, TextArea
+
+from tui.app import ReqbenchApp, make_app
+from tui.core import errors
+from tui.widgets.confirm_screen import ChoiceScreen
+
+SIZE = (100, 32)
+
+
+# -- helpers ---------------------------------------------------------------------------------
+async def type_text(pilot: Pilot, text: str) -> None:
+    """Type `text` into the focused widget: the first key is pressed, the rest arrives as a
+    paste (pressing every key costs Pilot ~70 ms each)."""
+    await pilot.press(text[0])
+    if text[1:]:
+        await paste(pilot, text[1:])
+
+
+async def paste(pilot: Pilot, text: str) -> None:
+    """What a terminal sends for a paste (bracketed paste) into the focused widget: faster than
+    pressing every key, and a path users take all the time for URLs."""
+    assert pilot.app.focused is not None
+    pilot.app.post_message(events.Paste(text))  # the app forwards it to the focused widget
+    await pilot.pause()
+
+
+async def set_url(pilot: Pilot, url: str) -> None:
+    await pilot.press("ctrl+l", "ctrl+u")
+    await paste(pilot, url)
+
+
+async def choose(pilot: Pilot, select: Select, label: str) -> None:
+    """Pick an option of a Select with the keyboard: open it, type to search, enter."""
+    select.focus()
+    await pilot.press("enter")
+    await pilot.press(*label)
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+async def send(pilot: Pilot) -> ReqbenchApp:
+    app = pilot.app
+    assert isinstance(app, ReqbenchApp)
+    await pilot.press("ctrl+j")
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    return app
+
+
+def scratch(tmp_path: Path, **kwargs: object) -> ReqbenchApp:
+    return make_app(tmp_path / "work.toml", **kwargs)  # type: ignore[arg-type]
+
+
+def echoed(app: ReqbenchApp) -> dict:
+    viewer = app.viewer
+    assert viewer.state == "done", (viewer.state, viewer.error_text)
+    assert viewer.response is not None
+    return viewer.response.json()
+
+
+# -- the aiohttp quickstart through the UI -----------------------------------------------------
+async def test_get_with_params_typed_in_rows(tmp_path: Path, httpbin_url: str) -> None:
+    app = scratch(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await set_url(pilot, f"{httpbin_url}/get")
+        await pilot.press("alt+p")
+        await type_text(pilot, "key1")
+        await pilot.press("tab")
+        await type_text(pilot, "value1")
+        await pilot.press("enter")  # next row's name
+        await type_text(pilot, "key2")
+        await pilot.press("tab")
+        await type_text(pilot, "value2")
+        await pilot.pause()
+        assert app.url_bar.url.endswith("/get?key1=value1&key2=value2")
+        await send(pilot)
+        data = echoed(app)
+        assert data["args"] == {"key1": "value1", "key2": "value2"}
+        assert data["url"] == f"{httpbin_url}/get?key1=value1&key2=value2"
+        assert app.viewer.response.status == 200
+        assert '"key1": "value1"' in app.viewer.body_text or '"key1":"value1"' in app.viewer.body_text
+        assert "200" in app.viewer.status_text
+
+
+async def test_query_typed_in_url_fills_params_table(tmp_path: Path, httpbin_url: str) -> None:
+    app = scratch(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await set_url(pilot, f"{httpbin_url}/get?key=value1&key=value2")
+        await pilot.pause()
+        assert [(p.name, p.value) for p in app.params_table.items] == [("key", "value1"), ("key", "value2")]
+        # switching the first row off takes it out of the URL
+        await pilot.press("alt+p")
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        assert app.url_bar.url.endswith("/get?key=value2")
+        await send(pilot)
+        assert echoed(app)["args"] == {"key": "value2"}
+        assert [(p.value, p.enabled) for p in app.request.params] == [("value1", False), ("value2", True)]
+
+
+async def test_methods_with_text_body(tmp_path: Path, httpbin_url: str) -> None:
+    app = scratch(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("alt+b")
+        await choose(pilot, app.body_editor.query_one("#body-mode", Select), "text")
+        app.body_editor.query_one("#body-text", TextArea).focus()
+        await type_text(pilot, "data")
+        for method in ("POST", "PUT", "PATCH", "DELETE"):
+            await choose(pilot, app.url_bar.method_select, method)
+            await set_url(pilot, f"{httpbin_url}/{method.lower()}")
+            await send(pilot)
+            data = echoed(app)
+            assert data["data"] == "data"
+            assert data["headers"]["Content-Type"].startswith("text/plain")
+            assert app.request.method == method
+            assert app.viewer.response.sent.method == method
+
+
+async def test_head_and_options(tmp_path: Path, httpbin_url: str) -> None:
+    app = scratch(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await choose(pilot, app.url_bar.method_select, "HEAD")
+        await set_url(pilot, f"{httpbin_url}/get")
+        await send(pilot)
+        assert app.viewer.state == "done"
+        assert app.viewer.response.status == 200
+        assert app.viewer.response.content == b""
+        assert "application/json" in app.viewer.headers_text
+
+
+async def test_post_json_validated_and_formatted(tmp_path: Path, httpbin_url: str) -> None:
+    app = scratch(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await choose(pilot, app.url_bar.method_select, "POST")
+        await set_url(pilot, f"{httpbin_url}/post")
+        await pilot.press("alt+b")
+        editor = app.body_editor
+        await choose(pilot, editor.query_one("#body-mode", Select), "JSON")
+        editor.query_one("#body-json", TextArea).focus()
+        await type_text(pilot, '{"test": "object"')
+        await pilot.pause()
+        assert editor.json_status.startswith("✗")
+        await type_text(pilot, "}")
+        await pilot.pause()
+        assert editor.json_status == "✓ valid JSON"
+        await pilot.press("alt+f")  # pretty-format
+        await pilot.pause()
+        assert editor.query_one("#body-json", TextArea).text == '{\n  "test": "object"\n}'
+        await send(pilot)
+        data = echoed(app)
+        assert data["json"] == {"test": "object"}
+        assert data["headers"]["Content-Type"] == "application/json"
+
+
+async def test_post_form(tmp_path: Path, httpbin_url: str) -> None:
+    app = scratch(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await choose(pilot, app.url_bar.method_select, "POST")
+        await set_url(pilot, f"{httpbin_url}/post")
+        await pilot.press("alt+b")
+        editor = app.body_editor
+        await choose(pilot, editor.query_one("#body-mode", Select), "form")
+        editor.query_one("#body-form").query(Input).first().focus()
+        await type_text(pilot, "key1")
+        await pilot.press("tab")
+        await type_text(pilot, "value1")
+        await pilot.press("enter")
+        await type_text(pilot, "key2")
+        await pilot.press("tab")
+        await type_text(pilot, "value2")
+        await send(pilot)
+        data = echoed(app)
+        assert data["form"] == {"key1": "value1", "key2": "value2"}
+        assert data["headers"]["Content-Type"] == "application/x-www-form-urlencoded"
+
+
+async def test_post_multipart_with_file_part(tmp_path: Path, httpbin_url: str) -> None:
+    (tmp_path / "report.txt").write_text("quarterly numbers\n")
+    app = scratch(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await choose(pilot, app.url_bar.method_select, "POST")
+        await set_url(pilot, f"{httpbin_url}/post")
+        await pilot.press("alt+b")
+        editor = app.body_editor
+        await choose(pilot, editor.query_one("#body-mode", Select), "multipart")
+        table = editor.query_one("#body-multipart")
+        table.query(".part-name").first().focus()
+        await type_text(pilot, "username")
+        await pilot.press("tab")
+        await type_text(pilot, "tom")
+        await pilot.pause()
+        rows = list(table.query("PartRow"))
+        second = rows[-1]
+        await choose(pilot, second.query_one("#part-kind", Select), "file")
+        second.query_one(".part-name", Input).focus()
+        await type_text(pilot, "file")
+        await pilot.press("tab")
+        await type_text(pilot, "report.txt")
+        await pilot.press("tab")
+        await type_text(pilot, "tom.txt")
+        await pilot.press("tab")
+        await type_text(pilot, "text/plain")
+        await send(pilot)
+        data = echoed(app)
+        assert data["form"] == {"username": "tom"}
+        assert data["files"] == {"file": "quarterly numbers\n"}
+        assert data["headers"]["Content-Type"].startswith("multipart/form-data; boundary=")
+        parts = app.request.body.parts
+        assert parts[1].filename == "tom.txt" and parts[1].content_type == "text/plain"
+
+
+async def test_stream_upload_is_chunked(tmp_path: Path, httpbin_url: str) -> None:
+    (tmp_path / "myfile.txt").write_text("Hello, streaming world!\n" * 50)
+    app = scratch(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await choose(pilot, app.url_bar.method_select, "POST")
+        await set_url(pilot, f"{httpbin_url}/post")
+        await pilot.press("alt+b")
+        editor = app.body_editor
+        await choose(pilot, editor.query_one("#body-mode", Select), "stream")
+        editor.query_one("#stream-path", Input).focus()
+        await type_text(pilot, "myfile.txt")
+        await pilot.press("enter")
+        editor.query_one("#stream-chunk", Input).focus()
+        await type_text(pilot, "100")
+        await send(pilot)
+        data = echoed(app)
+        assert data["headers"].get("Transfer-Encoding") == "chunked"
+        assert data["data"] == "Hello, streaming world!\n" * 50
+        assert app.request.body.chunk_size == 100
+
+
+async def test_binary_base64_loaded_from_file(tmp_path: Path, httpbin_url: str) -> None:
+    (tmp_path / "blob.bin").write_bytes(bytes(range(8)))
+    app = scratch(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await choose(pilot, app.url_bar.method_select, "POST")
+        await set_url(pilot, f"{httpbin_url}/post")
+        await pilot.press("alt+b")
+        editor = app.body_editor
+        await choose(pilot, editor.query_one("#body-mode", Select), "binary")
+        editor.query_one("#base64-file", Input).focus()
+        await type_text(pilot, "blob.bin")
+        await pilot.press("alt+l")
+        await pilot.pause()
+        assert editor.query_one("#base64-text", TextArea).text == "AAECAwQFBgc="
+        await send(pilot)
+        data = echoed(app)
+        assert data["headers"]["Content-Type"] == "application/octet-stream"
+        assert data["data"] == bytes(range(8)).decode()  # httpbin echoes valid UTF-8 as is
+
+
+async def test_json_and_gzip_responses_from_the_bundled_collection(httpbin_url: str) -> None:
+    app = make_app(overrides={"base": httpbin_url})
+    async with app.run_test(size=SIZE) as pilot:
+        names = [r.name for r in app.collection.requests]
+        app.load_request(names.index("gzip"))
+        await send(pilot)
+        assert app.viewer.response.json()["gzipped"] is True
+        assert app.viewer.response.wire_size < app.viewer.response.decoded_size
+        app.load_request(names.index("get"))
+        await send(pilot)
+        assert echoed(app)["url"] == f"{httpbin_url}/get"
+        assert app.url_bar.url == "{{base}}/get"
+
+
+# -- downloads and cancel ------------------------------------------------------------------------
+async def test_download_shows_progress_and_ends_in_the_file(tmp_path: Path, fault_url: str) -> None:
+    size = 3_000_000
+    app = scratch(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        progress: list[object] = []
+        original = app.viewer.show_progress
+        app.viewer.show_progress = lambda event: (progress.append(event), original(event))  # type: ignore[method-assign]
+        await set_url(pilot, f"{fault_url}/drip?size={size}&interval=0.02&chunk=100000")
+        await pilot.press("alt+o")
+        app.options_pane.query_one("#opt-download", Input).focus()
+        await type_text(pilot, "downloads/out.bin")
+        await send(pilot)
+        assert app.viewer.state == "done", app.viewer.error_text
+        target = tmp_path / "downloads" / "out.bin"
+        assert target.stat().st_size == size
+        assert not (tmp_path / "downloads" / "out.bin.part").exists()
+        assert app.viewer.response.downloaded and app.viewer.response.body_path == target
+        downloads = [e for e in progress if getattr(e, "direction", "") == "download"]
+        assert downloads and downloads[-1].done == size and downloads[-1].total == size
+
+
+async def test_cancel_keeps_the_ui_alive(tmp_path: Path, fault_url: str) -> None:
+    app = scratch(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await set_url(pilot, f"{fault_url}/drip?size=1000000&interval=0.05&chunk=1000")
+        await pilot.press("ctrl+j")
+        for _ in range(200):
+            await pilot.pause(0.02)
+            if app.viewer.transfer is not None and app.sending and app.viewer.state == "sending":
+                break
+        assert app.sending
+        # the UI keeps responding while the request runs: typing still edits the URL
+        await pilot.press("end")
+        await type_text(pilot, "&x=1")
+        assert app.url_bar.url.endswith("&x=1")
+        assert app.sending
+        await pilot.press("escape")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert not app.sending
+        assert isinstance(app.last_error, errors.Cancelled)
+        assert app.viewer.state == "error"
+
+
+# -- errors, one per kind -----------------------------------------------------------------------
+async def test_connection_refused(tmp_path: Path, refused_url: str) -> None:
+    app = scratch(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await set_url(pilot, f"{refused_url}/get")
+        await send(pilot)
+        assert isinstance(app.last_error, errors.ConnectError)
+        assert app.viewer.state == "error"
+        assert "refused" in app.viewer.error_text.lower()
+
+
+async def test_timeout(tmp_path: Path, fault_url: str) -> None:
+    app = scratch(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await set_url(pilot, f"{fault_url}/slow-headers?delay=3")
+        await pilot.press("alt+o")
+        app.options_pane.query_one("#opt-timeout", Input).focus()
+        await type_text(pilot, "0.3")
+        await send(pilot)
+        assert isinstance(app.last_error, errors.TimeoutError)
+        assert app.viewer.state == "error"
+        assert "timed out" in app.viewer.error_text.lower() or "timeout" in app.viewer.error_text.lower()
+
+
+async def test_tls_verification_failure_then_ca_bundle(tmp_path: Path, tls_server) -> None:
+    app = scratch(tmp_path, allowed_paths=[tls_server.ca_path.parent])
+    async with app.run_test(size=SIZE) as pilot:
+        await set_url(pilot, f"{tls_server.url}/get")
+        await send(pilot)
+        assert isinstance(app.last_error, errors.TLSError)
+        assert "verify" in app.viewer.error_text.lower() or "certificate" in app.viewer.error_text.lower()
+        await pilot.press("alt+o")
+        await choose(pilot, app.options_pane.query_one("#opt-verify", Select), "CA")
+        app.options_pane.query_one("#opt-ca", Input).focus()
+        await type_text(pilot, str(tls_server.ca_path))
+        await send(pilot)
+        assert echoed(app)["url"] == f"{tls_server.url}/get"
+
+
+async def test_unknown_variable_is_flagged_and_nothing_is_sent(tmp_path: Path) -> None:
+    app = scratch(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await set_url(pilot, "{{nowhere}}/get")
+        await pilot.pause()
+        assert app.url_bar.has_class("-unknown")
+        assert "nowhere" in str(app.url_bar.query_one("#url-flags").content)
+        await send(pilot)
+        assert isinstance(app.last_error, errors.VariableError)
+        assert "nowhere" in app.viewer.error_text
+        assert app.viewer.response is None
+
+
+async def test_bad_json_body_is_refused_before_sending(tmp_path: Path, refused_url: str) -> None:
+    app = scratch(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await choose(pilot, app.url_bar.method_select, "POST")
+        await set_url(pilot, f"{refused_url}/post")  # would fail with ConnectError if sent
+        await pilot.press("alt+b")
+        await choose(pilot, app.body_editor.query_one("#body-mode", Select), "JSON")
+        app.body_editor.query_one("#body-json", TextArea).focus()
+        await type_text(pilot, '{"a": }')
+        await send(pilot)
+        assert isinstance(app.last_error, errors.BodyError)
+        assert app.viewer.state == "error"
+
+
+# -- collections: save, reopen, unsaved changes --------------------------------------------------
+async def test_save_and_reopen_an_edited_collection(tmp_path: Path) -> None:
+    path = tmp_path / "mine.toml"
+    path.write_text('format = 1\nname = "mine"\n\n[[requests]]\nname = "first"\nurl = "http://example.invalid/a"\n')
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await set_url(pilot, "{{base}}/get?q=1")
+        await pilot.press("alt+h")
+        await type_text(pilot, "X-Token")
+        await pilot.press("tab")
+        await type_text(pilot, "abc")
+        await pilot.pause()
+        assert app.dirty
+        assert "●" in str(app.query_one("#status-bar").content)
+        await pilot.press("ctrl+s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert not app.dirty
+    data = tomllib.loads(path.read_text())
+    (request,) = data["requests"]
+    assert request["url"] == "{{base}}/get"
+    assert request["params"] == {"q": "1"}
+    assert request["headers"] == {"X-Token": "abc"}
+
+    again = make_app(path)
+    async with again.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert again.url_bar.url == "{{base}}/get?q=1"
+        assert [(p.name, p.value) for p in again.headers_table.items] == [("X-Token", "abc")]
+        assert not again.dirty
+
+
+async def test_sidebar_new_duplicate_rename_move_delete(tmp_path: Path) -> None:
+    path = tmp_path / "c.toml"
+    path.write_text('format = 1\nname = "c"\n\n[[requests]]\nname = "one"\nurl = "http://x.invalid/1"\n')
+    app = make_app(path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("ctrl+b")  # focus the sidebar (visible at this width)
+        assert app.sidebar_tree.option_list.has_focus
+        await pilot.press("c")  # duplicate "one"
+        await pilot.pause()
+        assert [r.name for r in app.collection.requests] == ["one", "one copy"]
+        await pilot.press("r")
+        await pilot.pause()
+        await pilot.press("ctrl+u")
+        await type_text(pilot, "two")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert [r.name for r in app.collection.requests] == ["one", "two"]
+        await pilot.press("shift+up")
+        await pilot.pause()
+        assert [r.name for r in app.collection.requests] == ["two", "one"]
+        await pilot.press("n")
+        await pilot.pause()
+        assert [r.name for r in app.collection.requests] == ["two", "new request", "one"]
+        await pilot.press("ctrl+b", "down", "x")  # "n" left the focus in the URL
+        await pilot.pause()
+        assert isinstance(app.screen, ChoiceScreen)
+        await pilot.press("y")
+        await pilot.pause()
+        assert [r.name for r in app.collection.requests] == ["two", "new request"]
+        await pilot.press("ctrl+s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    assert [r["name"] for r in tomllib.loads(path.read_text())["requests"]] == ["two", "new request"]
+
+
+async def test_quit_with_unsaved_changes_asks(tmp_path: Path) -> None:
+    path = tmp_path / "c.toml"
+    path.write_text('format = 1\nname = "c"\n\n[[requests]]\nname = "one"\nurl = "http://x.invalid/1"\n')
+    original = path.read_text()
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_text(pilot, "/more")
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert isinstance(app.screen, ChoiceScreen)
+        await pilot.press("escape")  # cancel: keep working
+        await pilot.pause()
+        assert not isinstance(app.screen, ChoiceScreen)
+        assert app.is_running
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        await pilot.press("d")  # discard
+        await pilot.pause()
+    assert app.return_code == 0
+    assert path.read_text() == original
+
+
+async def test_save_warns_when_the_file_changed_on_disk(tmp_path: Path) -> None:
+    path = tmp_path / "c.toml"
+    path.write_text('format = 1\nname = "c"\n\n[[requests]]\nname = "one"\nurl = "http://x.invalid/1"\n')
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_text(pilot, "/mine")
+        theirs = path.read_text().replace("/1", "/theirs")
+        path.write_text(theirs)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, ChoiceScreen)
+        await pilot.press("escape")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert path.read_text() == theirs  # not overwritten
+        assert app.dirty
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("o")  # overwrite
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "/1/mine" in path.read_text()
+        assert not app.dirty
+
+
+async def test_environment_picker_switches_variables(tmp_path: Path) -> None:
+    path = tmp_path / "c.toml"
+    path.write_text(
+        'format = 1\nname = "c"\n\n[variables]\nbase = "http://a.invalid"\n\n'
+        '[environments.local]\nbase = "http://127.0.0.1:1"\ntoken = "t"\n\n'
+        '[[requests]]\nname = "one"\nurl = "{{base}}/{{token}}"\n'
+    )
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app.url_bar.unknown == ["token"]
+        await pilot.press("f4")
+        await pilot.pause()
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert app.environment == "local"
+        assert app.url_bar.unknown == []
+        assert "env: local" in str(app.query_one("#status-bar").content)
+
+
+async def test_help_screen_lists_keys(tmp_path: Path) -> None:
+    app = scratch(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f1")
+        await pilot.pause()
+        from tui.widgets.help_screen import HelpScreen
+
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, HelpScreen)
+
+
+def test_json_problem_messages() -> None:
+    from tui.widgets.body_editor import json_problem
+
+    assert json_problem('{"a": 1}') is None
+    assert json_problem('{"a": }').startswith("line 1 col 7")
+
+
+def test_query_helpers_round_trip() -> None:
+    from tui.app import parse_query, query_string
+    from tui.core.model import Pair
+
+    pairs = [Pair("a", "1"), Pair("b c", "x&y"), Pair("t", "{{token}}")]
+    text = query_string(pairs)
+    assert text == "a=1&b%20c=x%26y&t={{token}}"
+    assert parse_query(text) == pairs
