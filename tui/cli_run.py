@@ -38,6 +38,7 @@ Exit codes:
   1  an expect (or a capture) failed
   2  the file or the command line is wrong (file:line:col, or the bad option / variable)
   3  a request could not be completed (connection, TLS, timeout, download)
+  130  interrupted (Ctrl-C)
 If several apply, the higher-priority one wins: 2, then 3, then 1.
 
 \b
@@ -91,8 +92,8 @@ def _load(path: Path) -> Collection:
 @click.option("-r", "--request", "names", multiple=True, metavar="NAME", help="Run only this request (repeatable; runs in the order given).")
 @click.option("-e", "--env", "environment", metavar="NAME", help="Use the variables of [environments.NAME].")
 @click.option("--var", "overrides", multiple=True, metavar="KEY=VALUE", callback=_parse_vars, help="Set a variable (repeatable; wins over the file and --env).")
-@click.option("-c", "--concurrency", type=click.IntRange(min=1), default=1, show_default=True, help="Requests in flight at once (same connection pool).")
-@click.option("--repeat", type=click.IntRange(min=1), default=1, show_default=True, help="Repeat the whole run N times; prints min/median/p95/max per request.")
+@click.option("-c", "--concurrency", type=click.IntRange(min=1), default=1, metavar="N", show_default=True, help="Requests in flight at once (same connection pool).")
+@click.option("--repeat", type=click.IntRange(min=1), default=1, metavar="N", show_default=True, help="Repeat the whole run N times; prints min/median/p95/max per request.")
 @click.option("-x", "--fail-fast", is_flag=True, help="Stop at the first request that does not pass.")
 @click.option("--report", "report_kind", type=click.Choice(["junit", "json"]), help="Write a report (needs --output).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Report file (.xml means junit, .json means json when --report is not given).")
