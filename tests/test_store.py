@@ -384,7 +384,7 @@ def test_request_schema_errors_name_file_request_and_key(extra: str, needle: str
     with pytest.raises(SchemaError) as info:
         store.loads(text, path="collections/x.toml")
     message = str(info.value)
-    assert message.startswith("collections/x.toml:6: requests[1] ('post json'): "), message
+    assert message.startswith("collections/x.toml:8:1: requests[1] ('post json'): "), message
     assert needle in message
     assert (info.value.request_index, info.value.request_name, info.value.key) == (1, "post json", key)
 
@@ -406,6 +406,34 @@ def test_request_names_are_required_and_unique(text: str, needle: str) -> None:
     with pytest.raises(SchemaError) as info:
         store.loads(text, path="c.toml")
     assert needle in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "location"),
+    [
+        ("format = 1\n\n[[requests]]\nname = 'a'\n  timeout = 'x'\n", "c.toml:5:3: requests[0] ('a'): "),
+        (
+            "format = 1\n[[requests]]\nname = 'a'\n[[requests]]\nname = 'b'\nurl = 'u'\n\n"
+            "[requests.body]\ntext = 'x'\n    chunk_size = 3\n",
+            "c.toml:10:5: requests[1] ('b'): ",
+        ),
+        ("format = 1\n[[requests]]\nname = 'a'\n[requests.body]\nxml = 'x'\n", "c.toml:5:1: requests[0] ('a'): "),
+        (
+            "format = 1\n[[requests]]\nname = 'a'\n[[requests.body.multipart]]\nname = 'x'\n"
+            "[[requests.body.multipart]]\nname = 'y'\n",
+            "c.toml:4:1: requests[0] ('a'): ",
+        ),
+        ("format = 1\n[[requests]]\nname = 'a'\nbody.xml = 'x'\n", "c.toml:4:1: requests[0] ('a'): "),
+        ("format = 1\n[[requests]]\nname = 'a'\n'auth' = { oauth = 1 }\n", "c.toml:4:1: requests[0] ('a'): "),
+        ("# hi\nformat = 1\nname = 'n'\n[variables]\nok = 'x'\n[defaults]\nhttp2 = 'yes'\n", "c.toml:7:1: "),
+        ("name = 'n'\nformat = 9\n", "c.toml:2:1: format 9"),
+        ("format = 1\n[environments.local]\n'bad name' = 1\n", "c.toml:3:1: "),
+    ],
+)
+def test_schema_errors_point_at_the_key(text: str, location: str) -> None:
+    with pytest.raises(SchemaError) as info:
+        store.loads(text, path="c.toml")
+    assert str(info.value).startswith(location), str(info.value)
 
 
 def test_schema_error_without_header_lines_still_names_the_request() -> None:

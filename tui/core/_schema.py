@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable
 from typing import Any, NoReturn, TypeVar
 
+from ._locate import Locator
 from .errors import SchemaError
 from .model import (
     BODY_KINDS,
@@ -87,13 +88,13 @@ class _Where:
         index: int | None = None,
         name: str | None = None,
         prefix: str = "",
-        line: int | None = None,
+        locator: Locator | None = None,
     ) -> None:
         self.label = label
         self.index = index
         self.name = name
         self.prefix = prefix
-        self.line = line
+        self.locator = locator
 
     def at(self, key: str) -> _Where:
         """The same place, one key deeper (`body` -> `body.chunk_size`)."""
@@ -101,10 +102,12 @@ class _Where:
             prefix = self.prefix + key
         else:
             prefix = f"{self.prefix}.{key}" if self.prefix else key
-        return _Where(self.label, index=self.index, name=self.name, prefix=prefix, line=self.line)
+        return _Where(self.label, index=self.index, name=self.name, prefix=prefix, locator=self.locator)
 
     def fail(self, message: str, *, key: str | None = None) -> NoReturn:
-        location = self.label if self.line is None else f"{self.label}:{self.line}"
+        key = key if key is not None else (self.prefix or None)
+        position = self.locator.find(self.index, key) if self.locator is not None else None
+        location = self.label if position is None else f"{self.label}:{position[0]}:{position[1]}"
         parts = [location]
         if self.index is not None:
             parts.append(f"requests[{self.index}]" + (f" ({_quote(self.name)})" if self.name is not None else ""))
@@ -113,7 +116,7 @@ class _Where:
             file=self.label,
             request_index=self.index,
             request_name=self.name,
-            key=key if key is not None else (self.prefix or None),
+            key=key,
         )
 
     def full(self, key: str) -> str:
@@ -487,12 +490,15 @@ def _format(where: _Where, data: dict[str, Any]) -> int:
     return value
 
 
-def build_collection(data: dict[str, Any], *, label: str, request_lines: list[int] | None = None) -> Collection:
+def build_collection(data: dict[str, Any], *, label: str, text: str | None = None) -> Collection:
     """Validate `data` (from tomllib) and build the model. Raises `SchemaError`.
 
-    `request_lines`, when given, holds the line of each `[[requests]]` header, to point at it.
+    `text`, when given, is the source `data` came from; messages then point at line:column.
     """
-    top = _Where(label)
+    requests = data.get("requests", [])
+    count = len(requests) if isinstance(requests, list) else 0
+    locator = Locator(text, count) if text is not None else None
+    top = _Where(label, locator=locator)
     _no_unknown_keys(top, data, _TOP_KEYS, "the collection")
     collection = Collection(format=_format(top, data))
     collection.name = _optional(data, "name", _str, top) or ""
@@ -501,13 +507,11 @@ def build_collection(data: dict[str, Any], *, label: str, request_lines: list[in
     collection.environments = _optional(data, "environments", _environments, top) or {}
     if "defaults" in data:
         collection.defaults = _defaults(top, "defaults", data["defaults"])
-    requests = data.get("requests", [])
     if not isinstance(requests, list):
         top.wrong_type("requests", "an array of tables ([[requests]])", requests)
     seen: dict[str, int] = {}
     for index, item in enumerate(requests):
-        line = request_lines[index] if request_lines is not None and index < len(request_lines) else None
-        where = _Where(label, index=index, line=line)
+        where = _Where(label, index=index, locator=locator)
         if not isinstance(item, dict):
             where.fail(f"each request must be a table ([[requests]]), got {type_name(item)}")
         request = _request(where, item)

@@ -34,7 +34,6 @@ __all__ = ["load", "loads", "dumps", "save", "fingerprint", "Fingerprint"]
 
 _POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
 _AT_END = re.compile(r"\s*\(at end of document\)$")
-_REQUESTS_HEADER = re.compile(r"^[ \t]*\[\[[ \t]*(?:requests|\"requests\"|'requests')[ \t]*\]\]", re.MULTILINE)
 
 
 # -- load ---------------------------------------------------------------------------------
@@ -72,10 +71,7 @@ def loads(text: str, *, path: Path | str | None = None) -> Collection:
         raise CollectionError(f"{label}: a number is too long to read", file=label) from None
     except RecursionError:
         raise CollectionError(f"{label}: nested too deeply to read", file=label) from None
-    header_lines = [text.count("\n", 0, m.start()) + 1 for m in _REQUESTS_HEADER.finditer(text)]
-    requests = data.get("requests")
-    lines = header_lines if isinstance(requests, list) and len(requests) == len(header_lines) else None
-    collection = build_collection(data, label=label, request_lines=lines)
+    collection = build_collection(data, label=label, text=text)
     collection.path = Path(path) if path is not None else None
     collection.comment = _leading_comment(text)
     return collection

@@ -1,0 +1,87 @@
+"""Find the line and column of a key in collection text, to point schema errors at it.
+
+Private to `store`/`_schema`. `tomllib` returns plain dicts without positions, so this scans
+the text for the key the way a person would: the request's `[[requests]]` block, then a
+`[requests.body]`-style section or a `body = ...` line inside it. It is a best effort: when
+the text is unusual (the key sits in an inline table, a header hides in a multi-line
+string) it answers the request's header line, or nothing at all.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["Locator"]
+
+_HEADER = re.compile(r"^[ \t]*\[")
+_REQUESTS = re.compile(r"^[ \t]*\[\[[ \t]*[\"']?requests[\"']?[ \t]*\]\]")
+_PART = re.compile(r"[^.\[\]]+")
+
+
+def _key(name: str) -> str:
+    return "[\"']?" + re.escape(name) + "[\"']?"
+
+
+class Locator:
+    """Answers `(line, column)` (1-based) for a request index and a dotted key."""
+
+    def __init__(self, text: str, request_count: int) -> None:
+        self.lines = text.split("\n")
+        self.headers = [i for i, line in enumerate(self.lines) if _HEADER.match(line)]
+        starts = [i for i in self.headers if _REQUESTS.match(self.lines[i])]
+        self.request_starts = starts if len(starts) == request_count else None
+
+    def _next_header(self, after: int, end: int) -> int:
+        return next((i for i in self.headers if after < i < end), end)
+
+    def _find(self, pattern: re.Pattern[str], start: int, end: int) -> tuple[int, int] | None:
+        for i in range(start, end):
+            match = pattern.match(self.lines[i])
+            if match:
+                return i + 1, match.start(1) + 1
+        return None
+
+    def _assignment(self, name: str, start: int, end: int) -> tuple[int, int] | None:
+        return self._find(re.compile(rf"^[ \t]*({_key(name)})[ \t]*[=.]"), start, end)
+
+    def request_line(self, index: int) -> int | None:
+        if self.request_starts is None or index >= len(self.request_starts):
+            return None
+        return self.request_starts[index] + 1
+
+    def find(self, index: int | None, key: str | None) -> tuple[int, int] | None:
+        parts = _PART.findall(key or "")
+        if index is not None:
+            if self.request_starts is None or index >= len(self.request_starts):
+                return None
+            start = self.request_starts[index]
+            end = next((s for s in self.request_starts if s > start), len(self.lines))
+            found = self._in_block(["requests"], parts, start, end) if parts else None
+            return found or (start + 1, 1)
+        if not parts:
+            return None
+        first_header = self.headers[0] if self.headers else len(self.lines)
+        if len(parts) == 1:
+            found = self._assignment(parts[0], 0, first_header)
+            if found:
+                return found
+        return self._in_block([], parts, 0, len(self.lines))
+
+    def _section(self, path: list[str], start: int, end: int) -> tuple[int, int] | None:
+        dotted = r"[ \t]*\.[ \t]*".join(_key(part) for part in path)
+        return self._find(re.compile(rf"^[ \t]*(\[\[?)[ \t]*{dotted}[ \t]*\]"), start, end)
+
+    def _in_block(self, prefix: list[str], parts: list[str], start: int, end: int) -> tuple[int, int] | None:
+        """The deepest `[prefix.a.b]` section holding the key, then `c = ` inside it; else `a = `."""
+        for depth in range(len(parts), 0, -1):
+            header = self._section(prefix + parts[:depth], start, end)
+            if header is None:
+                continue
+            line = header[0] - 1
+            if depth < len(parts):
+                inner = self._assignment(parts[depth], line + 1, self._next_header(line, end))
+                if inner:
+                    return inner
+            return header
+        stop = self._next_header(start, end)
+        return self._assignment(parts[0], start + 1 if prefix else start, stop)
