@@ -228,7 +228,7 @@ async def test_request_tab_shows_what_was_sent_and_redirects() -> None:
         (errors.TimeoutError("read timed out", phase="reading the response", after_s=2.0), "Timed out while reading the response after 2 s."),
         (errors.TLSError("certificate verify failed"), "verify = false"),
         (errors.ProtocolError("connection reset", bytes_received=2048), "2.0 KiB received"),
-        (errors.Cancelled(part_path=Path("/tmp/x.part"), bytes_received=10), "kept at /tmp/x.part"),
+        (errors.Cancelled(part_path=Path("/tmp/x.part"), bytes_received=10), "Cancelled\n10 B received.\nThe partial download is kept at /tmp/x.part"),
         (errors.VariableError("unknown variable token", request="login", field="url", variable="token"), "{{token}} is not defined"),
         (errors.BodyError("JSON body does not parse: line 1"), "Invalid body: JSON body does not parse"),
         (errors.PathError("cannot read body file", path="/nope"), "Path: /nope"),

@@ -83,7 +83,8 @@ def error_title(error: BaseException) -> str:
 
 def describe_error(error: BaseException) -> str:
     """Title, the error's own message, and the details it carries (what, where, how much)."""
-    lines = [f"{error_title(error)}: {error}" if str(error) else error_title(error)]
+    title, message = error_title(error), str(error)
+    lines = [f"{title}: {message}" if message and message.lower() != title.lower() else title]
     if isinstance(error, errors.TimeoutError):
         detail = " ".join(p for p in (error.phase and f"while {error.phase}", error.after_s is not None and f"after {error.after_s:g} s" or "") if p)
         if detail:
@@ -176,6 +177,7 @@ class ResponseViewer(Vertical):
     ResponseViewer { height: 1fr; }
     ResponseViewer > #status {
         height: 1; padding: 0 1; background: $panel; text-style: bold; color: $text-muted;
+        text-wrap: nowrap; text-overflow: ellipsis;
         &.-info { color: $text-primary; }
         &.-success { color: $text-success; }
         &.-redirect { color: $text-accent; }
@@ -309,7 +311,7 @@ class ResponseViewer(Vertical):
 
     def _set_status(self, text: str, css_class: str) -> None:
         self.status_text = text
-        self.query_one("#status", Static).update(text)
+        self.query_one("#status", Static).update(text, layout=False)  # one fixed line
         self.status_class = css_class
 
     def clear(self) -> None:
