@@ -7,6 +7,7 @@ Public surface (others code against it):
     scope(collection, *, environment=None, overrides={}, captured={}) -> dict[str, str]
         precedence: captured > overrides (--var) > environment > [variables]
     substitute(text, scope, *, request, field) -> str     # raises VariableError(request, field, variable)
+    escape(text) -> str                           # text that substitutes back to exactly `text` (e.g. imports)
     resolve(collection, request, *, environment=None, overrides={}, captured={},
             allowed_paths=(), check_paths=True) -> ResolvedRequest
         merges [defaults]; substitutes every field (url, params, headers, auth, body text/form/parts,
@@ -52,6 +53,7 @@ __all__ = [
     "find_spans",
     "scope",
     "substitute",
+    "escape",
     "resolve",
     "unresolved",
 ]
@@ -166,6 +168,11 @@ def substitute(
         raise _missing(name, request, field)
 
     return _substitute(text, scope, os.environ if environ is None else environ, fail)
+
+
+def escape(text: str) -> str:
+    """`text` written so that substitution gives it back unchanged: every `{{` doubled."""
+    return text.replace("{{", "{{{{")
 
 
 # -- resolution ---------------------------------------------------------------------------
