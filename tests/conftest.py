@@ -10,7 +10,8 @@ tls_server   (session)  TLSServer(url="https://localhost:PORT", ca_path=Path(ca.
 fault_url    (session)  "http://127.0.0.1:PORT" — tests/servers/fault.py (own asyncio server in a
                         subprocess): /big?size=N (Range too), /nolength, /reset, /slow-headers,
                         /slow-body, /drip, /charset, /json-big, POST /sink. See its docstring.
-refused_url  (function) "http://127.0.0.1:PORT" where nothing listens (connect is refused).
+refused_url  (function) "http://127.0.0.1:PORT" where nothing listens (connect is refused; the
+                        port is held by a bound, non-listening socket for the test's duration).
 
 Helpers for checking bodies: `tests/` has no __init__.py, and pytest's rootdir conftest import
 puts `tests/` on sys.path, so test modules can write
@@ -59,5 +60,6 @@ def fault_url() -> Iterator[str]:
 
 
 @pytest.fixture
-def refused_url() -> str:
-    return f"http://127.0.0.1:{refused_port()}"
+def refused_url() -> Iterator[str]:
+    with refused_port() as port:
+        yield f"http://127.0.0.1:{port}"

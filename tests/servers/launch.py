@@ -58,9 +58,16 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def refused_port() -> int:
-    """A port where a connect is refused (best effort: released just before returning)."""
-    return free_port()
+@contextlib.contextmanager
+def refused_port() -> Iterator[int]:
+    """A port where a connect is refused, reserved while the block runs: the socket is bound
+    but never listens, so the kernel answers SYN with RST and no other process can take it."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        sock.bind(("127.0.0.1", 0))
+        yield int(sock.getsockname()[1])
+    finally:
+        sock.close()
 
 
 def _listening_socket() -> socket.socket:
