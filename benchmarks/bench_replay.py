@@ -10,6 +10,7 @@ trustme CA, and serves it with tests/servers/fault.py over TLS in its own proces
 Measured per round (process start excluded; every variant warmed up once first):
 - `reqbench run FILE --env local`: the real click command through `click.testing.CliRunner`
   (store.load + plan + replay + the printed per-request lines and summary; output captured);
+  and the same with `--quiet` (summary only), to show what the per-request lines cost;
 - `replay.run` alone: `tui.core.replay.run(store.load(FILE), RunOptions(environment="local"))`;
 - raw loop: one `httpx.AsyncClient` (shared SSLContext), `raise_for_status()` per response;
 - client per request: a new `httpx.AsyncClient` for each request (same SSLContext).
@@ -59,14 +60,14 @@ def write_collection(folder: Path, n: int, base: str) -> Path:
     return path
 
 
-def cli_round(path: Path) -> Clock:
+def cli_round(path: Path, *extra: str) -> Clock:
     from click.testing import CliRunner
 
     from tui.cli import main as cli_main
 
     runner = CliRunner()
     with Clock() as clock:
-        result = runner.invoke(cli_main, ["run", str(path), "--env", "local"])
+        result = runner.invoke(cli_main, ["run", str(path), "--env", "local", *extra])
     if result.exit_code != 0:
         raise SystemExit(f"reqbench run exited {result.exit_code}:\n{result.output[-2000:]}")
     return clock
@@ -93,7 +94,8 @@ def main() -> None:
 
     from servers.launch import make_tls, run_fault
 
-    times: dict[str, list[Clock]] = {"cli": [], "replay": [], "raw": [], "per_request": []}
+    times: dict[str, list[Clock]] = {
+        "cli": [], "cli_quiet": [], "replay": [], "raw": [], "per_request": []}
     with tempfile.TemporaryDirectory(prefix="bench-replay-") as tmp:
         folder = Path(tmp)
         files = make_tls(folder)  # writes folder/ca.pem
@@ -108,6 +110,7 @@ def main() -> None:
             for _ in range(args.rounds):
                 times["raw"].append(asyncio.run(raw_loop(url, ctx, n)))
                 times["cli"].append(cli_round(path))
+                times["cli_quiet"].append(cli_round(path, "--quiet"))
                 times["replay"].append(asyncio.run(replay_round(path)))
                 times["per_request"].append(asyncio.run(client_per_request(url, ctx, n)))
 
@@ -118,6 +121,7 @@ def main() -> None:
     print(row("", "wall ms/req", "vs raw", "client CPU ms/req", "vs raw"))
     for key, label in (("raw", "raw persistent httpx.AsyncClient"),
                        ("cli", "reqbench run (CliRunner, in process)"),
+                       ("cli_quiet", "reqbench run --quiet"),
                        ("replay", "replay.run (core only)"),
                        ("per_request", "new httpx.AsyncClient per request")):
         print(row(label, f"{wall[key]:.3f}", f"{wall[key] / wall['raw']:.2f}x",
