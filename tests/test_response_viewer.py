@@ -247,6 +247,9 @@ async def test_errors_are_shown_in_the_pane(error: errors.ReqbenchError, expecte
         assert message.has_class("error") and message.display
         assert not viewer.tabs.display
         assert viewer.query_one("#status").has_class("-failed")
+        assert viewer.response is None
+        await pilot.press("u")  # the failed request's URL can still be copied
+        assert app.copied[-1] == "http://127.0.0.1:9/"
         # The next response replaces the error.
         viewer.show_response(make_response(b"ok"))
         await pilot.pause()
@@ -465,6 +468,24 @@ async def test_search_jumps_to_a_match_deep_in_a_large_body() -> None:
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert [m[0] for m in view.matches] == [123_456]
+
+
+async def test_focus_goes_to_the_body_or_the_tabs() -> None:
+    app = Host()
+    async with app.run_test(size=(100, 30)) as pilot:
+        viewer = viewer_of(app)
+        viewer.show_response(make_response(b"hello"))
+        app.set_focus(None)
+        viewer.focus()
+        await pilot.pause()
+        assert app.focused is viewer.body_view
+        viewer.tabs.active = "tab-headers"
+        app.set_focus(None)
+        viewer.focus()
+        await pilot.pause()
+        assert app.focused is not None and viewer in app.focused.ancestors
+        await pilot.press("u")  # the viewer's keys work from there
+        assert app.copied[-1] == "http://127.0.0.1:8080/items/7"
 
 
 async def test_clear_resets_everything() -> None:

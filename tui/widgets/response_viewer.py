@@ -28,7 +28,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.css.query import NoMatches
 from textual.reactive import reactive
 from textual.screen import ModalScreen
-from textual.widgets import Input, Label, Static, TabbedContent, TabPane
+from textual.widgets import Input, Label, Static, TabbedContent, TabPane, Tabs
 
 from tui.core import errors
 from tui.core.curl import to_curl
@@ -170,6 +170,10 @@ class SaveBodyScreen(ModalScreen[str | None]):
         self.dismiss(None)
 
 
+class ErrorMessage(Static, can_focus=True):
+    """The error text; focusable, so the viewer's keys (copy URL / curl) work while it shows."""
+
+
 class ResponseViewer(Vertical):
     """Everything about the last response; see the module docstring for the API."""
 
@@ -192,6 +196,7 @@ class ResponseViewer(Vertical):
         color: $text-error; border: round $error;
     }
     ResponseViewer > #error-message.-shown { display: block; }
+    ResponseViewer > #error-message:focus { border: round $error-lighten-1; background-tint: $foreground 4%; }
     ResponseViewer > TabbedContent { height: 1fr; }
     ResponseViewer > TabbedContent.-hidden { display: none; }
     ResponseViewer TabPane { padding: 0; }
@@ -223,7 +228,7 @@ class ResponseViewer(Vertical):
     def compose(self) -> ComposeResult:
         yield Static(self.status_text, id="status")
         yield TransferProgress(id="transfer")
-        yield Static("", id="error-message", classes="error")
+        yield ErrorMessage("", id="error-message", classes="error")
         with TabbedContent(id="response-tabs", initial="tab-body"):
             with TabPane("Body", id="tab-body"):
                 yield BodyPanel(id="body-panel")
@@ -262,6 +267,20 @@ class ResponseViewer(Vertical):
             status.remove_class(old)
         if new:
             status.add_class(new)
+
+    def focus(self, scroll_visible: bool = True) -> ResponseViewer:
+        """The viewer itself takes no focus: give it to the body (or the tab strip when
+        another tab is shown, or the error is)."""
+        try:
+            if self.state == "error":
+                self.query_one(ErrorMessage).focus(scroll_visible)
+            elif self.tabs.active == "tab-body":
+                self.body_view.focus(scroll_visible)
+            else:
+                self.tabs.query_one(Tabs).focus(scroll_visible)
+        except NoMatches:
+            pass
+        return self
 
     # -- children ----------------------------------------------------------------------------
 
@@ -349,14 +368,29 @@ class ResponseViewer(Vertical):
         self._set_headers(response.headers)
         self.timing_view.show(response.timings)
         self._show_sent(response)
+        focused = self.app.focused
+        error_had_focus = self.state == "error" and isinstance(focused, ErrorMessage)
         self.state = "done"
+        if error_had_focus:
+            self.focus()
 
     def show_error(self, error: errors.ReqbenchError) -> None:
+        """Replace whatever was shown by a clear message; the request (for copy as curl and
+        copy URL) is kept."""
+        if self.response is not None:
+            self.response = None
+            self.body_panel.clear()
+            self._set_headers(())
+            self.timing_view.show(None)
         self.error = error
         self.error_text = describe_error(error)
         self.query_one("#error-message", Static).update(self.error_text)
         self._set_status(f"✗ {error_title(error)}", "-failed")
+        focused = self.app.focused
+        had_focus = focused is not None and self in focused.ancestors
         self.state = "error"
+        if had_focus:  # the tabs are hidden now: keep the focus in the pane
+            self.focus()
 
     # -- tab contents ------------------------------------------------------------------------
 
