@@ -269,12 +269,12 @@ async def test_progress_known_and_unknown_totals() -> None:
         viewer.show_progress(Progress("download", done=512 * 2**20, total=2**30, rate=256 * 2**20, elapsed_s=2.0))
         await pilot.pause()
         assert transfer.total == 2**30 and transfer.progress == 512 * 2**20 and not transfer.indeterminate
-        assert transfer.text == "Downloading 512.0 MiB / 1.0 GiB · 256.0 MiB/s · ETA 2.0 s"
+        assert transfer.text == "↓ 512.0 MiB / 1.0 GiB · ETA 2.0 s · 256.0 MiB/s"
         assert "esc cancel" in str(transfer.query_one("#transfer-hint").render())
         viewer.show_progress(Progress("upload", done=3000, total=None, rate=1500.0, elapsed_s=2.0))
         await pilot.pause()
         assert transfer.indeterminate and transfer.progress == 3000
-        assert transfer.text == "Uploading 2.9 KiB (size unknown) · 1.5 KiB/s · 2.0 s elapsed"
+        assert transfer.text == "↑ 2.9 KiB (size unknown) · 1.5 KiB/s · 2.0 s elapsed"
         viewer.show_response(make_response(b"ok"))
         await pilot.pause()
         assert not transfer.display

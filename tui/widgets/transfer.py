@@ -47,15 +47,13 @@ def format_duration(seconds: float | None) -> str:
 
 
 def describe_progress(event: Progress) -> str:
-    """`Downloading 12.0 MiB / 1.0 GiB · 350.2 MiB/s · ETA 3.0 s` (no total: no ETA)."""
-    verb = "Uploading" if event.direction == "upload" else "Downloading"
+    """`↓ 12.0 MiB / 1.0 GiB · ETA 3.0 s · 350.2 MiB/s` (↑ for uploads; no total: elapsed).
+
+    Most useful first: on a narrow terminal the end is cut with an ellipsis."""
+    arrow = "↑" if event.direction == "upload" else "↓"
     if event.total is not None:
-        amount = f"{format_bytes(event.done)} / {format_bytes(event.total)}"
-        eta = f" · ETA {format_duration(event.eta_s)}"
-    else:
-        amount = f"{format_bytes(event.done)} (size unknown)"
-        eta = f" · {format_duration(event.elapsed_s)} elapsed"
-    return f"{verb} {amount} · {format_rate(event.rate)}{eta}"
+        return f"{arrow} {format_bytes(event.done)} / {format_bytes(event.total)} · ETA {format_duration(event.eta_s)} · {format_rate(event.rate)}"
+    return f"{arrow} {format_bytes(event.done)} (size unknown) · {format_rate(event.rate)} · {format_duration(event.elapsed_s)} elapsed"
 
 
 class TransferProgress(Horizontal):
@@ -64,9 +62,9 @@ class TransferProgress(Horizontal):
     DEFAULT_CSS = """
     TransferProgress { height: 1; width: 1fr; }
     TransferProgress > ProgressBar { width: auto; margin-right: 1; }
-    TransferProgress > ProgressBar > Bar { width: 20; }
+    TransferProgress > ProgressBar > Bar { width: 16; }
     TransferProgress > #transfer-text { width: 1fr; height: 1; text-wrap: nowrap; text-overflow: ellipsis; }
-    TransferProgress > #transfer-hint { width: auto; height: 1; color: $text-muted; }
+    TransferProgress > #transfer-hint { width: auto; height: 1; padding-left: 1; color: $text-muted; }
     """
 
     direction: reactive[str] = reactive("download")
