@@ -65,7 +65,7 @@ class FileSink:
 
     async def abort(self) -> None:
         """Best effort on failure/cancel: write what arrived (so `.part` holds it), then close."""
-        with contextlib.suppress(Exception):
+        with contextlib.suppress(OSError, ValueError):  # the error being reported matters more
             await self.close()
         await self._close_file()
 

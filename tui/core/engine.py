@@ -46,7 +46,7 @@ from ._engine_build import PreparedRequest, prepare
 from ._engine_errors import FailureContext, map_error
 from ._engine_progress import ProgressMeter
 from ._engine_tuning import tune_httpcore, widen_socket_reads
-from .download import DownloadSink, MemorySink, part_path_for
+from .download import DownloadSink, MemorySink
 from .events import EventHandler, Failed, Finished, HeadersReceived, Started
 from .resolved import ResolvedRequest
 from .response import RedirectHop, Response, SentRequest
@@ -243,9 +243,7 @@ class Engine:
             return await self._exchange(client, request, prepared, transfer, on_event)
         except asyncio.CancelledError:
             await transfer.cleanup()
-            part = part_path_for(request.download.path) if request.download is not None else None
-            if part is not None and not part.exists():
-                part = None
+            part = ctx.part_path if ctx.part_path is not None and ctx.part_path.exists() else None
             message = "cancelled"
             if part is not None:
                 message = f"cancelled; partial download kept at {part} ({ctx.bytes_received} bytes)"
@@ -309,10 +307,11 @@ class Engine:
         if request.download is not None:
             sink = DownloadSink(request.download.path, chunk_size=request.download.chunk_size)
             ctx.part_path = sink.part_path
+            transfer.sink = sink
             await sink.open()
         else:
             sink = MemorySink(memory_limit=self.memory_limit, spill_dir=self.spill_dir)
-        transfer.sink = sink
+            transfer.sink = sink
         meter = ProgressMeter("download", total, on_event)
         async for chunk in response.aiter_bytes():
             await sink.write(chunk)
