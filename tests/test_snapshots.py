@@ -79,6 +79,9 @@ def fixed_response() -> Response:
 
 
 async def settle(pilot: Pilot) -> None:
+    """Let workers (pretty-printing) finish; stop cursors blinking so frames are identical."""
+    for widget in pilot.app.query("Input, TextArea"):
+        widget.cursor_blink = False  # type: ignore[attr-defined]
     await pilot.pause()
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
