@@ -330,3 +330,20 @@ async def test_multipart_upload_progress(engine: Engine, fault_url: str, tmp_pat
     uploads = _progress(events, "upload")
     assert uploads[-1].done == uploads[-1].total == response.sent.body_size
     assert len(uploads) < size // 65536
+
+
+async def test_timeout_is_a_total_for_ordinary_requests(engine: Engine, fault_url: str) -> None:
+    # Every piece arrives well within the timeout, but the whole body takes about 4x longer.
+    url = f"{fault_url}/drip?size=400&interval=0.05&chunk=10"
+    with pytest.raises(errors.TimeoutError, match="within 0.5 s") as caught:
+        await engine.send(_req("GET", url, timeout=0.5))
+    assert caught.value.phase == "read" and caught.value.after_s == 0.5
+    assert "reading the response body" in str(caught.value)
+
+
+async def test_downloads_have_no_total_timeout(engine: Engine, fault_url: str, tmp_path: Path) -> None:
+    url = f"{fault_url}/drip?size=200&interval=0.05&chunk=10"  # ~1 s in all, 0.05 s per piece
+    target = tmp_path / "drip.bin"
+    response = await engine.send(_req("GET", url, timeout=0.5, download=ResolvedDownload(path=target)))
+    assert response.status == 200
+    assert target.read_bytes() == generated_bytes(200)

@@ -11,7 +11,7 @@ import httpx
 
 from . import errors
 
-__all__ = ["FailureContext", "map_error", "origin"]
+__all__ = ["FailureContext", "deadline_error", "map_error", "origin"]
 
 VERIFY_HINT = 'set verify = "path/to/ca.pem" (a CA bundle) or verify = false'
 
@@ -116,6 +116,26 @@ def _timeout_error(exc: httpx.TimeoutException, url: str, ctx: FailureContext) -
             doing = f"reading the response body ({_so_far(ctx)}) from"
     message = f"{phase} timeout: nothing happened for {ctx.timeout:g} s while {doing} {where} (timeout = {ctx.timeout:g})"
     return errors.TimeoutError(_with_part(message, ctx), phase=phase, after_s=ctx.timeout)
+
+
+_DEADLINE_PHASES = {
+    "connect": ("connect", "connecting"),
+    "send": ("write", "sending the request"),
+    "headers": ("read", "waiting for the response headers"),
+    "body": ("read", "reading the response body"),
+}
+
+
+def deadline_error(ctx: FailureContext) -> errors.TimeoutError:
+    """The whole request took longer than `timeout` (each single wait was shorter)."""
+    phase, doing = _DEADLINE_PHASES.get(ctx.phase, ("read", "waiting"))
+    if ctx.phase == "body":
+        doing = f"{doing} ({_so_far(ctx)})"
+    message = (
+        f"{phase} timeout: no complete response from {origin(ctx.url)} within {ctx.timeout:g} s "
+        f"(timeout = {ctx.timeout:g} covers the whole request); it ran out while {doing}"
+    )
+    return errors.TimeoutError(message, phase=phase, after_s=ctx.timeout)
 
 
 def map_error(exc: BaseException, ctx: FailureContext) -> errors.RequestError:

@@ -17,8 +17,9 @@ Events, in order: Started, Progress("upload") for file/stream bodies, HeadersRec
 Progress("download") (throttled, plus a final one), then Finished or Failed.
 
 `request.timeout` bounds each phase (connect, write, pool wait, and every read — the wait for
-headers and each wait for body data), so a large transfer is not killed while data flows;
-0 or less means no timeout.
+headers and each wait for body data) and, for ordinary requests, the whole request too. A
+download or a body streamed from a file (file, stream, multipart) has no total bound, so a
+large transfer is not killed while data flows. 0 or less means no timeout at all.
 
 Bodies larger than `memory_limit` spill to a temp file (`Response.body_path`, `content` keeps the
 first MiB); spill files are deleted by `aclose()`. A download writes `path.part`, renamed to
@@ -43,7 +44,7 @@ import httpx
 
 from . import errors
 from ._engine_build import PreparedRequest, prepare
-from ._engine_errors import FailureContext, map_error
+from ._engine_errors import FailureContext, deadline_error, map_error
 from ._engine_progress import ProgressMeter
 from ._engine_tuning import tune_httpcore, widen_socket_reads
 from .download import DownloadSink, MemorySink
@@ -114,6 +115,20 @@ def _check_download_target(target: Path, *, overwrite: bool) -> None:
 def _timeout(seconds: float) -> httpx.Timeout:
     """`timeout` bounds each phase: connect, write, pool wait, and every read (0 or less: none)."""
     return httpx.Timeout(seconds if seconds > 0 else None)
+
+
+_STREAMED_KINDS = frozenset({"file", "stream", "multipart"})
+
+
+def _deadline_s(request: ResolvedRequest) -> float | None:
+    """`timeout` is also the total for a whole request, except for transfers that may rightly
+    take longer while data flows: downloads and bodies streamed from files. Those keep the
+    per-phase bound only."""
+    if request.timeout <= 0 or request.download is not None:
+        return None
+    if request.body is not None and request.body.kind in _STREAMED_KINDS:
+        return None
+    return request.timeout
 
 
 class _Transfer:
@@ -239,8 +254,10 @@ class Engine:
 
         report(Started(request))
         transfer = _Transfer(ctx)
+        deadline = asyncio.timeout(_deadline_s(request))
         try:
-            return await self._exchange(client, request, prepared, transfer, on_event)
+            async with deadline:
+                return await self._exchange(client, request, prepared, transfer, on_event)
         except asyncio.CancelledError:
             await transfer.cleanup()
             part = ctx.part_path if ctx.part_path is not None and ctx.part_path.exists() else None
@@ -253,7 +270,7 @@ class Engine:
             await transfer.cleanup()
             if ctx.phase != "body":
                 ctx.phase = transfer.phase_before_body()
-            mapped = map_error(exc, ctx)
+            mapped = deadline_error(ctx) if deadline.expired() else map_error(exc, ctx)
             report(Failed(mapped))
             if mapped is exc:
                 raise
