@@ -633,3 +633,36 @@ def test_a_comment_set_in_code_is_written_as_comment_lines() -> None:
     text = store.dumps(collection)
     assert text == "# made by the importer\n# already a comment\n\n# line\n\nformat = 1\n"
     assert store.dumps(store.loads(text)) == text
+
+
+def test_comments_above_requests_are_kept() -> None:
+    text = (
+        'format = 1\n\n# --- Section -----\n\n[[requests]]\nname = "a"\n'
+        'body = { text = "x" }  # trailing comments are not kept\n\n'
+        '# fetches b\n# (two lines)\n[[requests]]\nname = "b"\n'
+    )
+    collection = store.loads(text)
+    assert [r.comment for r in collection.requests] == ["# --- Section -----\n", "# fetches b\n# (two lines)"]
+    written = store.dumps(collection)
+    assert written == (
+        'format = 1\n\n# --- Section -----\n\n[[requests]]\nname = "a"\nbody = { text = "x" }\n\n'
+        '# fetches b\n# (two lines)\n[[requests]]\nname = "b"\n'
+    )
+    assert store.dumps(store.loads(written)) == written
+
+
+@pytest.mark.parametrize("quote", ['"""', "'''"])
+def test_hash_lines_inside_multiline_strings_are_not_comments(quote: str) -> None:
+    text = (
+        f'format = 1\n[[requests]]\nname = "a"\n[requests.body]\ntext = {quote}\n# not a comment\n'
+        f"[[requests]]\n# still text{quote}\n\n[[requests]]\nname = \"b\"\n"
+    )
+    collection = store.loads(text)
+    assert collection.requests[0].body is not None
+    assert collection.requests[0].body.text == "# not a comment\n[[requests]]\n# still text"
+    assert [r.comment for r in collection.requests] == ["", ""]
+    written = store.dumps(collection)
+    assert store.dumps(store.loads(written)) == written
+    with pytest.raises(SchemaError) as info:
+        store.loads(text.replace('name = "b"', 'name = "b"\ntimeout = "x"'), path="c.toml")
+    assert str(info.value).startswith("c.toml:12:1: requests[1] ('b'): ")

@@ -96,9 +96,20 @@ def expect(draw: st.DrawFn) -> Expect | None:
     return None if result.is_empty() else result
 
 
+comment = st.one_of(
+    st.just(""),
+    st.builds(
+        lambda lines, gap: "\n".join(lines) + ("\n" if gap else ""),
+        st.lists(text, max_size=3),
+        st.booleans(),
+    ),
+)
+
+
 @st.composite
 def request(draw: st.DrawFn, name: str) -> Request:
     return Request(
+        comment=draw(comment),
         name=name,
         method=draw(method),
         url=draw(text),
@@ -127,6 +138,7 @@ def request(draw: st.DrawFn, name: str) -> Request:
 def collection(draw: st.DrawFn) -> Collection:
     names = draw(st.lists(text.filter(bool), unique=True, max_size=3))
     return Collection(
+        comment=draw(comment),
         name=draw(text),
         description=draw(text),
         variables=draw(st.dictionaries(variable_name, text, max_size=3)),
@@ -151,6 +163,19 @@ def test_random_collections_round_trip(original: Collection) -> None:
     loaded = store.loads(written)
     assert loaded == original
     assert store.dumps(loaded) == written
+    assert store.dumps(store.loads(store.dumps(loaded))) == written
+
+
+@MODEL_SETTINGS
+@given(collection())
+def test_comments_survive_and_stay_put(original: Collection) -> None:
+    """Comments come back where they were, and `#` lines inside strings never become comments."""
+    first = store.loads(store.dumps(original))
+    for before, after in zip(original.requests, first.requests):
+        assert bool(after.comment.strip()) == bool(before.comment.strip())
+    again = store.loads(store.dumps(first))
+    assert [r.comment for r in again.requests] == [r.comment for r in first.requests]
+    assert again.comment == first.comment
 
 
 def _only_collection_errors(call: Any) -> None:

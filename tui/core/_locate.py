@@ -18,6 +18,52 @@ _REQUESTS = re.compile(r"^[ \t]*\[\[[ \t]*[\"']?requests[\"']?[ \t]*\]\]")
 _PART = re.compile(r"[^.\[\]]+")
 
 
+def _code_lines(text: str) -> list[bool]:
+    """For each line: does it start outside a multi-line string (so `#`/`[` there mean something)?
+
+    A small TOML lexer: only multi-line strings span lines; single-line strings and comments
+    are skipped so that quotes inside them do not confuse it. The text is valid TOML.
+    """
+    starts = [True]
+    i, n = 0, len(text)
+    state = ""
+    while i < n:
+        ch = text[i]
+        if not state:
+            if ch == "#":
+                end = text.find("\n", i)
+                i = n if end < 0 else end
+                continue
+            if text.startswith('"""', i) or text.startswith("'''", i):
+                state = text[i : i + 3]
+                i += 3
+                continue
+            if ch in "\"'":
+                i += 1
+                while i < n and text[i] != ch and text[i] != "\n":
+                    i += 2 if ch == '"' and text[i] == "\\" else 1
+                if i < n and text[i] == ch:
+                    i += 1
+                continue
+            if ch == "\n":
+                starts.append(True)
+        elif ch == "\\" and state == '"""':
+            if text.startswith("\n", i + 1):
+                starts.append(False)
+            i += 2
+            continue
+        elif text.startswith(state, i):
+            i += 3
+            while i < n and text[i] == state[0]:  # up to two quotes may end the content
+                i += 1
+            state = ""
+            continue
+        elif ch == "\n":
+            starts.append(False)
+        i += 1
+    return starts
+
+
 def _key(name: str) -> str:
     return "[\"']?" + re.escape(name) + "[\"']?"
 
@@ -27,7 +73,8 @@ class Locator:
 
     def __init__(self, text: str, request_count: int) -> None:
         self.lines = text.split("\n")
-        self.headers = [i for i, line in enumerate(self.lines) if _HEADER.match(line)]
+        self.code = _code_lines(text)
+        self.headers = [i for i, line in enumerate(self.lines) if self.code[i] and _HEADER.match(line)]
         starts = [i for i in self.headers if _REQUESTS.match(self.lines[i])]
         self.request_starts = starts if len(starts) == request_count else None
 
@@ -43,6 +90,30 @@ class Locator:
 
     def _assignment(self, name: str, start: int, end: int) -> tuple[int, int] | None:
         return self._find(re.compile(rf"^[ \t]*({_key(name)})[ \t]*[=.]"), start, end)
+
+    def comment_above(self, index: int, floor: int) -> str:
+        """The `#` lines right above request `index`'s header (not above line `floor`).
+
+        Blank lines between comment lines are kept; a trailing "\n" means a blank line
+        separated the comment from the header.
+        """
+        if self.request_starts is None:
+            return ""
+        header = self.request_starts[index]
+        kept: list[str] = []
+        i = header - 1
+        while i >= floor and self.code[i] and (not self.lines[i].strip() or self.lines[i].lstrip().startswith("#")):
+            kept.append(self.lines[i].strip())
+            i -= 1
+        kept.reverse()
+        while kept and not kept[0]:
+            kept.pop(0)
+        if not kept:
+            return ""
+        gap = not kept[-1]
+        while kept and not kept[-1]:
+            kept.pop()
+        return "\n".join(kept) + ("\n" if gap else "")
 
     def request_line(self, index: int) -> int | None:
         if self.request_starts is None or index >= len(self.request_starts):

@@ -21,7 +21,7 @@ from typing import Any
 
 import tomli_w
 
-__all__ = ["Table", "AoT", "render"]
+__all__ = ["Table", "AoT", "Entry", "render"]
 
 MAX_WIDTH = 100
 _INDENT = "    "
@@ -33,6 +33,17 @@ class Table(dict[str, Any]):
 
 class AoT(list[dict[str, Any]]):
     """Always written as `[[section]]` entries."""
+
+
+class Entry(dict[str, Any]):
+    """An `AoT` item with comment lines written above its `[[section]]` header.
+
+    `comment` is ready-made `#` lines; a trailing newline leaves a blank line before the header.
+    """
+
+    def __init__(self, items: dict[str, Any], *, comment: str = "") -> None:
+        super().__init__(items)
+        self.comment = comment
 
 
 def _has_control(text: str, allowed: str) -> bool:
@@ -121,6 +132,11 @@ def _table(lines: list[str], path: list[str], table: dict[str, Any], *, aot: boo
     if aot or (path and (literals or not sections)):
         if lines:
             lines.append("")
+        comment = table.comment if isinstance(table, Entry) else ""
+        if comment:
+            lines.extend(comment.rstrip("\n").split("\n"))
+            if comment.endswith("\n"):
+                lines.append("")
         lines.append(f"[[{name}]]" if aot else f"[{name}]")
     lines.extend(literals)
     for key, value in sections:

@@ -143,6 +143,9 @@ class Request:
     follow_redirects: bool | None = None
     verify: bool | str | None = None
     http2: bool | None = None
+    # Comment lines written just above this request's [[requests]] header; a trailing "\n"
+    # keeps a blank line between them and the header. Not compared; store keeps it on save.
+    comment: str = field(default="", compare=False)
 
 
 @dataclass(slots=True)

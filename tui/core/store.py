@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from . import _toml_writer as toml
+from ._locate import Locator
 from ._schema import build_collection
 from .errors import CollectionError, SaveError, TomlSyntaxError
 from .model import DEFAULT_CHUNK_SIZE, DEFAULT_TIMEOUT, Auth, Body, Collection, Defaults, Download, Expect, Pair, Request
@@ -73,23 +74,30 @@ def loads(text: str, *, path: Path | str | None = None) -> Collection:
         raise CollectionError(f"{label}: nested too deeply to read", file=label) from None
     collection = build_collection(data, label=label, text=text)
     collection.path = Path(path) if path is not None else None
-    collection.comment = _leading_comment(text)
+    collection.comment, first_line = _leading_comment(text)
+    if "#" in text and collection.requests:
+        locator = Locator(text, len(collection.requests))
+        for index, request in enumerate(collection.requests):
+            request.comment = locator.comment_above(index, first_line)
     return collection
 
 
-def _leading_comment(text: str) -> str:
-    """The block of `#` lines (and blank lines between them) before the first TOML line."""
+def _leading_comment(text: str) -> tuple[str, int]:
+    """The block of `#` lines (and blank lines between them) before the first TOML line,
+    and the index of that first TOML line."""
     kept: list[str] = []
-    for line in text.splitlines():
+    lines = text.split("\n")
+    for line in lines:
         stripped = line.strip()
         if stripped and not stripped.startswith("#"):
             break
         kept.append(stripped)
+    first_line = len(kept)
     while kept and not kept[-1]:
         kept.pop()
     while kept and not kept[0]:
         kept.pop(0)
-    return "\n".join(kept)
+    return "\n".join(kept), first_line
 
 
 def load(path: Path | str) -> Collection:
@@ -243,7 +251,9 @@ def _document(collection: Collection) -> dict[str, Any]:
     if defaults:
         doc["defaults"] = toml.Table(defaults)
     if collection.requests:
-        doc["requests"] = toml.AoT(_request(request) for request in collection.requests)
+        doc["requests"] = toml.AoT(
+            toml.Entry(_request(request), comment=_comment(request.comment)) for request in collection.requests
+        )
     return doc
 
 
@@ -253,12 +263,21 @@ def dumps(collection: Collection) -> str:
     `collection.comment` (the comment block the file started with) is written first.
     """
     text = toml.render(_document(collection))
-    comment = "\n".join(_comment_line(line) for line in collection.comment.splitlines()).strip("\n")
+    comment = _comment(collection.comment).strip("\n")
     return f"{comment}\n\n{text}" if comment else text
 
 
+def _comment(text: str) -> str:
+    """`text` as comment lines; a trailing newline (blank line before the header) is kept."""
+    lines = "\n".join(_comment_line(line) for line in text.splitlines()).strip("\n")
+    return lines + "\n" if lines and text.endswith("\n") else lines
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+
+
 def _comment_line(line: str) -> str:
-    line = line.strip().replace("\r", "")
+    line = _CONTROL.sub(" ", line).strip()  # TOML comments cannot hold control characters
     if not line:
         return ""
     return line if line.startswith("#") else f"# {line}"
