@@ -104,3 +104,19 @@ async def test_body_view_standalone_sanitises_and_searches() -> None:
         view.select_match(-1)  # wraps around
         assert view.current_match == 499
         del messages
+
+
+async def test_match_highlight_follows_tab_expansion() -> None:
+    app = ViewHost()
+    async with app.run_test(size=(60, 10)) as pilot:
+        view = app.query_one(BodyView)
+        view.set_lines(["\tkey\tneedle here", "x" * 10])
+        view.search("needle")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert view.matches == [(0, 5, 11)]  # raw character offsets
+        strip = view.render_line(0)
+        assert strip.text.startswith("    key needle here")
+        base = list(strip)[0].style.bgcolor
+        highlighted = [seg.text for seg in strip if seg.style and seg.style.bgcolor != base]
+        assert highlighted == ["needle"]

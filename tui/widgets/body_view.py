@@ -17,6 +17,7 @@ from __future__ import annotations
 import codecs
 import re
 import threading
+from bisect import bisect_left
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Literal
@@ -171,7 +172,7 @@ class BodyView(ScrollView, can_focus=True):
         self._cache: LRUCache[tuple[int, int], Strip] = LRUCache(1024)
         self._styles: dict[str, Style] = {}
         self._search_generation = 0
-        self.query = ""
+        self.search_query = ""  # (not `query`: that is DOMNode.query)
         self.matches: list[tuple[int, int, int]] = []  # (line, start, end), in order
         self._matches_by_line: dict[int, list[tuple[int, int, int]]] = {}
         self.current_match = -1
@@ -201,11 +202,11 @@ class BodyView(ScrollView, can_focus=True):
         if not keep_position:
             self.scroll_to(0, 0, animate=False, force=True)
         self.refresh()
-        if self.query:
-            self.search(self.query)
+        if self.search_query:
+            self.search(self.search_query)
 
     def clear(self) -> None:
-        self.query = ""
+        self.search_query = ""
         self.set_lines([])
 
     # -- rendering ---------------------------------------------------------------------------
@@ -241,9 +242,12 @@ class BodyView(ScrollView, can_focus=True):
         self.lines_rendered += 1
         line = self._lines[index]
         start = block * BLOCK
-        chunk = line[start : start + 2 * BLOCK]
-        if "\t" in chunk:
-            chunk = chunk.expandtabs(4)
+        raw = line[start : start + 2 * BLOCK]
+        chunk = raw.expandtabs(4) if "\t" in raw else raw
+
+        def column(offset: int) -> int:  # raw offset in the chunk -> position after tab expansion
+            return offset if chunk is raw else len(raw[:offset].expandtabs(4))
+
         chunk = _CONTROL.sub("\ufffd", chunk)
         text = Text(chunk, style=base, no_wrap=True, end="")
         if self._highlight_json and len(line) <= 4 * BLOCK:
@@ -252,14 +256,17 @@ class BodyView(ScrollView, can_focus=True):
         line_matches = self._matches_by_line.get(index)
         if line_matches:
             current = self.matches[self.current_match] if 0 <= self.current_match < len(self.matches) else None
-            for match in line_matches:
+            # Matches are sorted by start: only look at those overlapping this block.
+            first = max(bisect_left(line_matches, (index, start - 1 - len(self.search_query), 0)), 0)
+            for match in line_matches[first:]:
                 _, m_start, m_end = match
-                if m_end <= start or m_start >= start + len(chunk):
+                if m_start >= start + len(raw):
+                    break
+                if m_end <= start:
                     continue
                 style = self._style("match-current" if match == current else "match")
-                text.stylize(style, max(m_start - start, 0), m_end - start)
-        segments = list(text.render(self.app.console))
-        return Strip(segments)
+                text.stylize(style, column(max(m_start - start, 0)), column(min(m_end - start, len(raw))))
+        return Strip(list(text.render(self.app.console)))
 
     # -- search ------------------------------------------------------------------------------
 
@@ -271,7 +278,7 @@ class BodyView(ScrollView, can_focus=True):
     def search(self, query: str) -> None:
         """Find `query` (case-insensitive unless it has capitals) in a thread worker; then
         highlight every match and jump to the first one at or below the top of the view."""
-        self.query = query
+        self.search_query = query
         self._search_generation += 1
         self._clear_matches()
         self._cache.clear()
@@ -341,7 +348,7 @@ class BodyView(ScrollView, can_focus=True):
         line, start, end = self.matches[number]
         self.scroll_to_match(line, start, end)
         self.refresh()
-        self.post_message(self.SearchUpdated(self, self.query, len(self.matches), number, self._truncated))
+        self.post_message(self.SearchUpdated(self, self.search_query, len(self.matches), number, self._truncated))
 
     def scroll_to_match(self, line: int, start: int, end: int) -> None:
         height = max(self.scrollable_content_region.height, 1)
@@ -653,7 +660,7 @@ class BodyPanel(Vertical):
     def _search_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         view = self.view
-        if event.value and event.value == view.query and view.matches:
+        if event.value and event.value == view.search_query and view.matches:
             view.action_next_match()
         else:
             view.search(event.value)
