@@ -75,6 +75,15 @@ def _so_far(ctx: FailureContext) -> str:
     return f"after {ctx.bytes_received} bytes"
 
 
+def _detail(exc: BaseException) -> str:
+    """': <reason>' from the exception or its causes, or '' when none says anything."""
+    for item in _chain(exc):
+        text = str(item).strip()
+        if text:
+            return f": {text}"
+    return ""
+
+
 def _connect_error(exc: httpx.HTTPError, url: str) -> errors.RequestError:
     where = origin(url)
     host = where.rsplit(":", 1)[0]
@@ -97,45 +106,43 @@ def _connect_error(exc: httpx.HTTPError, url: str) -> errors.RequestError:
     return errors.ConnectError(f"cannot connect to {where}: {text or type(exc).__name__}")
 
 
+# `TimeoutError.phase` is a phrase that reads well after "while" (the UI writes "Timed out while
+# {phase} after {after_s} s"); the message starts with httpx's kind: connect/write/read/pool.
+_PHASE_CONNECT = ("connect", "connecting")
+_PHASE_SEND = ("write", "sending the request")
+_PHASE_HEADERS = ("read", "waiting for the response headers")
+_PHASE_BODY = ("read", "reading the response body")
+_PHASE_POOL = ("pool", "waiting for a free connection")
+
 _TIMEOUT_PHASES: dict[type[httpx.TimeoutException], tuple[str, str]] = {
-    httpx.ConnectTimeout: ("connect", "connecting to"),
-    httpx.WriteTimeout: ("write", "sending the request to"),
-    httpx.PoolTimeout: ("pool", "waiting for a free connection to"),
+    httpx.ConnectTimeout: _PHASE_CONNECT,
+    httpx.WriteTimeout: _PHASE_SEND,
+    httpx.PoolTimeout: _PHASE_POOL,
 }
+_CONTEXT_PHASES = {"connect": _PHASE_CONNECT, "send": _PHASE_SEND, "headers": _PHASE_HEADERS, "body": _PHASE_BODY}
+
+
+def _doing(phrase: str, ctx: FailureContext) -> str:
+    return f"{phrase} ({_so_far(ctx)})" if phrase == _PHASE_BODY[1] else phrase
 
 
 def _timeout_error(exc: httpx.TimeoutException, url: str, ctx: FailureContext) -> errors.TimeoutError:
-    where = origin(url)
-    phase, doing = "read", "waiting for the response headers from"
-    for kind, (name, text) in _TIMEOUT_PHASES.items():
-        if isinstance(exc, kind):
-            phase, doing = name, text
-            break
-    else:
-        if ctx.phase == "body":
-            doing = f"reading the response body ({_so_far(ctx)}) from"
-    message = f"{phase} timeout: nothing happened for {ctx.timeout:g} s while {doing} {where} (timeout = {ctx.timeout:g})"
-    return errors.TimeoutError(_with_part(message, ctx), phase=phase, after_s=ctx.timeout)
-
-
-_DEADLINE_PHASES = {
-    "connect": ("connect", "connecting"),
-    "send": ("write", "sending the request"),
-    "headers": ("read", "waiting for the response headers"),
-    "body": ("read", "reading the response body"),
-}
+    kind, phrase = _TIMEOUT_PHASES.get(type(exc), _PHASE_BODY if ctx.phase == "body" else _PHASE_HEADERS)
+    message = (
+        f"{kind} timeout: nothing happened for {ctx.timeout:g} s while {_doing(phrase, ctx)}"
+        f" ({origin(url)}, timeout = {ctx.timeout:g})"
+    )
+    return errors.TimeoutError(_with_part(message, ctx), phase=phrase, after_s=ctx.timeout)
 
 
 def deadline_error(ctx: FailureContext) -> errors.TimeoutError:
     """The whole request took longer than `timeout` (each single wait was shorter)."""
-    phase, doing = _DEADLINE_PHASES.get(ctx.phase, ("read", "waiting"))
-    if ctx.phase == "body":
-        doing = f"{doing} ({_so_far(ctx)})"
+    kind, phrase = _CONTEXT_PHASES.get(ctx.phase, _PHASE_HEADERS)
     message = (
-        f"{phase} timeout: no complete response from {origin(ctx.url)} within {ctx.timeout:g} s "
-        f"(timeout = {ctx.timeout:g} covers the whole request); it ran out while {doing}"
+        f"{kind} timeout: no complete response from {origin(ctx.url)} within {ctx.timeout:g} s "
+        f"(timeout = {ctx.timeout:g} covers the whole request); it ran out while {_doing(phrase, ctx)}"
     )
-    return errors.TimeoutError(message, phase=phase, after_s=ctx.timeout)
+    return errors.TimeoutError(message, phase=phrase, after_s=ctx.timeout)
 
 
 def map_error(exc: BaseException, ctx: FailureContext) -> errors.RequestError:
@@ -166,12 +173,13 @@ def _map(exc: BaseException, ctx: FailureContext) -> errors.RequestError:
         )
     if isinstance(exc, (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError, httpx.CloseError)):
         where = origin(_url_of(exc, ctx))
+        detail = _detail(exc)
         if ctx.phase == "body":
-            message = f"{where} closed the connection mid-body {_so_far(ctx)}: {exc}"
+            message = f"{where} closed the connection mid-body {_so_far(ctx)}{detail}"
         elif ctx.phase in ("connect", "send") and isinstance(exc, httpx.WriteError):
-            message = f"{where} closed the connection while the request was being sent: {exc}"
+            message = f"{where} closed the connection while the request was being sent{detail}"
         else:
-            message = f"{where} closed the connection without a complete response: {exc}"
+            message = f"{where} closed the connection without a complete response{detail}"
         return errors.ProtocolError(_with_part(message, ctx), bytes_received=ctx.bytes_received)
     if isinstance(exc, httpx.ProxyError):
         return errors.ConnectError(f"proxy error: {exc}")

@@ -26,6 +26,11 @@ first MiB); spill files are deleted by `aclose()`. A download writes `path.part`
 `path` when complete, whatever the status (like `curl -o`; replay's `expect` checks the status);
 its `Response.content` is a preview of the first MiB.
 
+Timeouts raise `errors.TimeoutError` whose message starts with the kind ("connect timeout",
+"read timeout", "write timeout", "pool timeout") and whose `phase` is a phrase that reads after
+"while": "connecting", "sending the request", "waiting for the response headers", "reading the
+response body", "waiting for a free connection".
+
 Clients are keyed by (verify, http2, client cert, proxy); `ResolvedRequest` has no cert/proxy
 fields yet, so those parts of the key are None (httpx still honours *_PROXY environment vars).
 """
