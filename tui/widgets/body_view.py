@@ -251,8 +251,8 @@ class BodyView(ScrollView, can_focus=True):
         chunk = _CONTROL.sub("\ufffd", chunk)
         text = Text(chunk, style=base, no_wrap=True, end="")
         if self._highlight_json and len(line) <= 4 * BLOCK:
-            for match in _JSON_TOKEN.finditer(chunk):
-                text.stylize(self._style(match.lastgroup or "string"), match.start(), match.end())
+            for token in _JSON_TOKEN.finditer(chunk):
+                text.stylize(self._style(token.lastgroup or "string"), token.start(), token.end())
         line_matches = self._matches_by_line.get(index)
         if line_matches:
             current = self.matches[self.current_match] if 0 <= self.current_match < len(self.matches) else None
