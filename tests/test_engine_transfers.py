@@ -348,3 +348,28 @@ async def test_downloads_have_no_total_timeout(engine: Engine, fault_url: str, t
     response = await engine.send(_req("GET", url, timeout=0.5, download=ResolvedDownload(path=target)))
     assert response.status == 200
     assert target.read_bytes() == generated_bytes(200)
+
+
+async def test_cancel_during_upload(engine: Engine, fault_url: str, tmp_path: Path) -> None:
+    path = tmp_path / "upload.bin"
+    path.write_bytes(generated_bytes(16 * MiB))  # 16,384 pieces of 1 KiB: far from done when cancelled
+    events: list[Event] = []
+    uploading = asyncio.Event()
+
+    def on_event(event: Event) -> None:
+        events.append(event)
+        if isinstance(event, Progress) and event.direction == "upload" and event.done > 0:
+            uploading.set()
+
+    body = ResolvedBody(kind="stream", path=path, chunk_size=1024)
+    task = asyncio.create_task(engine.send(_req("POST", f"{fault_url}/sink", body=body), on_event))
+    await asyncio.wait_for(uploading.wait(), timeout=30)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    failed = events[-1]
+    assert isinstance(failed, Failed) and isinstance(failed.error, errors.Cancelled)
+    assert failed.error.part_path is None
+    assert not any(isinstance(e, HeadersReceived) for e in events)
+    again = await engine.send(_req("GET", f"{fault_url}/big?size=10"))
+    assert again.content == generated_bytes(10)
