@@ -463,6 +463,13 @@ class BodyPanel(Vertical):
     def view(self) -> BodyView:
         return self.query_one(BodyView)
 
+    def on_unmount(self) -> None:
+        with self._formatter_lock:
+            self._generation += 1
+            if self._formatter is not None:
+                self._formatter.cancel()  # do not leave a child process behind
+                self._formatter = None
+
     def watch_notice(self, notice: str) -> None:
         widget = self.query_one("#body-notice", Static)
         widget.update(notice)
