@@ -29,4 +29,4 @@ def test_engine_signature() -> None:
 async def test_context_manager_closes_clients() -> None:
     async with Engine() as eng:
         assert eng.client_count == 0  # clients are made on first use
-    assert eng._clients == {}
+    assert len(eng._clients) == 0

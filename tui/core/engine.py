@@ -31,16 +31,13 @@ Timeouts raise `errors.TimeoutError` whose message starts with the kind ("connec
 "while": "connecting", "sending the request", "waiting for the response headers", "reading the
 response body", "waiting for a free connection".
 
-Clients are keyed by (verify, http2, client cert, proxy); `ResolvedRequest` has no cert/proxy
-fields yet, so those parts of the key are None (httpx still honours *_PROXY environment vars).
+Clients are keyed by (verify, http2, client cert, proxy): see `_engine_clients`.
 """
 
 from __future__ import annotations
 
 import asyncio
-import codecs
 import contextlib
-import ssl
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -49,60 +46,20 @@ import httpx
 
 from . import errors
 from ._engine_build import PreparedRequest, prepare
+from ._engine_clients import USER_AGENT, ClientCache
 from ._engine_errors import FailureContext, deadline_error, map_error
 from ._engine_progress import ProgressMeter
+from ._engine_response import content_length, make_response
 from ._engine_tuning import tune_httpcore, widen_socket_reads
 from .download import DownloadSink, MemorySink
 from .events import EventHandler, Failed, Finished, HeadersReceived, Started
 from .resolved import ResolvedRequest
-from .response import RedirectHop, Response, SentRequest
+from .response import Response
 from .timing import TraceRecorder
 
 __all__ = ["Engine", "DEFAULT_MEMORY_LIMIT", "USER_AGENT"]
 
 DEFAULT_MEMORY_LIMIT = 64 * 2**20
-USER_AGENT = "reqbench/0.1"
-
-# verify (True / False / CA bundle path), http2, client cert, proxy
-ClientKey = tuple[bool | str, bool, str | None, str | None]
-
-
-def _verify_for(verify: bool | Path) -> ssl.SSLContext | bool:
-    if isinstance(verify, bool):
-        return verify
-    try:
-        return ssl.create_default_context(cafile=str(verify))
-    except FileNotFoundError as exc:
-        raise errors.TLSError(f"CA bundle {verify} not found (verify = \"{verify}\")") from exc
-    except (ssl.SSLError, OSError) as exc:
-        raise errors.TLSError(f"cannot load CA bundle {verify}: {exc}") from exc
-
-
-def _detect_encoding(response: httpx.Response, content: bytes) -> str | None:
-    """The charset from Content-Type when Python knows it, else UTF-8 when the body decodes as
-    UTF-8 (httpx's own default guess), else None (unknown)."""
-    charset = response.charset_encoding
-    if charset:
-        try:
-            codecs.lookup(charset)
-            return charset
-        except LookupError:
-            pass
-    if not content:
-        return None
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    try:
-        decoder.decode(content, final=False)  # a multi-byte char cut at the preview's end is fine
-    except UnicodeDecodeError:
-        return None
-    return "utf-8"
-
-
-def _content_length(response: httpx.Response) -> int | None:
-    value = response.headers.get("content-length")
-    if value is None or not value.strip().isdigit():
-        return None
-    return int(value)
 
 
 def _check_download_target(target: Path, *, overwrite: bool) -> None:
@@ -179,14 +136,13 @@ class Engine:
         self.memory_limit = memory_limit
         self.spill_dir = spill_dir
         self.max_redirects = max_redirects
-        self._clients: dict[ClientKey, httpx.AsyncClient] = {}
-        self._created = 0
+        self._clients = ClientCache(max_redirects=max_redirects)
         self._spills: list[Path] = []
         self._closed = False
 
     @property
     def client_count(self) -> int:
-        return self._created
+        return self._clients.created
 
     async def __aenter__(self) -> Engine:
         return self
@@ -202,36 +158,11 @@ class Engine:
     async def aclose(self) -> None:
         """Close every pooled client and delete spill files."""
         self._closed = True
-        clients = list(self._clients.values())
-        self._clients.clear()
-        for client in clients:
-            await client.aclose()
+        await self._clients.aclose()
         for path in self._spills:
             with contextlib.suppress(OSError):
                 path.unlink()
         self._spills.clear()
-
-    def _client_for(self, request: ResolvedRequest) -> httpx.AsyncClient:
-        verify_key: bool | str = request.verify if isinstance(request.verify, bool) else str(request.verify)
-        key: ClientKey = (verify_key, request.http2, None, None)
-        client = self._clients.get(key)
-        if client is None:
-            try:
-                client = httpx.AsyncClient(
-                    verify=_verify_for(request.verify),
-                    http2=request.http2,
-                    follow_redirects=False,
-                    max_redirects=self.max_redirects,
-                    headers={"User-Agent": USER_AGENT},
-                    limits=httpx.Limits(max_connections=100, max_keepalive_connections=20),
-                )
-            except ImportError as exc:
-                raise errors.RequestError(
-                    "HTTP/2 needs the h2 package: pip install 'reqbench[http2]' (or set http2 = false)"
-                ) from exc
-            self._clients[key] = client
-            self._created += 1
-        return client
 
     async def send(self, request: ResolvedRequest, on_event: EventHandler | None = None) -> Response:
         """Send `request` and return its `Response` (see the module docstring for events/errors)."""
@@ -247,7 +178,7 @@ class Engine:
         try:
             if request.download is not None:
                 _check_download_target(request.download.path, overwrite=request.download.overwrite)
-            client = self._client_for(request)
+            client = self._clients.get(request)
             try:
                 prepared = prepare(request)
             except (errors.BodyError, errors.PathError) as problem:
@@ -323,7 +254,7 @@ class Engine:
 
         ctx.phase = "body"
         no_body = prepared.method == "HEAD" or response.status_code in (204, 304)
-        total = None if no_body else _content_length(response)
+        total = None if no_body else content_length(response)
         ctx.total = total
         sink: DownloadSink | MemorySink
         if request.download is not None:
@@ -358,27 +289,13 @@ class Engine:
         await response.aclose()
         timings = transfer.recorder.timings()
 
-        sent_request = response.request
-        length = sent_request.headers.get("content-length")
-        result = Response(
-            status=response.status_code,
-            reason=response.reason_phrase,
-            http_version=response.http_version,
+        result = make_response(
+            response,
             headers=headers,
-            url=str(response.url),
-            history=tuple(RedirectHop(hop.status_code, str(hop.url)) for hop in response.history),
-            sent=SentRequest(
-                method=sent_request.method,
-                url=str(sent_request.url),
-                headers=tuple(sent_request.headers.multi_items()),
-                body_size=int(length) if length is not None and length.isdigit() else None,
-            ),
             content=content,
             body_path=body_path,
             downloaded=downloaded,
-            wire_size=response.num_bytes_downloaded,
             decoded_size=decoded_size,
-            detected_encoding=_detect_encoding(response, content),
             encoding=request.encoding,
             timings=timings,
         )

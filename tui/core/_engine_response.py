@@ -1,0 +1,79 @@
+"""Turning a finished httpx exchange into our `Response`."""
+
+from __future__ import annotations
+
+import codecs
+from pathlib import Path
+
+import httpx
+
+from .response import RedirectHop, Response, SentRequest, Timings
+
+__all__ = ["content_length", "detect_encoding", "make_response"]
+
+
+def content_length(response: httpx.Response) -> int | None:
+    value = response.headers.get("content-length")
+    if value is None or not value.strip().isdigit():
+        return None
+    return int(value)
+
+
+def detect_encoding(response: httpx.Response, content: bytes) -> str | None:
+    """The charset from Content-Type when Python knows it, else UTF-8 when the body decodes as
+    UTF-8 (httpx's own default guess), else None (unknown)."""
+    charset = response.charset_encoding
+    if charset:
+        try:
+            codecs.lookup(charset)
+            return charset
+        except LookupError:
+            pass
+    if not content:
+        return None
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        decoder.decode(content, final=False)  # a multi-byte char cut at the preview's end is fine
+    except UnicodeDecodeError:
+        return None
+    return "utf-8"
+
+
+def _sent(request: httpx.Request) -> SentRequest:
+    length = request.headers.get("content-length")
+    return SentRequest(
+        method=request.method,
+        url=str(request.url),
+        headers=tuple(request.headers.multi_items()),
+        body_size=int(length) if length is not None and length.isdigit() else None,
+    )
+
+
+def make_response(
+    response: httpx.Response,
+    *,
+    headers: tuple[tuple[str, str], ...],
+    content: bytes,
+    body_path: Path | None,
+    downloaded: bool,
+    decoded_size: int,
+    encoding: str | None,
+    timings: Timings,
+) -> Response:
+    return Response(
+        status=response.status_code,
+        reason=response.reason_phrase,
+        http_version=response.http_version,
+        headers=headers,
+        url=str(response.url),
+        history=tuple(RedirectHop(hop.status_code, str(hop.url)) for hop in response.history),
+        sent=_sent(response.request),
+        content=content,
+        body_path=body_path,
+        downloaded=downloaded,
+        wire_size=response.num_bytes_downloaded,
+        decoded_size=decoded_size,
+        detected_encoding=detect_encoding(response, content),
+        encoding=encoding,
+        timings=timings,
+    )
