@@ -14,7 +14,12 @@ from servers.fault import expected_sha256, generated_bytes
 from tui.core import errors
 from tui.core.engine import Engine
 from tui.core.events import Event, Failed, Finished, HeadersReceived, Progress, Started
-from tui.core.resolved import ResolvedBody, ResolvedDownload, ResolvedPart, ResolvedRequest
+from tui.core.resolved import (
+    ResolvedBody,
+    ResolvedDownload,
+    ResolvedPart,
+    ResolvedRequest,
+)
 
 MiB = 1024 * 1024
 

@@ -10,7 +10,7 @@ import httpx
 from . import errors
 from .resolved import ResolvedRequest
 
-__all__ = ["ClientKey", "ClientCache", "USER_AGENT"]
+__all__ = ["USER_AGENT", "ClientCache", "ClientKey"]
 
 USER_AGENT = "reqbench/0.1"
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import time
-from typing import Callable, Literal
+from collections.abc import Callable
+from typing import Literal
 
 from .events import EventHandler, Progress
 
-__all__ = ["ProgressMeter", "DEFAULT_INTERVAL_S"]
+__all__ = ["DEFAULT_INTERVAL_S", "ProgressMeter"]
 
 DEFAULT_INTERVAL_S = 0.08  # at most ~12 events a second
 _ALPHA = 0.3  # weight of the newest sample in the smoothed rate
@@ -22,8 +23,18 @@ class ProgressMeter:
     """
 
     __slots__ = (
-        "_direction", "_total", "_emit", "_interval", "_clock", "_start", "_last_t", "_last_done",
-        "_rate", "_done", "_finished", "events_sent",
+        "_clock",
+        "_direction",
+        "_done",
+        "_emit",
+        "_finished",
+        "_interval",
+        "_last_done",
+        "_last_t",
+        "_rate",
+        "_start",
+        "_total",
+        "events_sent",
     )
 
     def __init__(

@@ -31,7 +31,7 @@ import httpx
 from .errors import BodyError, PathError
 from .resolved import ResolvedBody
 
-__all__ = ["EncodedBody", "encode_body", "FILE_READ_SIZE"]
+__all__ = ["FILE_READ_SIZE", "EncodedBody", "encode_body"]
 
 FILE_READ_SIZE = 1024 * 1024  # read size for `file` bodies (Content-Length known, no chunking)
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import aiofiles
 
-__all__ = ["WRITE_BATCH", "PREVIEW_LIMIT", "FileSink", "MemorySink", "DownloadSink", "part_path_for"]
+__all__ = ["PREVIEW_LIMIT", "WRITE_BATCH", "DownloadSink", "FileSink", "MemorySink", "part_path_for"]
 
 WRITE_BATCH = 1024 * 1024
 PREVIEW_LIMIT = 1024 * 1024  # what `Response.content` keeps of a spilled or downloaded body

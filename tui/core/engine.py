@@ -40,7 +40,7 @@ import asyncio
 import contextlib
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, Self
 
 import httpx
 
@@ -57,7 +57,7 @@ from .resolved import ResolvedRequest
 from .response import Response
 from .timing import TraceRecorder
 
-__all__ = ["Engine", "DEFAULT_MEMORY_LIMIT", "USER_AGENT"]
+__all__ = ["DEFAULT_MEMORY_LIMIT", "USER_AGENT", "Engine"]
 
 DEFAULT_MEMORY_LIMIT = 64 * 2**20
 
@@ -144,7 +144,7 @@ class Engine:
     def client_count(self) -> int:
         return self._clients.created
 
-    async def __aenter__(self) -> Engine:
+    async def __aenter__(self) -> Self:
         return self
 
     async def __aexit__(

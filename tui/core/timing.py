@@ -8,7 +8,8 @@ it is not observable on its own: `dns_ms` stays None and `connect_ms` includes n
 from __future__ import annotations
 
 import time
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from .response import Timings
 
@@ -22,7 +23,7 @@ class TraceRecorder:
     at all during this send (every hop used a pooled connection).
     """
 
-    __slots__ = ("_clock", "_on_connect", "start", "marks", "connects")
+    __slots__ = ("_clock", "_on_connect", "connects", "marks", "start")
 
     def __init__(
         self,
