@@ -487,6 +487,15 @@ async def test_focus_goes_to_the_body_or_the_tabs() -> None:
         assert app.focused is not None and viewer in app.focused.ancestors
         await pilot.press("u")  # the viewer's keys work from there
         assert app.copied[-1] == "http://127.0.0.1:8080/items/7"
+        # A tab switched from code while the body had the focus: the focus stays in the pane.
+        viewer.tabs.active = "tab-body"
+        await pilot.pause()
+        viewer.body_view.focus()
+        await pilot.pause()
+        viewer.tabs.active = "tab-timing"
+        await pilot.pause()
+        await pilot.pause()
+        assert app.focused is not None and viewer in app.focused.ancestors
 
 
 async def test_clear_resets_everything() -> None:

@@ -282,6 +282,23 @@ class ResponseViewer(Vertical):
             pass
         return self
 
+    @on(TabbedContent.TabActivated)
+    def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        # A tab switched from code hides the focused body: keep the focus (and so the viewer's
+        # keys) in the pane.
+        focused = self.app.focused
+        if focused is not None and self in focused.ancestors:
+            self.call_after_refresh(self._refocus)
+
+    def _refocus(self) -> None:
+        focused = self.app.focused
+        if focused is None:
+            self.focus()
+            return
+        in_active_pane = self.tabs.active_pane in focused.ancestors
+        if self in focused.ancestors and not in_active_pane and not isinstance(focused, Tabs):
+            self.focus()
+
     # -- children ----------------------------------------------------------------------------
 
     @property
