@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from tui.core import store
+from tui.core._locate import Locator
 from tui.core.errors import CollectionError
 from tui.core.model import (
     BODY_KINDS,
@@ -30,13 +31,18 @@ MODEL_SETTINGS = settings(SETTINGS, max_examples=80)  # building random collecti
 
 # Any text TOML can carry (everything but lone surrogates), with the awkward characters
 # (quotes, backslashes, newlines, CR, tabs, control characters) made likely.
-text = st.text(
+_chars = st.text(
     alphabet=st.one_of(
         st.sampled_from(list("\"'\\\n\r\t{}[]=#. \x00\x7fé€😀")),
         st.characters(blacklist_categories=("Cs",)),
     ),
     max_size=30,
 )
+# Pieces that look like TOML structure, to catch anything that reads the text line by line.
+_tricky = st.sampled_from(
+    ["\n[[requests]]\n", "\n# comment\n", "'''", '"""', "\\\n", "\n[requests.body]\nx = 1\n", "{{base}}", "'"]
+)
+text = st.lists(st.one_of(_chars, _tricky), max_size=3).map("".join)
 short_text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=8)
 variable_name = st.from_regex(r"\A[A-Za-z_][A-Za-z0-9_.\-]{0,8}\Z")
 method = st.from_regex(r"\A[!#$%&'*+\-.^_`|~0-9A-Za-z]{1,8}\Z").map(str.upper)
@@ -164,6 +170,7 @@ def test_random_collections_round_trip(original: Collection) -> None:
     assert loaded == original
     assert store.dumps(loaded) == written
     assert store.dumps(store.loads(store.dumps(loaded))) == written
+    assert Locator(written, len(original.requests)).request_starts is not None, "a [[requests]] header was missed"
 
 
 @MODEL_SETTINGS

@@ -18,6 +18,11 @@ _REQUESTS = re.compile(r"^[ \t]*\[\[[ \t]*[\"']?requests[\"']?[ \t]*\]\]")
 _PART = re.compile(r"[^.\[\]]+")
 
 
+_NORMAL_STOP = re.compile(r"[#\"'\n]")
+_BASIC_STOP = re.compile(r'[\\"\n]')
+_ML_STOP = {'"""': re.compile(r'\\|\n|"""'), "'''": re.compile(r"\n|'''")}
+
+
 def _code_lines(text: str) -> list[bool]:
     """For each line: does it start outside a multi-line string (so `#`/`[` there mean something)?
 
@@ -28,39 +33,54 @@ def _code_lines(text: str) -> list[bool]:
     i, n = 0, len(text)
     state = ""
     while i < n:
-        ch = text[i]
         if not state:
-            if ch == "#":
-                end = text.find("\n", i)
-                i = n if end < 0 else end
-                continue
-            if text.startswith('"""', i) or text.startswith("'''", i):
-                state = text[i : i + 3]
-                i += 3
-                continue
-            if ch in "\"'":
-                i += 1
-                while i < n and text[i] != ch and text[i] != "\n":
-                    i += 2 if ch == '"' and text[i] == "\\" else 1
-                if i < n and text[i] == ch:
-                    i += 1
-                continue
+            match = _NORMAL_STOP.search(text, i)
+            if match is None:
+                break
+            i = match.start()
+            ch = text[i]
             if ch == "\n":
                 starts.append(True)
-        elif ch == "\\" and state == '"""':
+                i += 1
+            elif ch == "#":
+                end = text.find("\n", i)
+                i = n if end < 0 else end
+            elif text.startswith('"""', i) or text.startswith("'''", i):
+                state = text[i : i + 3]
+                i += 3
+            elif ch == "'":
+                end = text.find("'", i + 1)
+                i = n if end < 0 else end + 1
+            else:  # a basic string: skip escapes up to the closing quote
+                i += 1
+                while True:
+                    stop = _BASIC_STOP.search(text, i)
+                    if stop is None or text[stop.start()] == "\n":
+                        i = n if stop is None else stop.start()
+                        break
+                    if text[stop.start()] == "\\":
+                        i = stop.start() + 2
+                        continue
+                    i = stop.start() + 1
+                    break
+            continue
+        match = _ML_STOP[state].search(text, i)
+        if match is None:
+            break
+        i = match.start()
+        token = match.group()
+        if token == "\n":
+            starts.append(False)
+            i += 1
+        elif token == "\\":
             if text.startswith("\n", i + 1):
                 starts.append(False)
             i += 2
-            continue
-        elif text.startswith(state, i):
+        else:
             i += 3
-            while i < n and text[i] == state[0]:  # up to two quotes may end the content
+            while i < n and text[i] == state[0]:  # up to two more quotes end the content
                 i += 1
             state = ""
-            continue
-        elif ch == "\n":
-            starts.append(False)
-        i += 1
     return starts
 
 

@@ -78,6 +78,20 @@ def _quote(key: str) -> str:
     return repr(key) if "'" not in key else '"' + key.replace('"', '\\"') + '"'
 
 
+class _LazyLocator:
+    """Scans the text only when an error needs a position (loading stays fast)."""
+
+    def __init__(self, text: str, count: int) -> None:
+        self.text = text
+        self.count = count
+        self.locator: Locator | None = None
+
+    def find(self, index: int | None, key: str | None) -> tuple[int, int] | None:
+        if self.locator is None:
+            self.locator = Locator(self.text, self.count)
+        return self.locator.find(index, key)
+
+
 class _Where:
     """Where in the file we are, to build messages: file, request, dotted key prefix."""
 
@@ -88,7 +102,7 @@ class _Where:
         index: int | None = None,
         name: str | None = None,
         prefix: str = "",
-        locator: Locator | None = None,
+        locator: _LazyLocator | None = None,
     ) -> None:
         self.label = label
         self.index = index
@@ -497,7 +511,7 @@ def build_collection(data: dict[str, Any], *, label: str, text: str | None = Non
     """
     requests = data.get("requests", [])
     count = len(requests) if isinstance(requests, list) else 0
-    locator = Locator(text, count) if text is not None else None
+    locator = _LazyLocator(text, count) if text is not None else None
     top = _Where(label, locator=locator)
     _no_unknown_keys(top, data, _TOP_KEYS, "the collection")
     collection = Collection(format=_format(top, data))
