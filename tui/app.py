@@ -55,9 +55,12 @@ _QUERY_SAFE = "{}:/@!$'()*+,;?[]|~"
 
 
 def default_collection_path() -> Path | None:
-    """The bundled `collections/quickstart.toml` of the repository, if present."""
-    path = Path(tui.__file__).resolve().parent.parent / "collections" / "quickstart.toml"
-    return path if path.is_file() else None
+    """The bundled `collections/quickstart.toml` (in a checkout, or shipped in the package)."""
+    package = Path(tui.__file__).resolve().parent
+    for folder in (package.parent / "collections", package / "collections"):
+        if (folder / "quickstart.toml").is_file():
+            return folder / "quickstart.toml"
+    return None
 
 
 def scratch_collection() -> Collection:
@@ -314,14 +317,16 @@ class ReqbenchApp(App[None]):
         parts.append(f"{self.current + 1}/{len(collection.requests)} {self.request.name}")
         if self.sending:
             parts.append("sending… (esc cancels)")
-        self.query_one("#status-bar", Label).update("  ·  ".join(parts))
+        for label in self.screen_stack[0].query("#status-bar") if self.screen_stack else ():
+            assert isinstance(label, Label)
+            label.update("  ·  ".join(parts))
 
     def watch_dirty(self, dirty: bool) -> None:
         self.sub_title = "unsaved changes" if dirty else ""
 
     def watch_sending(self, sending: bool) -> None:
-        self.screen.set_class(sending, "-sending")
-        if self.is_mounted:
+        if self.is_mounted and self.screen_stack:
+            self.screen_stack[0].set_class(sending, "-sending")
             self._update_status()
 
     def watch_environment(self) -> None:
@@ -346,11 +351,12 @@ class ReqbenchApp(App[None]):
 
     @on(UrlBar.UrlChanged)
     def _url_changed(self, event: UrlBar.UrlChanged) -> None:
+        if (request := self._target(event.target)) is not None:
+            self._apply_url(request, event.url)
+
+    def _apply_url(self, request: Request, url: str) -> None:
         """The URL's query string becomes the enabled params (disabled rows are kept)."""
-        request = self._target(event.target)
-        if request is None:
-            return
-        base, has_query, query = event.url.partition("?")
+        base, has_query, query = url.partition("?")
         enabled = parse_query(query) if has_query else []
         params = enabled + [p for p in request.params if not p.enabled]
         request.url = base
@@ -592,6 +598,13 @@ class ReqbenchApp(App[None]):
         from tui.core import variables
 
         request = self.request
+        # What the URL bar shows wins, even if its Changed message is still on its way
+        # (a paste immediately followed by ctrl+j).
+        bar = self.url_bar
+        if bar.target is request:
+            request.method = bar.method
+            if bar.url != display_url(request):
+                self._apply_url(request, bar.url)
         try:
             resolved = variables.resolve(
                 self.collection,
@@ -641,10 +654,18 @@ class ReqbenchApp(App[None]):
         else:
             self.post_message(self.RequestDone(send_id, response=response))
 
+    def _live_viewer(self) -> ResponseViewer | None:
+        """The response pane, or None while the app is shutting down (a late result is dropped)."""
+        if not self.screen_stack or not self.is_running:
+            return None
+        viewers = self.screen_stack[0].query("#response")
+        viewer = viewers.first() if viewers else None
+        return viewer if isinstance(viewer, ResponseViewer) and viewer.is_mounted else None
+
     @on(TransferProgress)
     def _progress(self, message: TransferProgress) -> None:
-        if message.send_id == self._send_id and self.sending:
-            self.viewer.show_progress(message.event)
+        if message.send_id == self._send_id and self.sending and (viewer := self._live_viewer()):
+            viewer.show_progress(message.event)
 
     @on(RequestDone)
     def _done(self, message: RequestDone) -> None:
@@ -654,13 +675,15 @@ class ReqbenchApp(App[None]):
         if message.response is not None:
             self.last_response = message.response
             self.last_error = None
-            self.viewer.show_response(message.response)
+            if viewer := self._live_viewer():
+                viewer.show_response(message.response)
         elif message.error is not None:
             self._show_error(message.error)
 
     def _show_error(self, error: errors.ReqbenchError) -> None:
         self.last_error = error
-        self.viewer.show_error(error)
+        if viewer := self._live_viewer():
+            viewer.show_error(error)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "cancel":

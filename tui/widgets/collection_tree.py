@@ -59,7 +59,7 @@ class CollectionTree(Vertical):
     CollectionTree {
         height: 1fr;
         #collection-title { width: 1fr; text-style: bold; padding: 0 1; background: $boost; }
-        #request-list { height: 1fr; border: none; padding: 0; }
+        #request-list { height: 1fr; border: none; padding: 0; text-wrap: nowrap; text-overflow: ellipsis; }
     }
     """
 
