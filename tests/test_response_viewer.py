@@ -218,7 +218,17 @@ async def test_request_tab_shows_what_was_sent_and_redirects() -> None:
         assert "  301 http://127.0.0.1:1/middle" in text
         assert "  → http://127.0.0.1:1/final?q=a+b" in text
         assert "Accept: */*" in text
-        assert to_curl(request) in text
+        assert to_curl(request, multiline=True) in text
+        # The body that went out, from the resolved request.
+        form = ResolvedRequest(name="f", method="POST", url="http://h/f", body=ResolvedBody(kind="form", form=(("a", "1"), ("b", "x y"))))
+        viewer.show_sending(form)
+        assert "Body (form):\na=1\nb=x y" in viewer.request_text
+        viewer.show_response(make_response(b"ok", sent=SentRequest("POST", "http://h/f", (("Content-Length", "9"),), body_size=9)))
+        await pilot.pause()
+        assert "Body: 9 B\nBody (form):\na=1\nb=x y" in viewer.request_text
+        long_json = ResolvedRequest(name="j", method="POST", url="http://h/j", body=ResolvedBody(kind="json", text="[" + "1," * 5000 + "1]"))
+        viewer.show_sending(long_json)
+        assert viewer.request_text.endswith("\n… (6,003 more characters)")
 
 
 @pytest.mark.parametrize(

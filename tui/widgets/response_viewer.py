@@ -33,7 +33,7 @@ from textual.widgets import Input, Label, Static, TabbedContent, TabPane, Tabs
 from tui.core import errors
 from tui.core.curl import to_curl
 from tui.core.events import Progress
-from tui.core.resolved import ResolvedRequest
+from tui.core.resolved import ResolvedBody, ResolvedRequest
 from tui.core.response import Response, SentRequest
 
 from .body_view import BodyPanel, BodyView
@@ -134,6 +134,41 @@ def _headers_text(headers: tuple[tuple[str, str], ...], name_style: str = "bold"
     for name, value in headers:
         text.append(name, style=name_style)
         text.append(f": {value}\n")
+    text.rstrip()
+    return text
+
+
+BODY_PREVIEW_CHARS = 4000
+
+
+def _body_summary(body: ResolvedBody) -> Text:
+    """What the request body was: the text (cut), the form rows, the parts, or the file."""
+    text = Text()
+    text.append(f"Body ({body.kind})", style="bold")
+    if body.content_type:
+        text.append(f", Content-Type {body.content_type}")
+    text.append(":\n")
+    if body.kind in ("text", "json"):
+        shown = body.text[:BODY_PREVIEW_CHARS]
+        text.append(shown)
+        if len(body.text) > len(shown):
+            text.append(f"\n… ({len(body.text) - len(shown):,} more characters)")
+    elif body.kind == "base64":
+        text.append(f"{len(body.text):,} base64 characters")
+    elif body.kind == "form":
+        for name, value in body.form:
+            text.append(f"{name}={value}\n")
+    elif body.kind == "multipart":
+        for part in body.parts:
+            if part.file is not None:
+                extra = ", ".join(x for x in (part.filename, part.content_type) if x)
+                text.append(f"{part.name}: file {part.file}" + (f" ({extra})" if extra else "") + "\n")
+            else:
+                text.append(f"{part.name}: {part.value or ''}\n")
+    elif body.kind == "file":
+        text.append(f"file {body.path}")
+    elif body.kind == "stream":
+        text.append(f"streamed from {body.path} in {format_bytes(body.chunk_size)} chunks")
     text.rstrip()
     return text
 
@@ -422,11 +457,13 @@ class ResponseViewer(Vertical):
 
     def _show_resolved_request(self, request: ResolvedRequest) -> None:
         text = Text()
-        text.append(f"{request.method} {_request_url(request)}\n", style="bold")
-        text.append("\n")
-        text.append_text(_headers_text(request.headers))
+        text.append(f"{request.method} {_request_url(request)}", style="bold")
+        if request.headers:
+            text.append("\n\n")
+            text.append_text(_headers_text(request.headers))
         if request.body is not None:
-            text.append(f"\n\nBody: {request.body.kind}")
+            text.append("\n\n")
+            text.append_text(_body_summary(request.body))
         self._set_request_text(text)
 
     def _show_sent(self, response: Response) -> None:
@@ -449,19 +486,22 @@ class ResponseViewer(Vertical):
                 text.append(f"\n\nBody: {format_bytes(sent.body_size)}")
             elif sent.body_size is None and self.request is not None and self.request.body is not None:
                 text.append("\n\nBody: streamed (size unknown)")
-        curl = self._curl()
+        if self.request is not None and self.request.body is not None:
+            text.append("\n\n" if sent is None else "\n")
+            text.append_text(_body_summary(self.request.body))
+        curl = self._curl(multiline=True)
         if curl:
-            text.append("\n\nAs curl:\n", style="bold")
+            text.append("\n\nAs curl (k copies it):\n", style="bold")
             text.append(curl)
         self._set_request_text(text)
 
     # -- actions -----------------------------------------------------------------------------
 
-    def _curl(self) -> str:
+    def _curl(self, *, multiline: bool = False) -> str:
         if self.request is not None:
-            return to_curl(self.request)
+            return to_curl(self.request, multiline=multiline)
         if self.response is not None and self.response.sent is not None:
-            return to_curl(self.response.sent)
+            return to_curl(self.response.sent, multiline=multiline)
         return ""
 
     def _url(self) -> str:
