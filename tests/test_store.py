@@ -413,14 +413,14 @@ def test_request_names_are_required_and_unique(text: str, needle: str) -> None:
     [
         ("format = 1\n\n[[requests]]\nname = 'a'\n  timeout = 'x'\n", "c.toml:5:3: requests[0] ('a'): "),
         (
-            "format = 1\n[[requests]]\nname = 'a'\n[[requests]]\nname = 'b'\nurl = 'u'\n\n"
-            "[requests.body]\ntext = 'x'\n    chunk_size = 3\n",
+            ("format = 1\n[[requests]]\nname = 'a'\n[[requests]]\nname = 'b'\nurl = 'u'\n\n"
+            "[requests.body]\ntext = 'x'\n    chunk_size = 3\n"),
             "c.toml:10:5: requests[1] ('b'): ",
         ),
         ("format = 1\n[[requests]]\nname = 'a'\n[requests.body]\nxml = 'x'\n", "c.toml:5:1: requests[0] ('a'): "),
         (
-            "format = 1\n[[requests]]\nname = 'a'\n[[requests.body.multipart]]\nname = 'x'\n"
-            "[[requests.body.multipart]]\nname = 'y'\n",
+            ("format = 1\n[[requests]]\nname = 'a'\n[[requests.body.multipart]]\nname = 'x'\n"
+            "[[requests.body.multipart]]\nname = 'y'\n"),
             "c.toml:4:1: requests[0] ('a'): ",
         ),
         ("format = 1\n[[requests]]\nname = 'a'\nbody.xml = 'x'\n", "c.toml:4:1: requests[0] ('a'): "),

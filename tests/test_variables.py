@@ -9,9 +9,26 @@ import pytest
 
 from tui.core import store
 from tui.core.errors import BodyError, PathError, VariableError
-from tui.core.model import Auth, Body, Collection, Defaults, Download, MultipartPart, Pair, Request
+from tui.core.model import (
+    Auth,
+    Body,
+    Collection,
+    Defaults,
+    Download,
+    MultipartPart,
+    Pair,
+    Request,
+)
 from tui.core.resolved import ResolvedBody, ResolvedDownload, ResolvedPart
-from tui.core.variables import Span, find_spans, find_variables, resolve, scope, substitute, unresolved
+from tui.core.variables import (
+    Span,
+    find_spans,
+    find_variables,
+    resolve,
+    scope,
+    substitute,
+    unresolved,
+)
 
 SCOPE = {"base": "http://h", "user": "tom", "a.b-c": "dotted", "empty": ""}
 
@@ -58,8 +75,8 @@ def test_substitute_reads_the_process_environment_by_default(monkeypatch: pytest
         (
             "{{env:NOT_SET_ANYWHERE}}",
             "env:NOT_SET_ANYWHERE",
-            "request 'get it', headers.Authorization: the environment variable NOT_SET_ANYWHERE is not set"
-            " ({{env:NOT_SET_ANYWHERE}})",
+            ("request 'get it', headers.Authorization: the environment variable NOT_SET_ANYWHERE is not set"
+            " ({{env:NOT_SET_ANYWHERE}})"),
         ),
     ],
 )

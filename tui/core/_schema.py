@@ -32,7 +32,7 @@ from .model import (
     Request,
 )
 
-__all__ = ["build_collection", "VARIABLE_NAME", "CAPTURE_SOURCES", "type_name"]
+__all__ = ["CAPTURE_SOURCES", "VARIABLE_NAME", "build_collection", "type_name"]
 
 #: What a variable name may look like: `{{name}}`.
 VARIABLE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-]*")
@@ -424,7 +424,7 @@ def _variables(where: _Where, key: str, value: object) -> dict[str, str]:
     variables: dict[str, str] = {}
     for name, item in table.items():
         _check_variable_name(inner, name)
-        if isinstance(item, (dict, list)) or isinstance(item, (datetime.datetime, datetime.date, datetime.time)):
+        if isinstance(item, (dict, list, datetime.datetime, datetime.date, datetime.time)):
             inner.wrong_type(name, "a string, number or boolean", item)
         variables[name] = _scalar_text(inner, name, item)
     return variables

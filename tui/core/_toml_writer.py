@@ -21,7 +21,7 @@ from typing import Any
 
 import tomli_w
 
-__all__ = ["Table", "AoT", "Entry", "render"]
+__all__ = ["AoT", "Entry", "Table", "render"]
 
 MAX_WIDTH = 100
 _INDENT = "    "

@@ -29,9 +29,20 @@ from . import _toml_writer as toml
 from ._locate import Locator
 from ._schema import build_collection
 from .errors import CollectionError, SaveError, TomlSyntaxError
-from .model import DEFAULT_CHUNK_SIZE, DEFAULT_TIMEOUT, Auth, Body, Collection, Defaults, Download, Expect, Pair, Request
+from .model import (
+    DEFAULT_CHUNK_SIZE,
+    DEFAULT_TIMEOUT,
+    Auth,
+    Body,
+    Collection,
+    Defaults,
+    Download,
+    Expect,
+    Pair,
+    Request,
+)
 
-__all__ = ["load", "loads", "dumps", "save", "fingerprint", "Fingerprint"]
+__all__ = ["Fingerprint", "dumps", "fingerprint", "load", "loads", "save"]
 
 _POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
 _AT_END = re.compile(r"\s*\(at end of document\)$")
@@ -62,8 +73,7 @@ def _syntax_error(error: tomllib.TOMLDecodeError, text: str, label: str) -> Toml
 def loads(text: str, *, path: Path | str | None = None) -> Collection:
     """Parse and validate a collection; `path` names it in messages and becomes `collection.path`."""
     label = _label(path)
-    if text.startswith("\ufeff"):
-        text = text[1:]
+    text = text.removeprefix("\ufeff")
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:

@@ -49,12 +49,12 @@ from .resolved import ResolvedBody, ResolvedDownload, ResolvedPart, ResolvedRequ
 
 __all__ = [
     "Span",
-    "find_variables",
+    "escape",
     "find_spans",
+    "find_variables",
+    "resolve",
     "scope",
     "substitute",
-    "escape",
-    "resolve",
     "unresolved",
 ]
 
