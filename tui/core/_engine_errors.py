@@ -189,8 +189,9 @@ def _map(exc: BaseException, ctx: FailureContext) -> errors.RequestError:
         return errors.RequestError(_with_part(f"request to {origin(ctx.url)} failed: {exc}", ctx))
     if isinstance(exc, httpx.StreamConsumed):
         return errors.RequestError(
-            f"{origin(ctx.url)} redirected a request whose body was streamed from a file, and that body"
-            " cannot be sent twice; send it to the final URL or set follow_redirects = false"
+            f"{origin(ctx.url)} asked for the request again (a 307/308 redirect or an auth challenge),"
+            " but its body is streamed from a file and cannot be sent twice; send it to the final URL,"
+            " set follow_redirects = false, or use a text/json/form body"
         )
     if isinstance(exc, OSError) and (ctx.part_path is not None or ctx.download is not None):
         target = ctx.part_path or exc.filename or ctx.download
