@@ -24,6 +24,7 @@ from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.lazy import Lazy
 from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
@@ -173,6 +174,8 @@ class ReqbenchApp(App[None]):
         self._engine: Engine | None = None
         self._send_id = 0
         self._last_view: CollectionView | None = None
+        self._body_editor = BodyEditor(id="body")
+        self._options_pane = OptionsPane(id="options")
 
     # -- layout ------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -186,10 +189,11 @@ class ReqbenchApp(App[None]):
                         yield KeyValueTable(id="params", name_placeholder="name", value_placeholder="value")
                     with TabPane("Headers", id="tab-headers"):
                         yield KeyValueTable(id="headers", name_placeholder="header", value_placeholder="value")
+                    # Hidden at start: mounted after the first frame (start-up time).
                     with TabPane("Body", id="tab-body"):
-                        yield BodyEditor(id="body")
+                        yield Lazy(self._body_editor)
                     with TabPane("Options", id="tab-options"):
-                        yield OptionsPane(id="options")
+                        yield Lazy(self._options_pane)
                 yield ResponseViewer(id="response")
         yield Footer()
 
@@ -199,8 +203,8 @@ class ReqbenchApp(App[None]):
             self._saved = copy.deepcopy(self.collection)
         self.load_request(0)
         self.url_bar.url_input.focus()
-        # The engine (httpx) is imported after the first frame: start-up stays fast.
-        self.call_after_refresh(self._start_engine)
+        # The engine (httpx) is imported off the event loop after the first frame.
+        self.call_after_refresh(self._import_engine)
 
     async def on_unmount(self) -> None:
         if self._engine is not None:
@@ -222,11 +226,11 @@ class ReqbenchApp(App[None]):
 
     @property
     def body_editor(self) -> BodyEditor:
-        return self.query_one("#body", BodyEditor)
+        return self._body_editor
 
     @property
     def options_pane(self) -> OptionsPane:
-        return self.query_one("#options", OptionsPane)
+        return self._options_pane
 
     @property
     def viewer(self) -> ResponseViewer:
@@ -588,6 +592,12 @@ class ReqbenchApp(App[None]):
             self.exit()
 
     # -- sending -----------------------------------------------------------------------------
+    @work(thread=True, group="engine")
+    def _import_engine(self) -> None:
+        import tui.core.engine  # noqa: F401  (warms the import; the Engine is made on the loop)
+
+        self.call_from_thread(self._start_engine)
+
     def _start_engine(self) -> None:
         if self._engine is None:
             from tui.core.engine import Engine

@@ -174,6 +174,7 @@ class BodyEditor(Widget):
         self.target: object = None
         self.mode = "none"
         self.base_folder: Path | None = None  # relative "from file" paths start here
+        self._pending: tuple[Body | None] | None = None  # set_body before mount
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="body-top"):
@@ -209,8 +210,20 @@ class BodyEditor(Widget):
 
     # -- attributes down ------------------------------------------------------------------
     def set_body(self, body: Body | None, *, target: object = None) -> None:
-        """Show a request's body (no Changed message is posted)."""
+        """Show a request's body (no Changed message is posted). Before the editor is mounted
+        (it may be mounted lazily) the body is kept and shown on mount."""
         self.target = target
+        self._pending = (body,)
+        if self.is_mounted:
+            self._load(body)
+
+    def on_mount(self) -> None:
+        if self._pending is not None:
+            self._load(self._pending[0])
+
+    def _load(self, body: Body | None) -> None:
+        self._pending = None
+        target = self.target
         with self.prevent(Select.Changed, Input.Changed, TextArea.Changed):
             for area in self.query(TextArea):
                 area.load_text("")
@@ -242,6 +255,8 @@ class BodyEditor(Widget):
     # -- state --------------------------------------------------------------------------
     @property
     def body(self) -> Body | None:
+        if self._pending is not None:  # not mounted yet: what it was given
+            return self._pending[0]
         mode = self.mode
         if mode == "none":
             return None

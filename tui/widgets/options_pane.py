@@ -72,6 +72,7 @@ class OptionsPane(VerticalScroll, can_focus=False):
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self.target: object = None
+        self._pending: tuple[RequestOptions, Defaults] | None = None  # set_options before mount
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="opt-row"):
@@ -103,9 +104,19 @@ class OptionsPane(VerticalScroll, can_focus=False):
 
     # -- attributes down --------------------------------------------------------------------
     def set_options(self, options: RequestOptions, *, defaults: Defaults | None = None, target: object = None) -> None:
-        """Show a request's options (no Changed message is posted)."""
+        """Show a request's options (no Changed message is posted). Before the pane is mounted
+        (it may be mounted lazily) they are kept and shown on mount."""
         self.target = target
-        defaults = defaults or Defaults()
+        self._pending = (options, defaults or Defaults())
+        if self.is_mounted:
+            self._load(options, defaults or Defaults())
+
+    def on_mount(self) -> None:
+        if self._pending is not None:
+            self._load(*self._pending)
+
+    def _load(self, options: RequestOptions, defaults: Defaults) -> None:
+        self._pending = None
         with self.prevent(Input.Changed, Select.Changed, Checkbox.Changed):
             timeout = self.query_one("#opt-timeout", Input)
             timeout.value = "" if options.timeout is None else f"{options.timeout:g}"
@@ -127,6 +138,8 @@ class OptionsPane(VerticalScroll, can_focus=False):
     # -- state ------------------------------------------------------------------------------
     @property
     def options(self) -> RequestOptions:
+        if self._pending is not None:  # not mounted yet: what it was given
+            return self._pending[0]
         timeout_text = self.query_one("#opt-timeout", Input).value.strip()
         try:
             timeout = float(timeout_text) if timeout_text else None
