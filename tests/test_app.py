@@ -554,3 +554,37 @@ def test_query_helpers_round_trip() -> None:
     text = query_string(pairs)
     assert text == "a=1&b%20c=x%26y&t={{token}}"
     assert parse_query(text) == pairs
+
+
+async def test_rows_toggle_and_remove_with_keys(tmp_path: Path) -> None:
+    app = scratch(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await set_url(pilot, "http://x.invalid/get?a=1&b=2&c=3")
+        await pilot.press("alt+p", "tab", "tab")  # a's value, then b's name
+        await pilot.press("ctrl+r")  # remove b
+        await pilot.pause()
+        assert [p.name for p in app.params_table.items] == ["a", "c"]
+        assert app.url_bar.url == "http://x.invalid/get?a=1&c=3"
+        assert app.focused is not None and app.focused.has_class("kv-name")  # moved to c's row
+        await pilot.press("ctrl+t")  # switch c off
+        await pilot.pause()
+        assert app.url_bar.url == "http://x.invalid/get?a=1"
+        assert [(p.name, p.enabled) for p in app.request.params] == [("a", True), ("c", False)]
+
+
+async def test_status_line_lists_unknown_variables_of_every_field(tmp_path: Path) -> None:
+    app = scratch(tmp_path)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await set_url(pilot, "http://x.invalid/{{a}}?t={{b}}")
+        status = str(app.query_one("#status-bar").content)
+        assert "{{a}} in url" in status and "{{b}} in params.t" in status
+
+
+def test_start_up_does_not_import_the_http_stack() -> None:
+    """`tui.app` is on the start-up path: httpx is imported only after the first frame."""
+    import subprocess
+    import sys
+
+    code = "import sys, tui.app; print(','.join(m for m in ('httpx', 'httpcore', 'aiofiles') if m in sys.modules))"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == ""

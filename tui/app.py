@@ -319,11 +319,26 @@ class ReqbenchApp(App[None]):
         parts = [f"{name}{' ●' if self.dirty else ''}"]
         parts.append(f"env: {self.environment or '-'}")
         parts.append(f"{self.current + 1}/{len(collection.requests)} {self.request.name}")
+        problems = self._unknown_variables()
+        if problems:
+            parts.append("unknown: " + ", ".join(problems))
         if self.sending:
             parts.append("sending… (esc cancels)")
         for label in self.screen_stack[0].query("#status-bar") if self.screen_stack else ():
             assert isinstance(label, Label)
             label.update("  ·  ".join(parts))
+
+    def _unknown_variables(self) -> list[str]:
+        """`{{name}} in field` for every unknown variable of the current request (any field)."""
+        from tui.core import variables
+
+        try:
+            found = variables.unresolved(
+                self.collection, self.request, environment=self.environment, overrides=self.overrides, check_paths=False
+            )
+        except errors.ReqbenchError:
+            return []
+        return list(dict.fromkeys(f"{{{{{e.variable}}}}} in {e.field}" for e in found))
 
     def watch_dirty(self, dirty: bool) -> None:
         self.sub_title = "unsaved changes" if dirty else ""

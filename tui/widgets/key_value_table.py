@@ -69,6 +69,9 @@ class EditableRow(Horizontal, Generic[ItemT]):
     def is_blank(self) -> bool:
         raise NotImplementedError
 
+    def focus_first(self) -> None:
+        """Focus the row's first field."""
+
     def edited(self) -> None:
         self.post_message(self.Edited(self))
 
@@ -138,8 +141,9 @@ class RowTable(VerticalScroll, Generic[ItemT], can_focus=False):
         self.remove_children()
         self.mount_all([*(self.make_row(item) for item in self._initial), self.make_row(None)])
 
-    def _post_changed(self) -> None:
-        self.post_message(self.Changed(self, self.items, self.target))
+    def _post_changed(self, removed: EditableRow[ItemT] | None = None) -> None:
+        items = [row.item for row in self.rows if row is not removed]  # removal is asynchronous
+        self.post_message(self.Changed(self, items, self.target))
 
     @on(EditableRow.Edited)
     def _row_edited(self, event: EditableRow.Edited) -> None:
@@ -161,7 +165,7 @@ class RowTable(VerticalScroll, Generic[ItemT], can_focus=False):
         row.remove()
         if had_focus and following is not None:
             following.focus_first()
-        self._post_changed()
+        self._post_changed(removed=row)
 
 
 class KeyValueRow(EditableRow[Pair]):
