@@ -165,7 +165,7 @@ def _run(
 
     from rich.console import Console
 
-    from tui.core.replay import PlanError, RunOptions, run
+    from tui.core.replay import PlanError, RunOptions, RunSummary, run
     from tui.core.report import write_report
     from tui.run_render import RunPrinter
 
@@ -184,9 +184,18 @@ def _run(
         keep_bodies=False,
         on_event=printer.on_event,
     )
+    summaries: list[RunSummary] = []
+
+    async def replay() -> None:
+        # Not `return await run(...)`: asyncio.run's SIGINT bookkeeping ends up building the
+        # repr of the main task, result included, twice (`signal.getsignal` fails to turn the
+        # handler into an enum and formats it) -- the whole RunSummary, O(requests).
+        summaries.append(await run(collection, options, printer.on_result))
+
     try:
         with printer:
-            summary = asyncio.run(run(collection, options, printer.on_result))
+            asyncio.run(replay())
+        summary = summaries[0]
     except PlanError as error:
         for problem in error.problems:
             click.echo(f"error: {problem}", err=True)

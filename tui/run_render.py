@@ -46,6 +46,21 @@ def human_size(size: int | None) -> str:
     return f"{size} B"
 
 
+def _writes_plain(console: Console) -> bool:
+    """True when `console.print(text)` writes exactly `text.plain` + newline: no terminal (so no
+    live display either), no colour system, soft wrap, nothing recorded, not Jupyter or a
+    legacy Windows console, not quiet."""
+    return (
+        not console.is_terminal
+        and console.color_system is None
+        and console.soft_wrap
+        and not console.record
+        and not console.quiet
+        and not console.is_jupyter
+        and not console.legacy_windows
+    )
+
+
 @dataclass(slots=True)
 class _Periodic:
     next_at: float
@@ -62,6 +77,25 @@ class RunPrinter:
         self._bars: RichProgress | None = None
         self._tasks: dict[int, TaskID] = {}
         self._periodic: dict[int, _Periodic] = {}
+        self._plain = _writes_plain(console)
+
+    def _print(self, text: Text) -> None:
+        """`console.print(text)`, or the same characters written straight to the file when the
+        console would print them without any styling or wrapping (not a terminal, no colour,
+        soft wrap): Rich's render pipeline costs more per line than a whole small request."""
+        plain = text.plain
+        if not self._plain or "\t" in plain:  # Rich expands tabs
+            self.console.print(text)
+            return
+        file = self.console.file
+        try:
+            file.write(plain + "\n")
+            file.flush()
+        except UnicodeEncodeError as error:  # the same hint Rich gives
+            error.reason = f"{error.reason}\n*** You may need to add PYTHONIOENCODING=utf-8 to your environment ***"
+            raise
+        except BrokenPipeError:
+            self.console.on_broken_pipe()
 
     # -- progress -------------------------------------------------------------------------
 
@@ -172,9 +206,9 @@ class RunPrinter:
         learn_secrets(self.masker, result)
         if self.quiet and result.outcome in (Outcome.PASSED, Outcome.SKIPPED):
             return
-        self.console.print(self.line(result))
+        self._print(self.line(result))
         for failure in result.failures:
-            self.console.print(Text("    " + self.masker.text(failure.message), style="red"))
+            self._print(Text("    " + self.masker.text(failure.message), style="red"))
         if self.verbose:
             self._details(result)
 

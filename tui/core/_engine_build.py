@@ -15,11 +15,30 @@ from .resolved import ResolvedRequest
 __all__ = ["PreparedRequest", "build_url", "prepare"]
 
 
+def _with_params(text: str, params: tuple[tuple[str, str], ...]) -> httpx.URL | None:
+    """`text` with `params` appended to its query, parsed once; None when that URL is not a
+    plain valid http(s) one (the caller then takes the slow path, which explains why)."""
+    base, hash_, fragment = text.partition("#")
+    start = base.find("?")
+    sep = "?" if start < 0 else ("" if start == len(base) - 1 else "&")  # an empty query: no "&"
+    try:
+        parsed = httpx.URL(f"{base}{sep}{urlencode(list(params))}{hash_}{fragment}")
+    except httpx.InvalidURL:
+        return None
+    if "://" not in text or parsed.scheme not in ("http", "https") or not parsed.host or "%" in parsed.host:
+        return None  # (a percent-escaped host comes out in lower case from the slow path)
+    return parsed
+
+
 def build_url(url: str, params: tuple[tuple[str, str], ...] = ()) -> httpx.URL:
     """The URL to send: a query already in `url` is kept, `params` appended in order (repeats kept)."""
     text = url.strip()
     if not text:
         raise InvalidURL("invalid URL: the URL is empty")
+    if params:
+        fast = _with_params(text, params)
+        if fast is not None:
+            return fast
     try:
         parsed = httpx.URL(text)
     except httpx.InvalidURL as exc:

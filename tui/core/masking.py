@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 from urllib.parse import parse_qsl, quote, urlsplit, urlunsplit
 
 from .model import Auth
@@ -30,6 +31,7 @@ _SECRET_PARAM = re.compile(r"token|secret|passw|auth|signature|(api|access|priva
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9_-]*)\s+(\S.*)$")
 
 
+@lru_cache(maxsize=1024)  # header names repeat on every request
 def is_secret_name(name: str) -> bool:
     lower = name.lower()
     return lower in _SECRET_NAMES or any(word in lower for word in _SECRET_WORDS)
@@ -54,6 +56,7 @@ class Masker:
         self.min_length = min_length
         self._secrets: set[str] = set()
         self._pattern: re.Pattern[str] | None = None
+        self._urls: dict[str, str] = {}  # url -> its rewrite before text(); learning is done by then
 
     def add(self, value: str) -> None:
         """Remember a secret value (and the credential part of "Scheme credential")."""
@@ -97,10 +100,20 @@ class Masker:
 
     def url(self, url: str) -> str:
         """Mask query parameters with secret-looking names and any userinfo password."""
+        rewritten = self._urls.get(url)
+        if rewritten is None:
+            rewritten = self._rewrite_url(url)
+            if len(self._urls) >= 512:
+                self._urls.clear()
+            self._urls[url] = rewritten
+        return self.text(rewritten)
+
+    def _rewrite_url(self, url: str) -> str:
+        """`url` with secret parameters and the userinfo password replaced (values learnt)."""
         try:
             parts = urlsplit(url)
         except ValueError:
-            return self.text(url)
+            return url
         netloc = parts.netloc
         if parts.password:
             self.add(parts.password)
@@ -115,7 +128,7 @@ class Masker:
                 query = "&".join(
                     f"{quote(name, safe='')}={MASK if is_secret_param(name) else quote(value, safe='')}" for name, value in pairs
                 )
-        return self.text(urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment)))
+        return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
 
     def text(self, text: str) -> str:
         """Replace every remembered secret in free text."""

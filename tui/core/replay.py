@@ -412,9 +412,13 @@ def percentile(values: Sequence[float], fraction: float) -> float:
 
 
 def _stats(steps: Sequence[Step], results: Sequence[RequestResult]) -> list[RequestStats]:
+    by_index: dict[int, list[float]] = {}
+    for r in results:
+        if r.response is not None:
+            by_index.setdefault(r.index, []).append(r.response.elapsed_ms)
     stats = []
     for step in steps:
-        times = [r.elapsed_ms for r in results if r.index == step.index and r.elapsed_ms is not None]
+        times = by_index.get(step.index)
         if times:
             stats.append(
                 RequestStats(step.request.name, len(times), min(times), statistics.median(times), percentile(times, 0.95), max(times))
