@@ -588,3 +588,45 @@ def test_start_up_does_not_import_the_http_stack() -> None:
     code = "import sys, tui.app; print(','.join(m for m in ('httpx', 'httpcore', 'aiofiles') if m in sys.modules))"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == ""
+
+
+async def test_other_collection_in_the_folder_opens_after_asking(tmp_path: Path) -> None:
+    first = tmp_path / "a.toml"
+    first.write_text('format = 1\nname = "a"\n\n[[requests]]\nname = "in a"\nurl = "http://x.invalid/a"\n')
+    (tmp_path / "b.toml").write_text('format = 1\nname = "b"\n\n[[requests]]\nname = "in b"\nurl = "http://x.invalid/b"\n')
+    app = make_app(first)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await type_text(pilot, "/edited")
+        await pilot.press("ctrl+b", "end", "enter")  # the last entry: b.toml
+        await pilot.pause()
+        assert isinstance(app.screen, ChoiceScreen)
+        await pilot.press("d")  # discard
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.collection.path == (tmp_path / "b.toml").resolve()
+        assert app.url_bar.url == "http://x.invalid/b"
+        assert not app.dirty
+
+
+async def test_ctrl_enter_and_alt_enter_send_too(tmp_path: Path, refused_url: str) -> None:
+    app = scratch(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await set_url(pilot, f"{refused_url}/get")
+        for key in ("ctrl+enter", "alt+enter"):
+            app.last_error = None
+            await pilot.press(key)
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            assert isinstance(app.last_error, errors.ConnectError), key
+
+
+def test_cli_reports_a_broken_collection_in_one_line(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from tui.cli import main
+
+    bad = tmp_path / "bad.toml"
+    bad.write_text("format = 1\n[[requests]\nname = 'x'\n")
+    result = CliRunner().invoke(main, [str(bad)])
+    assert result.exit_code == 2
+    assert "bad.toml" in result.output and "Traceback" not in result.output

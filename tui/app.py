@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import copy
 import logging
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 from urllib.parse import quote, unquote
@@ -284,6 +285,8 @@ class ReqbenchApp(App[None]):
             self.notify(str(error), severity="error")
             known = variables.scope(self.collection, overrides=self.overrides)
         self.url_bar.known_variables = frozenset(known)
+        for table in (self.params_table, self.headers_table):
+            table.known_variables = frozenset(known)
 
     def _model_changed(self) -> None:
         """Recompute the unsaved state and refresh the sidebar and status line."""
@@ -822,5 +825,6 @@ def run_app(
     try:
         app = make_app(collection_path, environment=environment, overrides=overrides, allowed_paths=allowed_paths)
     except errors.ReqbenchError as error:
-        raise SystemExit(f"reqbench: {error}") from None
+        print(f"reqbench: {error}", file=sys.stderr)
+        raise SystemExit(2) from None
     app.run()

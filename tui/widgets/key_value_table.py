@@ -21,6 +21,7 @@ from textual.message import Message
 from textual.widgets import Checkbox, Input
 
 from tui.core.model import Pair
+from tui.widgets.url_bar import VariableHighlighter
 
 __all__ = ["EditableRow", "RowTable", "KeyValueRow", "KeyValueTable"]
 
@@ -171,17 +172,35 @@ class RowTable(VerticalScroll, Generic[ItemT], can_focus=False):
 class KeyValueRow(EditableRow[Pair]):
     """Checkbox + name + value."""
 
-    def __init__(self, pair: Pair | None, *, name_placeholder: str = "name", value_placeholder: str = "value") -> None:
+    def __init__(
+        self,
+        pair: Pair | None,
+        *,
+        name_placeholder: str = "name",
+        value_placeholder: str = "value",
+        highlighter: VariableHighlighter | None = None,
+    ) -> None:
         super().__init__(Pair(pair.name, pair.value, pair.enabled) if pair else Pair("", ""), new=pair is None)
         self._placeholders = (name_placeholder, value_placeholder)
+        self._highlighter = highlighter
         self.set_class(not self.item.enabled, "-disabled")
 
     def compose(self) -> ComposeResult:
         checkbox = Checkbox(value=self.item.enabled, compact=True, classes="kv-enabled")
         checkbox.can_focus = False
         yield checkbox
-        yield Input(self.item.name, placeholder=self._placeholders[0], compact=True, classes="kv-name", select_on_focus=False)
-        yield Input(self.item.value, placeholder=self._placeholders[1], compact=True, classes="kv-value", select_on_focus=False)
+        for text, placeholder, css in (
+            (self.item.name, self._placeholders[0], "kv-name"),
+            (self.item.value, self._placeholders[1], "kv-value"),
+        ):
+            yield Input(
+                text,
+                placeholder=placeholder,
+                highlighter=self._highlighter,
+                compact=True,
+                classes=css,
+                select_on_focus=False,
+            )
 
     def focus_first(self) -> None:
         self.query_one(".kv-name", Input).focus()
@@ -223,7 +242,8 @@ class KeyValueRow(EditableRow[Pair]):
 
 
 class KeyValueTable(RowTable[Pair]):
-    """Rows of `Pair` (params, headers, form fields)."""
+    """Rows of `Pair` (params, headers, form fields). `{{variables}}` are marked; set
+    `known_variables` to flag unknown ones."""
 
     def __init__(
         self,
@@ -236,6 +256,23 @@ class KeyValueTable(RowTable[Pair]):
     ) -> None:
         super().__init__(items, id=id, classes=classes)
         self._placeholders = (name_placeholder, value_placeholder)
+        self._highlighter = VariableHighlighter()
+
+    @property
+    def known_variables(self) -> frozenset[str]:
+        return self._highlighter.known
+
+    @known_variables.setter
+    def known_variables(self, known: frozenset[str]) -> None:
+        if known != self._highlighter.known:
+            self._highlighter.known = known
+            for field in self.query(Input):
+                field.refresh()
 
     def make_row(self, item: Pair | None) -> KeyValueRow:
-        return KeyValueRow(item, name_placeholder=self._placeholders[0], value_placeholder=self._placeholders[1])
+        return KeyValueRow(
+            item,
+            name_placeholder=self._placeholders[0],
+            value_placeholder=self._placeholders[1],
+            highlighter=self._highlighter,
+        )
