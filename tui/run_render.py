@@ -18,8 +18,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Self
 
 from rich.console import Console
+from rich.control import strip_control_codes
 from rich.table import Table
-from rich.text import Text
+from rich.text import Span, Text
 
 from tui.core.events import Event, Failed, Finished, Progress
 from tui.core.masking import Masker
@@ -59,6 +60,31 @@ def _writes_plain(console: Console) -> bool:
         and not console.is_jupyter
         and not console.legacy_windows
     )
+
+
+_MARKS = {
+    Outcome.PASSED: ("✓", "bold green"),
+    Outcome.FAILED: ("✗", "bold red"),
+    Outcome.ERROR: ("✗", "bold red"),
+    Outcome.SKIPPED: ("-", "yellow"),
+}
+
+
+def _assemble(parts: list[tuple[str, str]]) -> Text:
+    """The `Text` that appending each (piece, style) in turn gives, built in one go
+    (`Text.append` per piece costs more than the rest of a result line)."""
+    plain: list[str] = []
+    spans: list[Span] = []
+    offset = 0
+    for piece, style in parts:
+        if not piece:
+            continue
+        piece = strip_control_codes(piece)  # as Text.append does
+        if style:
+            spans.append(Span(offset, offset + len(piece), style))
+        plain.append(piece)
+        offset += len(piece)
+    return Text("".join(plain), spans=spans)
 
 
 @dataclass(slots=True)
@@ -162,45 +188,35 @@ class RunPrinter:
 
     # -- results ---------------------------------------------------------------------------
 
-    def _status_text(self, result: RequestResult) -> Text:
-        response = result.response
-        if response is None:
-            return Text("")
-        style = "green" if response.status < 400 else "red"
-        return Text(f"{response.status} {response.reason}".rstrip(), style=style)
-
     def line(self, result: RequestResult) -> Text:
-        mark = {Outcome.PASSED: ("✓", "bold green"), Outcome.FAILED: ("✗", "bold red"), Outcome.ERROR: ("✗", "bold red"), Outcome.SKIPPED: ("-", "yellow")}
-        symbol, style = mark[result.outcome]
-        text = Text()
-        text.append(symbol, style=style)
-        text.append(" ")
+        symbol, style = _MARKS[result.outcome]
+        parts: list[tuple[str, str]] = [(symbol, style), (" ", "")]
         if self.repeat > 1:
-            text.append(f"[{result.iteration}/{self.repeat}] ", style="dim")
-        text.append(result.name, style="bold")
+            parts.append((f"[{result.iteration}/{self.repeat}] ", "dim"))
+        parts.append((result.name, "bold"))
         response = result.response
         method, url = method_and_url(result)
-        text.append(f"  {method} ", style="cyan")
-        text.append(self.masker.url(url))
+        parts.append((f"  {method} ", "cyan"))
+        parts.append((self.masker.url(url), ""))
         if response is not None:
-            text.append("  ")
-            text.append_text(self._status_text(result))
-            text.append(f"  {response.elapsed_ms:.1f} ms  {human_size(response.decoded_size)}")
+            parts.append(("  ", ""))
+            parts.append((f"{response.status} {response.reason}".rstrip(), "green" if response.status < 400 else "red"))
+            parts.append((f"  {response.elapsed_ms:.1f} ms  {human_size(response.decoded_size)}", ""))
             if response.wire_size != response.decoded_size:
-                text.append(f" ({human_size(response.wire_size)} on the wire)", style="dim")
-            text.append("  reused" if response.timings.reused else "  new", style="dim")
+                parts.append((f" ({human_size(response.wire_size)} on the wire)", "dim"))
+            parts.append(("  reused" if response.timings.reused else "  new", "dim"))
             if response.history:
                 hops = len(response.history)
-                text.append(f"  ({hops} redirect{'s' if hops > 1 else ''} to {self.masker.url(response.url)})", style="dim")
+                parts.append((f"  ({hops} redirect{'s' if hops > 1 else ''} to {self.masker.url(response.url)})", "dim"))
             if response.downloaded and response.body_path is not None:
-                text.append(f"  → {response.body_path}", style="dim")
+                parts.append((f"  → {response.body_path}", "dim"))
         if result.outcome is Outcome.ERROR:
-            text.append("  error: ", style="red")
-            text.append(self.masker.text(result.message))
+            parts.append(("  error: ", "red"))
+            parts.append((self.masker.text(result.message), ""))
         elif result.outcome is Outcome.SKIPPED:
-            text.append("  skipped: ", style="yellow")
-            text.append(self.masker.text(result.message))
-        return text
+            parts.append(("  skipped: ", "yellow"))
+            parts.append((self.masker.text(result.message), ""))
+        return _assemble(parts)
 
     def on_result(self, result: RequestResult) -> None:
         learn_secrets(self.masker, result)

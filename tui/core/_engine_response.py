@@ -22,7 +22,9 @@ def content_length(response: httpx.Response) -> int | None:
 def detect_encoding(response: httpx.Response, content: bytes) -> str | None:
     """The charset from Content-Type when Python knows it, else UTF-8 when the body decodes as
     UTF-8 (httpx's own default guess), else None (unknown)."""
-    charset = response.charset_encoding
+    content_type = response.headers.get("content-type")
+    # httpx parses Content-Type with email.message on every call; no "charset" in it, no charset
+    charset = response.charset_encoding if content_type is not None and "charset" in content_type.lower() else None
     if charset:
         try:
             codecs.lookup(charset)

@@ -41,6 +41,7 @@ import os
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from .errors import BodyError, PathError, VariableError
@@ -198,9 +199,18 @@ class _Resolver:
         self.environ = environ
         self.collect = collect
         self.problems: list[VariableError] = []
-        self.folder = Path(os.path.realpath(collection.folder))
-        self.allowed = [Path(os.path.realpath(Path(p).expanduser())) for p in allowed_paths]
+        self._allowed_paths = allowed_paths
         self.check_paths = check_paths and not collect
+
+    # The folder and the allowed paths only matter for requests with file paths: resolve them
+    # (os.path.realpath, a few syscalls each) the first time one is checked.
+    @cached_property
+    def folder(self) -> Path:
+        return Path(os.path.realpath(self.collection.folder))
+
+    @cached_property
+    def allowed(self) -> list[Path]:
+        return [Path(os.path.realpath(Path(p).expanduser())) for p in self._allowed_paths]
 
     def text(self, text: str, field: str) -> str:
         def missing(name: str) -> None:
