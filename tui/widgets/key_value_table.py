@@ -259,11 +259,11 @@ class KeyValueTable(RowTable[Pair]):
         self._highlighter = VariableHighlighter()
 
     @property
-    def known_variables(self) -> frozenset[str]:
+    def known_variables(self) -> frozenset[str] | None:
         return self._highlighter.known
 
     @known_variables.setter
-    def known_variables(self, known: frozenset[str]) -> None:
+    def known_variables(self, known: frozenset[str] | None) -> None:
         if known != self._highlighter.known:
             self._highlighter.known = known
             for field in self.query(Input):

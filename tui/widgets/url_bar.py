@@ -49,15 +49,16 @@ def unknown_variables(text: str, known: frozenset[str]) -> list[str]:
 
 
 class VariableHighlighter(Highlighter):
-    """Marks `{{known}}` variables and flags unknown ones (styles work in 16 colours)."""
+    """Marks `{{known}}` variables and flags unknown ones (styles work in 16 colours).
+    While `known` is None (not told yet) every variable is marked, none flagged."""
 
     def __init__(self) -> None:
-        self.known: frozenset[str] = frozenset()
+        self.known: frozenset[str] | None = None
 
     def highlight(self, text: Text) -> None:
         for start, end, name in variable_spans(text.plain):
-            style = "bold cyan" if is_known(name, self.known) else "bold white on red"
-            text.stylize(style, start, end)
+            flagged = self.known is not None and not is_known(name, self.known)
+            text.stylize("bold white on red" if flagged else "bold cyan", start, end)
 
 
 class UrlBar(Horizontal):
