@@ -162,6 +162,7 @@ def _run(
     quiet: bool,
 ) -> int:
     import asyncio
+    import gc
 
     from rich.console import Console
 
@@ -192,6 +193,12 @@ def _run(
         # handler into an enum and formats it) -- the whole RunSummary, O(requests).
         summaries.append(await run(collection, options, printer.on_result))
 
+    # Everything alive now (imports, the collection) lives for the whole run: keep it out of
+    # the cyclic collector's full passes, which would otherwise re-scan it during the run.
+    # Left alone if someone else (an embedding process) froze objects already.
+    freeze = gc.get_freeze_count() == 0
+    if freeze:
+        gc.freeze()
     try:
         with printer:
             asyncio.run(replay())
@@ -204,6 +211,9 @@ def _run(
     except KeyboardInterrupt:
         click.echo("interrupted", err=True)
         return 130
+    finally:
+        if freeze:
+            gc.unfreeze()
     printer.summary(summary)
     if report_kind is not None and output is not None:
         try:

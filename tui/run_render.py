@@ -73,18 +73,20 @@ _MARKS = {
 def _assemble(parts: list[tuple[str, str]]) -> Text:
     """The `Text` that appending each (piece, style) in turn gives, built in one go
     (`Text.append` per piece costs more than the rest of a result line)."""
-    plain: list[str] = []
+    joined = "".join(piece for piece, _ in parts)
+    clean = strip_control_codes(joined)  # Text.append strips each piece
+    strip = strip_control_codes if len(clean) != len(joined) else None  # rare: offsets move
     spans: list[Span] = []
     offset = 0
     for piece, style in parts:
         if not piece:
             continue
-        piece = strip_control_codes(piece)  # as Text.append does
+        if strip is not None:
+            piece = strip(piece)
         if style:
             spans.append(Span(offset, offset + len(piece), style))
-        plain.append(piece)
         offset += len(piece)
-    return Text("".join(plain), spans=spans)
+    return Text(clean, spans=spans)
 
 
 @dataclass(slots=True)

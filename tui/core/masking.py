@@ -28,6 +28,8 @@ MASK = "***"
 _SECRET_NAMES = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie"})
 _SECRET_WORDS = ("token", "secret", "key", "password", "passwd")
 _SECRET_PARAM = re.compile(r"token|secret|passw|auth|signature|(api|access|private|client|secret|app)[-_]?key|^sig$", re.IGNORECASE)
+# Anything `_SECRET_PARAM` can find in a decoded parameter name contains one of these.
+_MAYBE_SECRET_QUERY = re.compile(r"token|secret|passw|auth|signature|key|sig", re.IGNORECASE)
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9_-]*)\s+(\S.*)$")
 
 
@@ -119,7 +121,7 @@ class Masker:
             self.add(parts.password)
             netloc = netloc.replace(":" + parts.password + "@", ":" + MASK + "@")
         query = parts.query
-        if query:
+        if query and ("%" in query or _MAYBE_SECRET_QUERY.search(query)):  # else no secret name
             pairs = parse_qsl(query, keep_blank_values=True)
             if any(is_secret_param(name) for name, _ in pairs):
                 for name, value in pairs:

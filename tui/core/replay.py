@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import functools
 import itertools
 import math
 import statistics
@@ -313,11 +314,16 @@ def _selected(collection: Collection, names: Sequence[str]) -> tuple[list[Reques
     return chosen, problems
 
 
-def _check_expect_variables(request: Request, scope: Mapping[str, str]) -> list[ReqbenchError]:
+def _check_expect_variables(request: Request, scope: Callable[[], Mapping[str, str]]) -> list[ReqbenchError]:
     problems: list[ReqbenchError] = []
+    values: Mapping[str, str] | None = None
     for field_name, text in _expect_strings(request):
+        if "{{" not in text:
+            continue  # nothing to substitute: no variable to miss
+        if values is None:
+            values = scope()
         try:
-            variables.substitute(text, scope, request=request.name, field=field_name)
+            variables.substitute(text, values, request=request.name, field=field_name)
         except VariableError as error:
             problems.append(error)
     return problems
@@ -390,8 +396,12 @@ def plan(collection: Collection, options: RunOptions) -> Plan:
                 problems.append(f"{problem}{hint}" if hint else problem)
         except (PathError, BodyError) as error:
             problems.append(f"request {request.name!r}: {error}" if request.name not in str(error) else error)
-        scope = variables.scope(collection, environment=options.environment, overrides=dict(options.overrides), captured=placeholders)
-        problems.extend(_check_expect_variables(request, scope))
+        problems.extend(
+            _check_expect_variables(
+                request,
+                functools.partial(variables.scope, collection, environment=options.environment, overrides=dict(options.overrides), captured=placeholders),
+            )
+        )
         steps.append(Step(index, request, resolved, needs))
         for variable in request.capture:
             captured_by[variable] = index
@@ -472,7 +482,8 @@ class _Runner:
                 on_event(result, event)
 
         try:
-            response = await self.engine.send(resolved, handler)
+            # without a listener the engine skips building its events
+            response = await self.engine.send(resolved, handler if on_event is not None else None)
         except RequestError as error:
             result.error, result.outcome = error, Outcome.ERROR
             return result
