@@ -110,6 +110,7 @@ class ReqbenchApp(App[None]):
 
     CSS_PATH = "app.tcss"
     TITLE = "reqbench"
+    AUTO_FOCUS = "#url"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
 
@@ -175,21 +176,31 @@ class ReqbenchApp(App[None]):
         self._engine: Engine | None = None
         self._send_id = 0
         self._last_view: CollectionView | None = None
+        if not collection.requests:
+            collection.requests.append(Request(name="request 1"))
+            self._saved = copy.deepcopy(collection)
         self._body_editor = BodyEditor(id="body")
         self._options_pane = OptionsPane(id="options")
+        self._load_lazy_editors(collection.requests[0])
 
     # -- layout ------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
-        yield Label("", id="status-bar", markup=False)
+        # The first request is composed in place (not loaded after mount): every later change
+        # of class or value restyles nodes, and start-up time counts.
+        request = self.request
+        self._last_view = self._collection_view()
+        yield Label(self._status_text(), id="status-bar", markup=False)
         with Horizontal(id="workspace"):
-            yield CollectionTree(id="sidebar")
+            yield CollectionTree(self._last_view, id="sidebar")
             with Vertical(id="main"):
-                yield UrlBar(id="url-bar")
+                yield UrlBar(request.method, display_url(request), target=request, id="url-bar")
                 with TabbedContent(id="request-tabs", initial="tab-params"):
                     with TabPane("Params", id="tab-params"):
-                        yield KeyValueTable(id="params", name_placeholder="name", value_placeholder="value")
+                        yield KeyValueTable(request.params, target=request, id="params")
                     with TabPane("Headers", id="tab-headers"):
-                        yield KeyValueTable(id="headers", name_placeholder="header", value_placeholder="value")
+                        yield KeyValueTable(
+                            request.headers, target=request, id="headers", name_placeholder="header"
+                        )
                     # Hidden at start: mounted after the first frame (start-up time).
                     with TabPane("Body", id="tab-body"):
                         yield Lazy(self._body_editor)
@@ -199,11 +210,8 @@ class ReqbenchApp(App[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        if not self.collection.requests:
-            self.collection.requests.append(Request(name="request 1"))
-            self._saved = copy.deepcopy(self.collection)
-        self.load_request(0)
-        self.url_bar.url_input.focus()
+        self._refresh_variables()
+        self._update_status()
         # The engine (httpx) is imported off the event loop after the first frame.
         self.call_after_refresh(self._import_engine)
 
@@ -258,10 +266,16 @@ class ReqbenchApp(App[None]):
         self.url_bar.set_request(request.method, display_url(request), target=request)
         self.params_table.set_items(request.params, target=request)
         self.headers_table.set_items(request.headers, target=request)
-        editor = self.body_editor
+        self._load_lazy_editors(request)
+        self._refresh_variables()
+        self._model_changed()
+
+    def _load_lazy_editors(self, request: Request) -> None:
+        """Body and options (mounted lazily: they keep what they are given until mounted)."""
+        editor = self._body_editor
         editor.base_folder = self.collection.folder
         editor.set_body(request.body, target=request)
-        self.options_pane.set_options(
+        self._options_pane.set_options(
             RequestOptions(
                 timeout=request.timeout,
                 follow_redirects=request.follow_redirects,
@@ -273,8 +287,6 @@ class ReqbenchApp(App[None]):
             defaults=self.collection.defaults,
             target=request,
         )
-        self._refresh_variables()
-        self._model_changed()
 
     def _refresh_variables(self) -> None:
         from tui.core import variables
@@ -291,21 +303,25 @@ class ReqbenchApp(App[None]):
     def _model_changed(self) -> None:
         """Recompute the unsaved state and refresh the sidebar and status line."""
         self.dirty = self.collection != self._saved
-        saved = {request.name: request for request in self._saved.requests}
-        view = CollectionView(
-            title=self.collection.path.name if self.collection.path else f"{self.collection.name or 'scratch'} (not saved)",
-            dirty=self.dirty,
-            requests=tuple(
-                RequestEntry(r.name, r.method.upper(), r.name not in saved or saved[r.name] != r)
-                for r in self.collection.requests
-            ),
-            current=self.current,
-            files=self._other_files(),
-        )
+        view = self._collection_view()
         if view != self._last_view:
             self._last_view = view
             self.sidebar_tree.show(view)
         self._update_status()
+
+    def _collection_view(self) -> CollectionView:
+        collection = self.collection
+        saved = {request.name: request for request in self._saved.requests}
+        return CollectionView(
+            title=collection.path.name if collection.path else f"{collection.name or 'scratch'} (not saved)",
+            dirty=collection != self._saved,
+            requests=tuple(
+                RequestEntry(r.name, r.method.upper(), r.name not in saved or saved[r.name] != r)
+                for r in collection.requests
+            ),
+            current=self.current,
+            files=self._other_files(),
+        )
 
     def _other_files(self) -> tuple[Path, ...]:
         path = self.collection.path
@@ -317,6 +333,13 @@ class ReqbenchApp(App[None]):
             return ()
 
     def _update_status(self) -> None:
+        text = self._status_text()
+        for label in self.screen_stack[0].query("#status-bar") if self.screen_stack else ():
+            assert isinstance(label, Label)
+            if label.content != text:
+                label.update(text)
+
+    def _status_text(self) -> str:
         collection = self.collection
         name = collection.path.name if collection.path else "scratch (not saved)"
         parts = [f"{name}{' ●' if self.dirty else ''}"]
@@ -327,9 +350,7 @@ class ReqbenchApp(App[None]):
             parts.append("unknown: " + ", ".join(problems))
         if self.sending:
             parts.append("sending… (esc cancels)")
-        for label in self.screen_stack[0].query("#status-bar") if self.screen_stack else ():
-            assert isinstance(label, Label)
-            label.update("  ·  ".join(parts))
+        return "  ·  ".join(parts)
 
     def _unknown_variables(self) -> list[str]:
         """`{{name}} in field` for every unknown variable of the current request (any field)."""

@@ -108,13 +108,21 @@ class CollectionTree(Vertical):
             self.index = index
             self.delta = delta
 
-    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+    def __init__(self, view: CollectionView | None = None, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
-        self.view: CollectionView | None = None
+        self.view = view
 
     def compose(self) -> ComposeResult:
-        yield Label("", id="collection-title", markup=False)
-        yield OptionList(id="request-list")
+        view = self.view
+        yield Label(self._title(view) if view else "", id="collection-title", markup=False)
+        option_list = OptionList(*(self._options(view) if view else ()), id="request-list")
+        if view is not None and view.current is not None and view.requests:
+            option_list.highlighted = view.current
+        yield option_list
+
+    @staticmethod
+    def _title(view: CollectionView) -> str:
+        return ("● " if view.dirty else "") + view.title
 
     @property
     def option_list(self) -> OptionList:
@@ -123,7 +131,17 @@ class CollectionTree(Vertical):
     def show(self, view: CollectionView) -> None:
         """Render `view`, keeping the highlight on the current request."""
         self.view = view
-        self.query_one("#collection-title", Label).update(("● " if view.dirty else "") + view.title)
+        self.query_one("#collection-title", Label).update(self._title(view))
+        option_list = self.option_list
+        highlighted = option_list.highlighted
+        option_list.set_options(self._options(view))
+        if view.current is not None and view.requests:
+            option_list.highlighted = view.current
+        elif highlighted is not None and highlighted < option_list.option_count:
+            option_list.highlighted = highlighted
+
+    @staticmethod
+    def _options(view: CollectionView) -> list[Option | None]:
         options: list[Option | None] = []
         for index, entry in enumerate(view.requests):
             prompt = Text(no_wrap=True, overflow="ellipsis")
@@ -138,13 +156,7 @@ class CollectionTree(Vertical):
             options.append(Option(Text("other collections", style="dim italic"), id="files-heading", disabled=True))
             for path in view.files:
                 options.append(Option(Text(path.name, style="italic"), id=f"file:{path}"))
-        option_list = self.option_list
-        highlighted = option_list.highlighted
-        option_list.set_options(options)
-        if view.current is not None and view.requests:
-            option_list.highlighted = view.current
-        elif highlighted is not None and highlighted < option_list.option_count:
-            option_list.highlighted = highlighted
+        return options
 
     @property
     def highlighted_request(self) -> int | None:

@@ -110,10 +110,12 @@ class RowTable(VerticalScroll, Generic[ItemT], can_focus=False):
         def control(self) -> RowTable[Any]:
             return self.table
 
-    def __init__(self, items: Iterable[ItemT] = (), *, id: str | None = None, classes: str | None = None) -> None:
+    def __init__(
+        self, items: Iterable[ItemT] = (), *, target: object = None, id: str | None = None, classes: str | None = None
+    ) -> None:
         super().__init__(id=id, classes=classes)
         self._initial = list(items)
-        self.target: object = None
+        self.target = target
 
     # -- subclass hooks -------------------------------------------------------------------
     def make_row(self, item: ItemT | None) -> EditableRow[ItemT]:
@@ -249,12 +251,13 @@ class KeyValueTable(RowTable[Pair]):
         self,
         items: Iterable[Pair] = (),
         *,
+        target: object = None,
         name_placeholder: str = "name",
         value_placeholder: str = "value",
         id: str | None = None,
         classes: str | None = None,
     ) -> None:
-        super().__init__(items, id=id, classes=classes)
+        super().__init__(items, target=target, id=id, classes=classes)
         self._placeholders = (name_placeholder, value_placeholder)
         self._highlighter = VariableHighlighter()
 

@@ -100,14 +100,26 @@ class UrlBar(Horizontal):
     class Submitted(Message):
         """Enter pressed in the URL input."""
 
-    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+    def __init__(
+        self,
+        method: str = "GET",
+        url: str = "",
+        *,
+        target: object = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
         super().__init__(id=id, classes=classes)
-        self.target: object = None
+        self.target = target
+        self._initial = (method.upper(), url)
         self._highlighter = VariableHighlighter()
 
     def compose(self) -> ComposeResult:
-        yield Select([(m, m) for m in METHODS], value="GET", allow_blank=False, compact=True, id="method")
+        method, url = self._initial
+        methods = METHODS if method in METHODS else (*METHODS, method)
+        yield Select([(m, m) for m in methods], value=method, allow_blank=False, compact=True, id="method")
         yield Input(
+            url,
             placeholder="URL, e.g. {{base}}/get",
             highlighter=self._highlighter,
             compact=True,
