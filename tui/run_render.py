@@ -107,13 +107,17 @@ class RunPrinter:
         self._periodic: dict[int, _Periodic] = {}
         self._plain = _writes_plain(console)
 
-    def _print(self, text: Text) -> None:
-        """`console.print(text)`, or the same characters written straight to the file when the
-        console would print them without any styling or wrapping (not a terminal, no colour,
-        soft wrap): Rich's render pipeline costs more per line than a whole small request."""
-        plain = text.plain
-        if not self._plain or "\t" in plain:  # Rich expands tabs
-            self.console.print(text)
+    def _emit(self, parts: list[tuple[str, str]]) -> None:
+        """`console.print(_assemble(parts))`, or the same characters written straight to the
+        file when the console would print them without any styling or wrapping (not a
+        terminal, no colour, soft wrap): Rich's render pipeline costs more per line than a
+        whole small request."""
+        if not self._plain:
+            self.console.print(_assemble(parts))
+            return
+        plain = strip_control_codes("".join(piece for piece, _ in parts))  # as Text does
+        if "\t" in plain:  # Rich expands tabs
+            self.console.print(_assemble(parts))
             return
         file = self.console.file
         try:
@@ -191,6 +195,10 @@ class RunPrinter:
     # -- results ---------------------------------------------------------------------------
 
     def line(self, result: RequestResult) -> Text:
+        return _assemble(self._line_parts(result))
+
+    def _line_parts(self, result: RequestResult) -> list[tuple[str, str]]:
+        """The result line as (piece, style) pairs."""
         symbol, style = _MARKS[result.outcome]
         parts: list[tuple[str, str]] = [(symbol, style), (" ", "")]
         if self.repeat > 1:
@@ -218,15 +226,15 @@ class RunPrinter:
         elif result.outcome is Outcome.SKIPPED:
             parts.append(("  skipped: ", "yellow"))
             parts.append((self.masker.text(result.message), ""))
-        return _assemble(parts)
+        return parts
 
     def on_result(self, result: RequestResult) -> None:
         learn_secrets(self.masker, result)
         if self.quiet and result.outcome in (Outcome.PASSED, Outcome.SKIPPED):
             return
-        self._print(self.line(result))
+        self._emit(self._line_parts(result))
         for failure in result.failures:
-            self._print(Text("    " + self.masker.text(failure.message), style="red"))
+            self._emit([("    " + self.masker.text(failure.message), "red")])
         if self.verbose:
             self._details(result)
 
