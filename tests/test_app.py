@@ -630,3 +630,24 @@ def test_cli_reports_a_broken_collection_in_one_line(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, [str(bad)])
     assert result.exit_code == 2
     assert "bad.toml" in result.output and "Traceback" not in result.output
+
+
+async def test_browsing_every_request_changes_nothing() -> None:
+    """Loading each request of the bundled collection into the editors must not alter it
+    (no spurious edit from widgets reporting their initial values), also when a request is
+    loaded before the lazily mounted body and options panes exist."""
+    from tui.core import store
+
+    app = make_app()
+    original = store.dumps(app.collection)
+    names = [r.name for r in app.collection.requests]
+    async with app.run_test(size=SIZE) as pilot:
+        app.load_request(names.index("post form data with a file"))  # before the lazy mount
+        await pilot.press("alt+b")
+        assert app.body_editor.mode == "multipart"
+        for index in range(len(names)):
+            app.load_request(index)
+            await pilot.pause()
+        await pilot.press("alt+o", "alt+p")
+        assert not app.dirty
+        assert store.dumps(app.collection) == original

@@ -388,7 +388,7 @@ class ReqbenchApp(App[None]):
 
     @on(UrlBar.MethodChanged)
     def _method_changed(self, event: UrlBar.MethodChanged) -> None:
-        if (request := self._target(event.target)) is not None:
+        if (request := self._target(event.target)) is not None and request.method != event.method:
             request.method = event.method
             self._model_changed()
 

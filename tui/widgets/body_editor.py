@@ -311,7 +311,12 @@ class BodyEditor(Widget):
     @on(Select.Changed, "#body-mode")
     def _mode_changed(self, event: Select.Changed) -> None:
         event.stop()
-        self._show_mode(str(event.value))
+        # The select's current value, not the event's: a Select posts its initial value when it
+        # mounts, which can arrive after `set_body` chose another mode.
+        mode = str(event.select.value)
+        if mode == self.mode:
+            return
+        self._show_mode(mode)
         self._changed()
 
     @on(TextArea.Changed)

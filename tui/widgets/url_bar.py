@@ -187,7 +187,8 @@ class UrlBar(Horizontal):
     @on(Select.Changed, "#method")
     def _method_changed(self, event: Select.Changed) -> None:
         event.stop()
-        self.post_message(self.MethodChanged(self, str(event.value), self.target))
+        # the current value: a Select posts its initial value when it mounts, possibly late
+        self.post_message(self.MethodChanged(self, str(event.select.value), self.target))
 
     @on(Input.Changed, "#url")
     def _url_changed(self, event: Input.Changed) -> None:
