@@ -175,7 +175,7 @@ class OptionsPane(VerticalScroll, can_focus=False):
     def _select_changed(self, event: Select.Changed) -> None:
         event.stop()
         if event.select.id == "opt-verify":
-            self.set_class(event.value == "ca", "-ca")
+            self.set_class(event.select.value == "ca", "-ca")  # current value (events can be late)
         self._changed()
 
     @on(Input.Changed)
