@@ -73,7 +73,7 @@ _MARKS = {
 def _assemble(parts: list[tuple[str, str]]) -> Text:
     """The `Text` that appending each (piece, style) in turn gives, built in one go
     (`Text.append` per piece costs more than the rest of a result line)."""
-    joined = "".join(piece for piece, _ in parts)
+    joined = "".join([piece for piece, _ in parts])
     clean = strip_control_codes(joined)  # Text.append strips each piece
     strip = strip_control_codes if len(clean) != len(joined) else None  # rare: offsets move
     spans: list[Span] = []
@@ -115,7 +115,7 @@ class RunPrinter:
         if not self._plain:
             self.console.print(_assemble(parts))
             return
-        plain = strip_control_codes("".join(piece for piece, _ in parts))  # as Text does
+        plain = strip_control_codes("".join([piece for piece, _ in parts]))  # as Text does
         if "\t" in plain:  # Rich expands tabs
             self.console.print(_assemble(parts))
             return

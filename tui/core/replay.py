@@ -346,7 +346,15 @@ def _variable_problems(
     return found or [error]
 
 
-def _resolve(collection: Collection, request: Request, options: RunOptions, captured: Mapping[str, str], *, check_paths: bool = True) -> ResolvedRequest:
+def _resolve(
+    collection: Collection,
+    request: Request,
+    options: RunOptions,
+    captured: Mapping[str, str],
+    *,
+    check_paths: bool = True,
+    ca_bundles: dict[tuple[Path | None, bool, str], Path] | None = None,
+) -> ResolvedRequest:
     resolved = variables.resolve(
         collection,
         request,
@@ -355,6 +363,7 @@ def _resolve(collection: Collection, request: Request, options: RunOptions, capt
         captured=dict(captured),
         allowed_paths=options.allowed_paths,
         check_paths=check_paths,
+        ca_bundles=ca_bundles,
     )
     if options.insecure and resolved.verify is not False:
         resolved = dataclasses.replace(resolved, verify=False)
@@ -373,6 +382,7 @@ def plan(collection: Collection, options: RunOptions) -> Plan:
     captured_by: dict[str, int] = {}  # variable -> index of the latest step capturing it so far
     all_captures = {var: r.name for r in collection.requests for var in r.capture}
     steps: list[Step] = []
+    ca_bundles: dict[tuple[Path | None, bool, str], Path] = {}  # one look-up per CA bundle, not per request
     for index, request in enumerate(requests):
         for variable, source in request.capture.items():
             try:
@@ -384,9 +394,9 @@ def plan(collection: Collection, options: RunOptions) -> Plan:
         resolved: ResolvedRequest | None = None
         try:
             if needs:
-                _resolve(collection, request, options, placeholders, check_paths=False)
+                _resolve(collection, request, options, placeholders, check_paths=False, ca_bundles=ca_bundles)
             else:
-                resolved = _resolve(collection, request, options, {})
+                resolved = _resolve(collection, request, options, {}, ca_bundles=ca_bundles)
         except VariableError as error:
             found = _variable_problems(collection, request, options, placeholders, error)
             for problem in found:

@@ -192,6 +192,7 @@ class _Resolver:
         collect: bool,
         allowed_paths: Iterable[Path | str],
         check_paths: bool,
+        ca_bundles: dict[tuple[Path | None, bool, str], Path] | None = None,
     ) -> None:
         self.collection = collection
         self.request = request
@@ -201,6 +202,7 @@ class _Resolver:
         self.problems: list[VariableError] = []
         self._allowed_paths = allowed_paths
         self.check_paths = check_paths and not collect
+        self.ca_bundles = ca_bundles
 
     # The folder and the allowed paths only matter for requests with file paths: resolve them
     # (os.path.realpath, a few syscalls each) the first time one is checked.
@@ -269,9 +271,14 @@ class _Resolver:
         if isinstance(verify, bool):
             return verify
         text = self.text(verify, field)
+        key = (self.collection.path, self.check_paths, text)
+        if self.ca_bundles is not None and key in self.ca_bundles:
+            return self.ca_bundles[key]
         path = Path(os.path.realpath(self.collection.folder / Path(text).expanduser()))
         if self.check_paths and not path.is_file():
             raise PathError(f"{self._describe(field, verify)}: CA bundle {path} not found", path=path)
+        if self.ca_bundles is not None:
+            self.ca_bundles[key] = path
         return path
 
     def body(self, body: Body | None) -> ResolvedBody | None:
@@ -381,11 +388,14 @@ def resolve(
     allowed_paths: Iterable[Path | str] = (),
     check_paths: bool = True,
     environ: Mapping[str, str] | None = None,
+    ca_bundles: dict[tuple[Path | None, bool, str], Path] | None = None,
 ) -> ResolvedRequest:
     """What the engine sends for `request`. Raises `VariableError`, `PathError` or `BodyError`.
 
     `check_paths=False` skips the folder and existence checks (for a preview in the UI);
-    `environ` defaults to `os.environ`.
+    `environ` defaults to `os.environ`. `ca_bundles`: a dict shared by calls made together
+    (replay's plan: every request at once) that remembers each CA bundle found, so the same
+    `verify = "path"` is looked up (realpath, existence) once rather than per request.
     """
     values = scope(collection, environment=environment, overrides=overrides, captured=captured)
     resolver = _Resolver(
@@ -396,6 +406,7 @@ def resolve(
         collect=False,
         allowed_paths=allowed_paths,
         check_paths=check_paths,
+        ca_bundles=ca_bundles,
     )
     return resolver.resolve()
 
