@@ -651,3 +651,36 @@ async def test_browsing_every_request_changes_nothing() -> None:
         await pilot.press("alt+o", "alt+p")
         assert not app.dirty
         assert store.dumps(app.collection) == original
+
+
+async def test_captured_value_feeds_the_next_request(httpbin_url: str) -> None:
+    """As in a replay run: "log in" captures {{token}}, "bearer token from log in" sends it."""
+    app = make_app(overrides={"base": httpbin_url})
+    async with app.run_test(size=SIZE) as pilot:
+        names = [r.name for r in app.collection.requests]
+        app.load_request(names.index("bearer token from log in"))
+        await pilot.pause()
+        assert "{{token}} in auth.token" in str(app.query_one("#status-bar").content)
+        app.load_request(names.index("log in"))
+        await send(pilot)
+        assert app.captured["token"] == "quickstart-token-5f2c"
+        app.load_request(names.index("bearer token from log in"))
+        await send(pilot)
+        assert echoed(app)["headers"]["Authorization"] == "Bearer quickstart-token-5f2c"
+        assert "unknown" not in str(app.query_one("#status-bar").content)
+
+
+async def test_basic_auth_chosen_in_options(tmp_path: Path, httpbin_url: str) -> None:
+    app = scratch(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await set_url(pilot, f"{httpbin_url}/basic-auth/tom/secret")
+        await pilot.press("alt+o")
+        pane = app.options_pane
+        await choose(pilot, pane.query_one("#opt-auth", Select), "basic")
+        pane.query_one("#opt-auth-user", Input).focus()
+        await type_text(pilot, "tom")
+        await pilot.press("tab")
+        await type_text(pilot, "secret")
+        await send(pilot)
+        assert echoed(app) == {"authenticated": True, "user": "tom"}
+        assert app.request.auth is not None and app.request.auth.kind == "basic"

@@ -169,6 +169,10 @@ class ReqbenchApp(App[None]):
         self.allowed_paths = tuple(Path(p) for p in allowed_paths)
         self.set_reactive(ReqbenchApp.environment, environment)
         self.current = 0
+        # Values taken from responses by `[requests.capture]`, as a replay run would: a later
+        # request of the session can use them ("log in", then "bearer token from log in").
+        self.captured: dict[str, str] = {}
+        self._sent_request: Request | None = None
         self.last_response: Response | None = None
         self.last_error: errors.ReqbenchError | None = None
         self._saved = copy.deepcopy(collection)
@@ -283,6 +287,7 @@ class ReqbenchApp(App[None]):
                 http2=request.http2,
                 download=request.download,
                 encoding=request.encoding,
+                auth=request.auth,
             ),
             defaults=self.collection.defaults,
             target=request,
@@ -292,10 +297,12 @@ class ReqbenchApp(App[None]):
         from tui.core import variables
 
         try:
-            known = variables.scope(self.collection, environment=self.environment, overrides=self.overrides)
+            known = variables.scope(
+                self.collection, environment=self.environment, overrides=self.overrides, captured=self.captured
+            )
         except errors.VariableError as error:
             self.notify(str(error), severity="error")
-            known = variables.scope(self.collection, overrides=self.overrides)
+            known = variables.scope(self.collection, overrides=self.overrides, captured=self.captured)
         self.url_bar.known_variables = frozenset(known)
         for table in (self.params_table, self.headers_table):
             table.known_variables = frozenset(known)
@@ -358,7 +365,12 @@ class ReqbenchApp(App[None]):
 
         try:
             found = variables.unresolved(
-                self.collection, self.request, environment=self.environment, overrides=self.overrides, check_paths=False
+                self.collection,
+                self.request,
+                environment=self.environment,
+                overrides=self.overrides,
+                captured=self.captured,
+                check_paths=False,
             )
         except errors.ReqbenchError:
             return []
@@ -446,6 +458,7 @@ class ReqbenchApp(App[None]):
         request.http2 = options.http2
         request.download = options.download
         request.encoding = options.encoding
+        request.auth = options.auth
         self._model_changed()
 
     # -- the sidebar -------------------------------------------------------------------------
@@ -660,6 +673,7 @@ class ReqbenchApp(App[None]):
                 request,
                 environment=self.environment,
                 overrides=self.overrides,
+                captured=self.captured,
                 allowed_paths=self.allowed_paths,
             )
         except errors.ReqbenchError as error:
@@ -669,6 +683,7 @@ class ReqbenchApp(App[None]):
             self._show_error(error)
             return
         self._send_id += 1
+        self._sent_request = request
         self.sending = True
         self.last_error = None
         self.viewer.show_sending(resolved)
@@ -726,8 +741,24 @@ class ReqbenchApp(App[None]):
             self.last_error = None
             if viewer := self._live_viewer():
                 viewer.show_response(message.response)
+            self._capture(message.response)
         elif message.error is not None:
             self._show_error(message.error)
+
+    def _capture(self, response: Response) -> None:
+        request = self._sent_request
+        if request is None or not request.capture:
+            return
+        from tui.core.capture import capture
+
+        values, problems = capture(request.capture, response)
+        if values:
+            self.captured.update(values)
+            self.notify("captured " + ", ".join(f"{{{{{name}}}}}" for name in values), title="Variables")
+            self._refresh_variables()
+            self._update_status()
+        for problem in problems:
+            self.notify(problem.message, title=f"Not captured: {problem.variable}", severity="warning")
 
     def _show_error(self, error: errors.ReqbenchError) -> None:
         self.last_error = error
@@ -756,7 +787,7 @@ class ReqbenchApp(App[None]):
         from tui.widgets.environment_picker import EnvironmentPicker
 
         def preview(name: str | None) -> Mapping[str, str]:
-            return variables.scope(self.collection, environment=name, overrides=self.overrides)
+            return variables.scope(self.collection, environment=name, overrides=self.overrides, captured=self.captured)
 
         def chosen(name: str | None) -> None:
             if name is not None:

@@ -1,5 +1,6 @@
-"""Per-request options: timeout, redirects, TLS verification / CA bundle, HTTP/2, download to a
-file (path, chunk size, overwrite) and the response encoding override.
+"""Per-request options: authentication (basic / digest / bearer), timeout, redirects, TLS
+verification / CA bundle, HTTP/2, download to a file (path, chunk size, overwrite) and the
+response encoding override.
 
 "default" means: inherit from the collection's `[defaults]` (the placeholder shows the value).
 Attributes down: `set_options(RequestOptions, defaults=...)`. Messages up: `OptionsPane.Changed`.
@@ -15,7 +16,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.widgets import Checkbox, Input, Label, Select
 
-from tui.core.model import DEFAULT_CHUNK_SIZE, Defaults, Download
+from tui.core.model import DEFAULT_CHUNK_SIZE, Auth, Defaults, Download
 
 __all__ = ["OptionsPane", "RequestOptions"]
 
@@ -30,10 +31,12 @@ class RequestOptions:
     http2: bool | None = None
     download: Download | None = None
     encoding: str | None = None
+    auth: Auth | None = None
 
 
 _TRISTATE = (("default", "default"), ("on", "on"), ("off", "off"))
 _VERIFY = (("default", "default"), ("on", "on"), ("off", "off"), ("CA bundle", "ca"))
+_AUTH = (("default", "default"), ("basic", "basic"), ("digest", "digest"), ("bearer", "bearer"))
 
 
 def _tri(value: bool | None) -> str:
@@ -54,6 +57,10 @@ class OptionsPane(VerticalScroll, can_focus=False):
         .opt-row Select { width: 14; }
         #opt-ca { margin-left: 1; display: none; }
         &.-ca #opt-ca { display: block; }
+        #opt-auth-user, #opt-auth-password, #opt-auth-token { margin-left: 1; display: none; }
+        &.-auth-basic #opt-auth-user, &.-auth-basic #opt-auth-password { display: block; }
+        &.-auth-digest #opt-auth-user, &.-auth-digest #opt-auth-password { display: block; }
+        &.-auth-bearer #opt-auth-token { display: block; }
         .opt-heading { text-style: bold; color: $text-muted; }
     }
     """
@@ -75,6 +82,12 @@ class OptionsPane(VerticalScroll, can_focus=False):
         self._pending: tuple[RequestOptions, Defaults] | None = None  # set_options before mount
 
     def compose(self) -> ComposeResult:
+        with Horizontal(classes="opt-row"):
+            yield Label("auth")
+            yield Select(_AUTH, value="default", allow_blank=False, compact=True, id="opt-auth")
+            yield Input(placeholder="user", compact=True, id="opt-auth-user")
+            yield Input(placeholder="password, e.g. {{env:PASSWORD}}", password=True, compact=True, id="opt-auth-password")
+            yield Input(placeholder="token, e.g. {{env:TOKEN}}", compact=True, id="opt-auth-token")
         with Horizontal(classes="opt-row"):
             yield Label("timeout (s)")
             yield Input(type="number", compact=True, id="opt-timeout")
@@ -134,6 +147,12 @@ class OptionsPane(VerticalScroll, can_focus=False):
             chunk = download.chunk_size if download else DEFAULT_CHUNK_SIZE
             self.query_one("#opt-chunk", Input).value = "" if chunk == DEFAULT_CHUNK_SIZE else str(chunk)
             self.query_one("#opt-overwrite", Checkbox).value = bool(download and download.overwrite)
+            auth = options.auth
+            self.query_one("#opt-auth", Select).value = auth.kind if auth else "default"
+            self.query_one("#opt-auth-user", Input).value = auth.user if auth else ""
+            self.query_one("#opt-auth-password", Input).value = auth.password if auth else ""
+            self.query_one("#opt-auth-token", Input).value = auth.token if auth else ""
+            self._show_auth(auth.kind if auth else "default")
 
     # -- state ------------------------------------------------------------------------------
     @property
@@ -166,7 +185,24 @@ class OptionsPane(VerticalScroll, can_focus=False):
             http2=_untri(self.query_one("#opt-http2", Select).value),
             download=download,
             encoding=self.query_one("#opt-encoding", Input).value.strip() or None,
+            auth=self._auth(),
         )
+
+    def _auth(self) -> Auth | None:
+        kind = self.query_one("#opt-auth", Select).value
+        if kind == "basic" or kind == "digest":
+            return Auth(
+                kind=kind,
+                user=self.query_one("#opt-auth-user", Input).value,
+                password=self.query_one("#opt-auth-password", Input).value,
+            )
+        if kind == "bearer":
+            return Auth(kind="bearer", token=self.query_one("#opt-auth-token", Input).value)
+        return None
+
+    def _show_auth(self, kind: object) -> None:
+        for name in ("basic", "digest", "bearer"):
+            self.set_class(kind == name, f"-auth-{name}")
 
     def _changed(self) -> None:
         self.post_message(self.Changed(self, self.options, self.target))
@@ -176,6 +212,8 @@ class OptionsPane(VerticalScroll, can_focus=False):
         event.stop()
         if event.select.id == "opt-verify":
             self.set_class(event.select.value == "ca", "-ca")  # current value (events can be late)
+        elif event.select.id == "opt-auth":
+            self._show_auth(event.select.value)
         self._changed()
 
     @on(Input.Changed)
