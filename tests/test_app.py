@@ -684,3 +684,24 @@ async def test_basic_auth_chosen_in_options(tmp_path: Path, httpbin_url: str) ->
         await send(pilot)
         assert echoed(app) == {"authenticated": True, "user": "tom"}
         assert app.request.auth is not None and app.request.auth.kind == "basic"
+
+
+async def test_scratch_collection_is_saved_under_a_chosen_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import tui.app
+
+    monkeypatch.setattr(tui.app, "default_collection_path", lambda: None)
+    app = make_app()
+    assert app.collection.path is None
+    target = tmp_path / "new.toml"
+    async with app.run_test(size=SIZE) as pilot:
+        await set_url(pilot, "http://x.invalid/get")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("ctrl+u")
+        await paste(pilot, str(target))
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.collection.path == target
+        assert not app.dirty
+    assert tomllib.loads(target.read_text())["requests"][0]["url"] == "http://x.invalid/get"
