@@ -9,7 +9,7 @@ Public surface (others code against it):
     substitute(text, scope, *, request, field) -> str     # raises VariableError(request, field, variable)
     escape(text) -> str                           # text that substitutes back to exactly `text` (e.g. imports)
     resolve(collection, request, *, environment=None, overrides={}, captured={},
-            allowed_paths=(), check_paths=True) -> ResolvedRequest
+            allowed_paths=(), check_paths=True, ca_bundles=None) -> ResolvedRequest
         merges [defaults]; substitutes every field (url, params, headers, auth, body text/form/parts,
         download path); makes paths absolute against collection.folder and raises PathError when one
         leaves that folder (unless inside one of allowed_paths); JSON bodies are validated (BodyError).
