@@ -705,3 +705,21 @@ async def test_scratch_collection_is_saved_under_a_chosen_name(tmp_path: Path, m
         assert app.collection.path == target
         assert not app.dirty
     assert tomllib.loads(target.read_text())["requests"][0]["url"] == "http://x.invalid/get"
+
+
+async def test_each_request_shows_its_own_last_result(tmp_path: Path, refused_url: str) -> None:
+    path = tmp_path / "c.toml"
+    path.write_text(
+        f'format = 1\nname = "c"\n\n[[requests]]\nname = "a"\nurl = "{refused_url}/a"\n\n'
+        '[[requests]]\nname = "b"\nurl = "http://x.invalid/b"\n'
+    )
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await send(pilot)
+        assert app.viewer.state == "error"
+        app.load_request(1)
+        await pilot.pause()
+        assert app.viewer.state == "idle"
+        app.load_request(0)
+        await pilot.pause()
+        assert app.viewer.state == "error" and "refused" in app.viewer.error_text.lower()

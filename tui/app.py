@@ -173,6 +173,8 @@ class ReqbenchApp(App[None]):
         # request of the session can use them ("log in", then "bearer token from log in").
         self.captured: dict[str, str] = {}
         self._sent_request: Request | None = None
+        # The last result of each request (keyed by identity), shown again when it is reopened.
+        self._results: dict[int, tuple[Request, Response | errors.ReqbenchError]] = {}
         self.last_response: Response | None = None
         self.last_error: errors.ReqbenchError | None = None
         self._saved = copy.deepcopy(collection)
@@ -272,7 +274,27 @@ class ReqbenchApp(App[None]):
         self.headers_table.set_items(request.headers, target=request)
         self._load_lazy_editors(request)
         self._refresh_variables()
+        self._show_result_of(request)
         self._model_changed()
+
+    def _show_result_of(self, request: Request) -> None:
+        """Show what the request got last time (unless a request is running: its progress and
+        result keep the pane)."""
+        if self.sending or not (viewer := self._live_viewer()):
+            return
+        entry = self._results.get(id(request))
+        result = entry[1] if entry is not None and entry[0] is request else None
+        if isinstance(result, errors.ReqbenchError):
+            viewer.show_error(result)
+        elif result is not None:
+            viewer.show_response(result)
+        elif viewer.state != "idle":
+            viewer.clear()
+
+    def _remember(self, result: Response | errors.ReqbenchError, request: Request | None = None) -> None:
+        request = request or self._sent_request
+        if request is not None:
+            self._results[id(request)] = (request, result)
 
     def _load_lazy_editors(self, request: Request) -> None:
         """Body and options (mounted lazily: they keep what they are given until mounted)."""
@@ -552,6 +574,7 @@ class ReqbenchApp(App[None]):
         if not collection.requests:
             collection.requests.append(Request(name="request 1"))
             self._saved = copy.deepcopy(collection)
+        self._results.clear()
         self.viewer.clear()
         self.load_request(0)
         return True
@@ -680,6 +703,7 @@ class ReqbenchApp(App[None]):
             self._send_id += 1
             self.sending = False
             self.workers.cancel_group(self, "send")
+            self._remember(error, request)
             self._show_error(error)
             return
         self._send_id += 1
@@ -739,10 +763,12 @@ class ReqbenchApp(App[None]):
         if message.response is not None:
             self.last_response = message.response
             self.last_error = None
+            self._remember(message.response)
             if viewer := self._live_viewer():
                 viewer.show_response(message.response)
             self._capture(message.response)
         elif message.error is not None:
+            self._remember(message.error)
             self._show_error(message.error)
 
     def _capture(self, response: Response) -> None:
