@@ -22,12 +22,11 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 
-from textual import events  # noqa: E402
-from textual.pilot import Pilot  # noqa: E402
-from textual.widgets import Input, Select  # noqa: E402
+from textual import events
+from textual.pilot import Pilot
 
-from tui.app import ReqbenchApp, make_app  # noqa: E402
-from tui.core.echo import EchoServer  # noqa: E402
+from tui.app import ReqbenchApp, make_app
+from tui.core.echo import EchoServer
 
 Shot = Callable[[Pilot, str], Awaitable[None]]
 

@@ -7,7 +7,6 @@ text of its tabs), or what landed on disk.
 
 from __future__ import annotations
 
-import json
 import tomllib
 from pathlib import Path
 

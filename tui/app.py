@@ -17,13 +17,14 @@ import asyncio
 import copy
 import logging
 import sys
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import quote, unquote
 
 from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.lazy import Lazy
 from textual.message import Message
@@ -48,7 +49,7 @@ if TYPE_CHECKING:
     from tui.core.resolved import ResolvedRequest
     from tui.core.response import Response
 
-__all__ = ["ReqbenchApp", "make_app", "run_app", "default_collection_path", "scratch_collection"]
+__all__ = ["ReqbenchApp", "default_collection_path", "make_app", "run_app", "scratch_collection"]
 
 log = logging.getLogger(__name__)
 
@@ -111,10 +112,10 @@ class ReqbenchApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "reqbench"
     AUTO_FOCUS = "#url"
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
-    VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]  # noqa: RUF012 (typed by App)
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]  # noqa: RUF012 (typed by App)
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+enter,ctrl+j,alt+enter", "send", "Send", key_display="^j", priority=True),
         Binding("escape", "cancel", "Cancel"),
         Binding("ctrl+s", "save", "Save"),
@@ -402,12 +403,12 @@ class ReqbenchApp(App[None]):
         self.sub_title = "unsaved changes" if dirty else ""
 
     def watch_sending(self, sending: bool) -> None:
-        if self.is_mounted and self.screen_stack:
+        if self.screen_stack:
             self.screen_stack[0].set_class(sending, "-sending")
             self._update_status()
 
     def watch_environment(self) -> None:
-        if self.is_mounted and self.collection.requests:
+        if self.screen_stack:
             self._refresh_variables()
             self._update_status()
 

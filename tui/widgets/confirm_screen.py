@@ -7,11 +7,12 @@ which by convention is "cancel"); `ConfirmScreen` is the yes/no case (dismisses 
 
 from __future__ import annotations
 
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
@@ -87,7 +88,7 @@ class PromptScreen(ModalScreen[str | None]):
     """Ask for one line of text; `validate` returns an error message or None."""
 
     DEFAULT_CSS = _MODAL_CSS.format(name="PromptScreen")
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
 
     def __init__(self, title: str, value: str = "", *, validate: Callable[[str], str | None] | None = None) -> None:
         super().__init__()

@@ -7,18 +7,19 @@ scope for that environment (None: no environment). It dismisses with the chosen 
 
 from __future__ import annotations
 
-from typing import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-__all__ = ["EnvironmentPicker", "NO_ENVIRONMENT"]
+__all__ = ["NO_ENVIRONMENT", "EnvironmentPicker"]
 
 NO_ENVIRONMENT = ""
 
@@ -42,7 +43,7 @@ class EnvironmentPicker(ModalScreen[str | None]):
     }
     """
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
 
     def __init__(
         self,

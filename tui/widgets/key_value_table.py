@@ -11,11 +11,12 @@ with the multipart table of the body editor.
 
 from __future__ import annotations
 
-from typing import Any, Generic, Iterable, TypeVar
+from collections.abc import Iterable
+from typing import Any, ClassVar, Generic, TypeVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.widgets import Checkbox, Input
@@ -23,7 +24,7 @@ from textual.widgets import Checkbox, Input
 from tui.core.model import Pair
 from tui.widgets.url_bar import VariableHighlighter
 
-__all__ = ["EditableRow", "RowTable", "KeyValueRow", "KeyValueTable"]
+__all__ = ["EditableRow", "KeyValueRow", "KeyValueTable", "RowTable"]
 
 ItemT = TypeVar("ItemT")
 
@@ -42,7 +43,7 @@ class EditableRow(Horizontal, Generic[ItemT]):
     }
     """
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+t", "toggle_row", "Toggle row"),
         Binding("ctrl+r", "remove_row", "Remove row"),
     ]
