@@ -32,6 +32,7 @@ Shot = Callable[[Pilot, str], Awaitable[None]]
 
 
 async def settle(pilot: Pilot) -> None:
+    await app_of(pilot).ready()
     await pilot.pause()
     await pilot.app.workers.wait_for_complete()
     await pilot.pause(0.3)

@@ -285,6 +285,7 @@ async def test_download_shows_progress_and_ends_in_the_file(tmp_path: Path, faul
     size = 3_000_000
     app = scratch(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
+        await app.ready()  # the response pane is mounted just after the first frame
         progress: list[object] = []
         original = app.viewer.show_progress
         app.viewer.show_progress = lambda event: (progress.append(event), original(event))  # type: ignore[method-assign]

@@ -80,6 +80,8 @@ def fixed_response() -> Response:
 
 async def settle(pilot: Pilot) -> None:
     """Let workers (pretty-printing) finish; stop cursors blinking so frames are identical."""
+    assert isinstance(pilot.app, ReqbenchApp)
+    await pilot.app.ready()  # what start-up defers is there, whatever the timing
     for widget in pilot.app.query("Input, TextArea"):
         widget.cursor_blink = False  # type: ignore[attr-defined]
     await pilot.pause()

@@ -26,11 +26,10 @@ from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.lazy import Lazy
 from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Footer, Label, TabbedContent, TabPane
+from textual.widgets import Footer, Label, Static, TabbedContent, TabPane
 
 import tui
 from tui.core import errors, store
@@ -40,7 +39,6 @@ from tui.widgets.collection_tree import CollectionTree, CollectionView, RequestE
 from tui.widgets.confirm_screen import ChoiceScreen, ConfirmScreen, PromptScreen
 from tui.widgets.key_value_table import KeyValueTable
 from tui.widgets.options_pane import OptionsPane, RequestOptions
-from tui.widgets.response_viewer import ResponseViewer
 from tui.widgets.url_bar import UrlBar
 
 if TYPE_CHECKING:
@@ -48,6 +46,7 @@ if TYPE_CHECKING:
     from tui.core.events import Event, Progress
     from tui.core.resolved import ResolvedRequest
     from tui.core.response import Response
+    from tui.widgets.response_viewer import ResponseViewer
 
 __all__ = ["ReqbenchApp", "default_collection_path", "make_app", "run_app", "scratch_collection"]
 
@@ -186,6 +185,8 @@ class ReqbenchApp(App[None]):
         if not collection.requests:
             collection.requests.append(Request(name="request 1"))
             self._saved = copy.deepcopy(collection)
+        self._viewer_mounted = False
+        self._editors_mounted = False
         self._body_editor = BodyEditor(id="body")
         self._options_pane = OptionsPane(id="options")
         self._load_lazy_editors(collection.requests[0])
@@ -208,19 +209,43 @@ class ReqbenchApp(App[None]):
                         yield KeyValueTable(
                             request.headers, target=request, id="headers", name_placeholder="header"
                         )
-                    # Hidden at start: mounted after the first frame (start-up time).
-                    with TabPane("Body", id="tab-body"):
-                        yield Lazy(self._body_editor)
-                    with TabPane("Options", id="tab-options"):
-                        yield Lazy(self._options_pane)
-                yield ResponseViewer(id="response")
+                    # Hidden at start: mounted once the first screen is up (`_finish_start`).
+                    yield TabPane("Body", id="tab-body")
+                    yield TabPane("Options", id="tab-options")
+                # The response pane (and its imports) arrives right after the first frame.
+                yield Static("No response yet.", id="response-placeholder")
         yield Footer()
 
     def on_mount(self) -> None:
         self._refresh_variables()
         self._update_status()
-        # The engine (httpx) is imported off the event loop after the first frame.
-        self.call_after_refresh(self._import_engine)
+        # What the first screen does not need (the response pane, the hidden body and options
+        # editors, the HTTP stack) comes once it is on the terminal, footer included: work
+        # scheduled right after the first refresh delayed the footer's keys by ~0.25 s.
+        self.set_timer(0.2, self._finish_start)
+
+    async def _finish_start(self) -> None:
+        if self.is_running and not self._exit:
+            await self.ready()
+            self._import_engine()
+
+    async def ready(self) -> None:
+        """Mount what start-up defers (response pane, body and options editors) now."""
+        await self._ensure_viewer()
+        await self._ensure_editors()
+
+    async def _ensure_editors(self) -> None:
+        """Mount the body and options editors (once); they keep what they were given."""
+        if self._editors_mounted or not self.screen_stack:
+            return
+        self._editors_mounted = True
+        screen = self.screen_stack[0]
+        await screen.query_one("#tab-body", TabPane).mount(self._body_editor)
+        await screen.query_one("#tab-options", TabPane).mount(self._options_pane)
+
+    @on(TabbedContent.TabActivated, "#request-tabs")
+    async def _tab_activated(self) -> None:
+        await self._ensure_editors()
 
     async def on_unmount(self) -> None:
         if self._engine is not None:
@@ -250,7 +275,22 @@ class ReqbenchApp(App[None]):
 
     @property
     def viewer(self) -> ResponseViewer:
+        """The response pane (mounted just after the first frame; see `_ensure_viewer`)."""
+        from tui.widgets.response_viewer import ResponseViewer
+
         return self.query_one("#response", ResponseViewer)
+
+    async def _ensure_viewer(self) -> None:
+        """Replace the placeholder by the response pane (once). Handlers of the app run one
+        at a time, so a send that comes first simply mounts it itself."""
+        if self._viewer_mounted or not self.screen_stack:
+            return
+        self._viewer_mounted = True
+        from tui.widgets.response_viewer import ResponseViewer
+
+        placeholder = self.screen_stack[0].query_one("#response-placeholder")
+        await self.screen_stack[0].query_one("#main").mount(ResponseViewer(id="response"), after=placeholder)
+        await placeholder.remove()
 
     @property
     def sidebar_tree(self) -> CollectionTree:
@@ -576,7 +616,8 @@ class ReqbenchApp(App[None]):
             collection.requests.append(Request(name="request 1"))
             self._saved = copy.deepcopy(collection)
         self._results.clear()
-        self.viewer.clear()
+        if viewer := self._live_viewer():
+            viewer.clear()
         self.load_request(0)
         return True
 
@@ -680,9 +721,10 @@ class ReqbenchApp(App[None]):
 
             self._engine = Engine()
 
-    def action_send(self) -> None:
+    async def action_send(self) -> None:
         from tui.core import variables
 
+        await self._ensure_viewer()
         request = self.request
         # What the URL bar shows wins, even if its Changed message is still on its way
         # (a paste immediately followed by ctrl+j).
@@ -744,9 +786,11 @@ class ReqbenchApp(App[None]):
             self.post_message(self.RequestDone(send_id, response=response))
 
     def _live_viewer(self) -> ResponseViewer | None:
-        """The response pane, or None while the app is shutting down (a late result is dropped)."""
-        if not self.screen_stack or not self.is_running:
+        """The response pane, or None before it is mounted or while the app shuts down."""
+        if not self.screen_stack or not self.is_running or not self._viewer_mounted:
             return None
+        from tui.widgets.response_viewer import ResponseViewer
+
         viewers = self.screen_stack[0].query("#response")
         viewer = viewers.first() if viewers else None
         return viewer if isinstance(viewer, ResponseViewer) and viewer.is_mounted else None
@@ -841,9 +885,11 @@ class ReqbenchApp(App[None]):
         self.url_bar.url_input.focus()
 
     def action_focus_response(self) -> None:
-        self.viewer.focus()
+        if viewer := self._live_viewer():
+            viewer.focus()
 
-    def action_request_tab(self, name: str) -> None:
+    async def action_request_tab(self, name: str) -> None:
+        await self._ensure_editors()
         tabs = self.query_one("#request-tabs", TabbedContent)
         tabs.active = f"tab-{name}"
         pane = tabs.get_pane(f"tab-{name}")
