@@ -105,6 +105,15 @@ def _unique_name(existing: Iterable[str], wanted: str) -> str:
     return f"{wanted} {number}"
 
 
+class _EagerFooter(Footer):
+    """A Footer that lists the keys in the first frame: Textual's waits for a bindings update
+    and recomposes after the next refresh, one more full layout before the keys are seen."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._bindings_ready = True
+
+
 class ReqbenchApp(App[None]):
     """The workbench. Build it with `make_app`."""
 
@@ -214,7 +223,7 @@ class ReqbenchApp(App[None]):
                     yield TabPane("Options", id="tab-options")
                 # The response pane (and its imports) arrives right after the first frame.
                 yield Static("No response yet.", id="response-placeholder")
-        yield Footer()
+        yield _EagerFooter()
 
     def on_mount(self) -> None:
         self._refresh_variables()
@@ -444,7 +453,6 @@ class ReqbenchApp(App[None]):
 
     def watch_sending(self, sending: bool) -> None:
         if self.screen_stack:
-            self.screen_stack[0].set_class(sending, "-sending")
             self._update_status()
 
     def watch_environment(self) -> None:
