@@ -9,6 +9,10 @@ request at a time and report edits with messages (each carrying the request it w
 with, so a late message can never land on another request). Sending resolves variables
 (`variables.resolve`) and runs `engine.send` in an exclusive async worker; engine events come
 back as messages. There is no HTTP code here.
+
+Start-up is benchmarked (`benchmarks/bench_startup.py`): the first screen is composed with the
+first request already in place, and what it does not show (the response pane, the hidden Body
+and Options editors, httpx) is mounted or imported just after; `await app.ready()` forces it.
 """
 
 from __future__ import annotations
