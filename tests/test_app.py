@@ -723,3 +723,21 @@ async def test_each_request_shows_its_own_last_result(tmp_path: Path, refused_ur
         app.load_request(0)
         await pilot.pause()
         assert app.viewer.state == "error" and "refused" in app.viewer.error_text.lower()
+
+
+async def test_narrow_sidebar_opens_on_demand_and_steps_aside(tmp_path: Path) -> None:
+    path = tmp_path / "c.toml"
+    path.write_text(
+        'format = 1\nname = "c"\n\n[[requests]]\nname = "a"\nurl = "http://x.invalid/a"\n\n'
+        '[[requests]]\nname = "b"\nurl = "http://x.invalid/b"\n'
+    )
+    app = make_app(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert not app.sidebar_tree.display or app.sidebar_tree.region.width == 0
+        await pilot.press("ctrl+b")
+        await pilot.pause()
+        assert app.sidebar_tree.region.width > 0 and app.sidebar_tree.option_list.has_focus
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert app.url_bar.url == "http://x.invalid/b"
+        assert app.sidebar_tree.region.width == 0

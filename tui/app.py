@@ -541,6 +541,8 @@ class ReqbenchApp(App[None]):
     def _request_selected(self, event: CollectionTree.RequestSelected) -> None:
         self.load_request(event.index)
         self.url_bar.url_input.focus()
+        if self.screen.has_class("-narrow") and self.sidebar == "shown":
+            self.sidebar = "auto"  # on a narrow terminal the sidebar steps aside once used
 
     @on(CollectionTree.NewRequested)
     def _new_request(self, event: CollectionTree.NewRequested) -> None:

@@ -6,7 +6,9 @@ below, so adding a row needs no key at all. With the focus in a row, `ctrl+t`
 toggles it and `ctrl+r` removes it.
 
 `RowTable` is the generic part (trailing new row, remove, Changed message) shared
-with the multipart table of the body editor.
+with the multipart table of the body editor. Its message is `RowTable.Changed` (also reachable
+as `KeyValueTable.Changed`): handle it with `@on(KeyValueTable.Changed, "#id")`; a method
+named `on_key_value_table_changed` would not be called.
 """
 
 from __future__ import annotations
