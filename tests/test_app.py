@@ -741,3 +741,33 @@ async def test_narrow_sidebar_opens_on_demand_and_steps_aside(tmp_path: Path) ->
         await pilot.pause()
         assert app.url_bar.url == "http://x.invalid/b"
         assert app.sidebar_tree.region.width == 0
+
+
+async def test_reset_mid_body(tmp_path: Path, fault_url: str) -> None:
+    app = scratch(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await set_url(pilot, f"{fault_url}/reset?size=200000&after=1000")
+        await send(pilot)
+        assert isinstance(app.last_error, errors.ProtocolError)
+        assert app.viewer.state == "error"
+
+
+async def test_unreadable_body_file_is_refused_before_sending(tmp_path: Path, refused_url: str) -> None:
+    app = scratch(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await choose(pilot, app.url_bar.method_select, "POST")
+        await set_url(pilot, f"{refused_url}/post")  # would fail with ConnectError if sent
+        await pilot.press("alt+b")
+        await choose(pilot, app.body_editor.query_one("#body-mode", Select), "file")
+        app.body_editor.query_one("#file-path", Input).focus()
+        await type_text(pilot, "missing.bin")
+        await send(pilot)
+        assert isinstance(app.last_error, errors.PathError)
+        assert "missing.bin" in app.viewer.error_text
+
+
+async def test_command_palette_offers_the_workbench_actions(tmp_path: Path) -> None:
+    app = scratch(tmp_path)
+    async with app.run_test(size=SIZE):
+        titles = {command.title for command in app.get_system_commands(app.screen)}
+        assert {"Send request", "Cancel request", "Save collection", "Choose environment", "Keys"} <= titles
