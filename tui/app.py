@@ -222,7 +222,7 @@ class ReqbenchApp(App[None]):
                         yield KeyValueTable(
                             request.headers, target=request, id="headers", name_placeholder="header"
                         )
-                    # Hidden at start: mounted once the first screen is up (`_finish_start`).
+                    # Hidden at start: mounted when first shown (`_ensure_editors`).
                     yield TabPane("Body", id="tab-body")
                     yield TabPane("Options", id="tab-options")
                 # The response pane (and its imports) arrives right after the first frame.
@@ -232,15 +232,11 @@ class ReqbenchApp(App[None]):
     def on_mount(self) -> None:
         self._refresh_variables()
         self._update_status()
-        # What the first screen does not need (the response pane, the hidden body and options
-        # editors, the HTTP stack) comes once it is on the terminal, footer included: work
-        # scheduled right after the first refresh delayed the footer's keys by ~0.25 s.
-        self.set_timer(0.2, self._finish_start)
-
-    async def _finish_start(self) -> None:
-        if self.is_running and not self._exit:
-            await self.ready()
-            self._import_engine()
+        # What the first screen does not need comes later: the hidden Body and Options editors
+        # and the response pane when first needed (a mount running in the background could
+        # be cut by a quick quit), the HTTP stack from a thread once the screen is up (work
+        # right after the first refresh delayed the footer's keys by ~0.25 s).
+        self.set_timer(0.2, self._import_engine)
 
     async def ready(self) -> None:
         """Mount what start-up defers (response pane, body and options editors) now."""
@@ -257,8 +253,9 @@ class ReqbenchApp(App[None]):
         await screen.query_one("#tab-options", TabPane).mount(self._options_pane)
 
     @on(TabbedContent.TabActivated, "#request-tabs")
-    async def _tab_activated(self) -> None:
-        await self._ensure_editors()
+    async def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        if event.pane.id in ("tab-body", "tab-options"):
+            await self._ensure_editors()
 
     async def on_unmount(self) -> None:
         if self._engine is not None:
@@ -723,7 +720,7 @@ class ReqbenchApp(App[None]):
             self.exit()
 
     # -- sending -----------------------------------------------------------------------------
-    @work(thread=True, group="engine")
+    @work(thread=True, group="engine", exit_on_error=False)
     def _import_engine(self) -> None:
         import tui.core.engine  # noqa: F401  (warms the import; the Engine is made on the loop)
 
@@ -898,7 +895,8 @@ class ReqbenchApp(App[None]):
     def action_focus_url(self) -> None:
         self.url_bar.url_input.focus()
 
-    def action_focus_response(self) -> None:
+    async def action_focus_response(self) -> None:
+        await self._ensure_viewer()
         if viewer := self._live_viewer():
             viewer.focus()
 
