@@ -771,3 +771,15 @@ async def test_command_palette_offers_the_workbench_actions(tmp_path: Path) -> N
     async with app.run_test(size=SIZE):
         titles = {command.title for command in app.get_system_commands(app.screen)}
         assert {"Send request", "Cancel request", "Save collection", "Choose environment", "Keys"} <= titles
+
+
+async def test_a_broken_collection_in_the_folder_is_reported_not_fatal(tmp_path: Path) -> None:
+    first = tmp_path / "a.toml"
+    first.write_text('format = 1\nname = "a"\n\n[[requests]]\nname = "in a"\nurl = "http://x.invalid/a"\n')
+    (tmp_path / "b.toml").write_text("format = 1\n[[requests]\nname = 'x'\n")  # a TOML syntax error
+    app = make_app(first)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("ctrl+b", "end", "enter")
+        await pilot.pause()
+        assert app.collection.path == first.resolve()  # still the first one
+        assert any("b.toml" in str(n.message) for n in app._notifications)

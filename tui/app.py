@@ -374,7 +374,7 @@ class ReqbenchApp(App[None]):
                 self.collection, environment=self.environment, overrides=self.overrides, captured=self.captured
             )
         except errors.VariableError as error:
-            self.notify(str(error), severity="error")
+            self.notify(str(error), severity="error", markup=False)
             known = variables.scope(self.collection, overrides=self.overrides, captured=self.captured)
         self.url_bar.known_variables = frozenset(known)
         for table in (self.params_table, self.headers_table):
@@ -616,7 +616,7 @@ class ReqbenchApp(App[None]):
         try:
             collection = store.load(path)
         except errors.ReqbenchError as error:
-            self.notify(str(error), title="Cannot open", severity="error", timeout=8)
+            self.notify(str(error), title="Cannot open", severity="error", timeout=8, markup=False)
             return False
         self.collection = collection
         self._saved = copy.deepcopy(collection)
@@ -680,7 +680,7 @@ class ReqbenchApp(App[None]):
         try:
             saved = store.save(self.collection, path)
         except errors.ReqbenchError as error:
-            self.notify(str(error), title="Not saved", severity="error", timeout=8)
+            self.notify(str(error), title="Not saved", severity="error", timeout=8, markup=False)
             return False
         self.collection.path = saved
         self._saved = copy.deepcopy(self.collection)
@@ -688,7 +688,7 @@ class ReqbenchApp(App[None]):
         self.body_editor.base_folder = self.collection.folder
         self._last_view = None
         self._model_changed()
-        self.notify(f"Saved {saved.name}")
+        self.notify(f"Saved {saved.name}", markup=False)
         return True
 
     async def _resolve_unsaved(self, doing: str) -> bool:
@@ -836,11 +836,11 @@ class ReqbenchApp(App[None]):
         values, problems = capture(request.capture, response)
         if values:
             self.captured.update(values)
-            self.notify("captured " + ", ".join(f"{{{{{name}}}}}" for name in values), title="Variables")
+            self.notify("captured " + ", ".join(f"{{{{{name}}}}}" for name in values), title="Variables", markup=False)
             self._refresh_variables()
             self._update_status()
         for problem in problems:
-            self.notify(problem.message, title=f"Not captured: {problem.variable}", severity="warning")
+            self.notify(problem.message, title=f"Not captured: {problem.variable}", severity="warning", markup=False)
 
     def _show_error(self, error: errors.ReqbenchError) -> None:
         self.last_error = error
@@ -874,7 +874,7 @@ class ReqbenchApp(App[None]):
         def chosen(name: str | None) -> None:
             if name is not None:
                 self.environment = name or None
-                self.notify(f"Environment: {self.environment or 'none'}")
+                self.notify(f"Environment: {self.environment or 'none'}", markup=False)
 
         names = sorted(self.collection.environments)
         current = self.environment if self.environment in self.collection.environments else None

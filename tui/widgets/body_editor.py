@@ -358,7 +358,7 @@ class BodyEditor(Widget):
         try:
             data: Any = json.loads(area.text)
         except json.JSONDecodeError as error:
-            self.notify(f"Not valid JSON: line {error.lineno} col {error.colno}: {error.msg}", severity="error")
+            self.notify(f"Not valid JSON: line {error.lineno} col {error.colno}: {error.msg}", severity="error", markup=False)
             return
         area.replace(json.dumps(data, indent=2, ensure_ascii=False), (0, 0), area.document.end)
 
@@ -366,7 +366,7 @@ class BodyEditor(Widget):
         """Read the `from file` path (relative to `base_folder`, or absolute) into base64."""
         path_text = self.query_one("#base64-file", Input).value.strip()
         if not path_text:
-            self.notify("Type a file path first.", severity="warning")
+            self.notify("Type a file path first.", severity="warning", markup=False)
             return
         path = Path(path_text).expanduser()
         if not path.is_absolute() and self.base_folder is not None:
@@ -374,7 +374,7 @@ class BodyEditor(Widget):
         try:
             data = path.read_bytes()
         except OSError as error:
-            self.notify(f"Cannot read {path}: {error.strerror or error}", severity="error")
+            self.notify(f"Cannot read {path}: {error.strerror or error}", severity="error", markup=False)
             return
         area = self.query_one("#base64-text", TextArea)
         area.replace(base64.b64encode(data).decode("ascii"), (0, 0), area.document.end)

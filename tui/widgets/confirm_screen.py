@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import ClassVar
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -61,7 +62,12 @@ class ChoiceScreen(ModalScreen[str]):
             with Horizontal(classes="modal-buttons"):
                 for index, (key, label, value) in enumerate(self._choices):
                     shown = "esc" if key == "escape" else key
-                    yield Button(f"{label} [{shown}]", id=f"choice-{index}", variant="primary" if index == 0 else "default", compact=True)
+                    yield Button(
+                        Text(f"{label} ({shown})"),  # a Text: no markup parsing of the key
+                        id=f"choice-{index}",
+                        variant="primary" if index == 0 else "default",
+                        compact=True,
+                    )
 
     def on_mount(self) -> None:
         self.query_one("#choice-0", Button).focus()
