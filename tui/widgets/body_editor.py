@@ -181,7 +181,7 @@ class BodyEditor(Widget):
             yield Select([(label, mode) for label, mode in BODY_MODES], value="none", allow_blank=False,
                          compact=True, id="body-mode")
             yield Input(placeholder="content type (default for the mode)", compact=True, id="body-content-type")
-            yield Label("", id="json-status")
+            yield Label("", id="json-status", markup=False)
         with ContentSwitcher(initial="body-none", id="body-switcher"):
             yield Static("No body. Choose a mode above (text, JSON, form, multipart, file, stream, binary).",
                          id="body-none")

@@ -61,7 +61,7 @@ class EnvironmentPicker(ModalScreen[str | None]):
             yield Label("Environment", id="env-title")
             with Horizontal(id="env-body"):
                 options = [Option("(no environment)", id="env:")]
-                options += [Option(name, id=f"env:{name}") for name in self._names]
+                options += [Option(Text(name), id=f"env:{name}") for name in self._names]
                 yield OptionList(*options, id="env-list")
                 with VerticalScroll(id="env-vars"):
                     yield Static("", id="env-values")

@@ -126,7 +126,7 @@ class UrlBar(Horizontal):
             id="url",
             select_on_focus=False,
         )
-        yield Label("", id="url-flags")
+        yield Label("", id="url-flags", markup=False)
 
     @property
     def url_input(self) -> Input:
