@@ -55,6 +55,24 @@ def test_demo_copies_a_read_only_bundle(monkeypatch: pytest.MonkeyPatch) -> None
         shutil.rmtree(copy.parent.parent)
 
 
+async def test_demo_shows_where_requests_go(tmp_path: Path) -> None:
+    """The status line names the override (`base` = the echo server's URL) instead of leaving
+    only `env: -`, and a notification on start says this is the demo."""
+    from textual.widgets import Label
+    from textual.widgets._toast import Toast
+
+    with demo_session(collection=_collection_copy(tmp_path)) as session:
+        app = session.app
+        async with app.run_test(size=(120, 40), notifications=True) as pilot:
+            await pilot.pause()
+            status = str(app.query_one("#status-bar", Label).content)
+            assert f"overrides: base={session.url}" in status
+            assert "env: -" in status  # no environment chosen: the override is what applies
+            toasts = [str(toast.render()) for toast in app.screen.query(Toast)]
+            assert any("Demo" in text and session.url in text for text in toasts), toasts
+            await pilot.press("ctrl+q")
+
+
 async def test_demo_workbench_sends_to_the_embedded_server(tmp_path: Path) -> None:
     threads_before = set(threading.enumerate())
     with demo_session(collection=_collection_copy(tmp_path)) as session:

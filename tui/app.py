@@ -1,6 +1,6 @@
 """The workbench: a Textual app over the headless core.
 
-    make_app(path=None, *, environment=None, overrides={}, allowed_paths=()) -> ReqbenchApp
+    make_app(path=None, *, environment=None, overrides={}, allowed_paths=(), notice=None) -> ReqbenchApp
     run_app(path=None, **same)
 
 `make_app` is the one factory used by the CLI (`reqbench`, `reqbench demo`), the tests and
@@ -175,10 +175,12 @@ class ReqbenchApp(App[None]):
         environment: str | None = None,
         overrides: Mapping[str, str] | None = None,
         allowed_paths: Sequence[str | Path] = (),
+        notice: str | None = None,
     ) -> None:
         super().__init__()
         self.collection = collection
         self.overrides: dict[str, str] = dict(overrides or {})
+        self.notice = notice
         self.allowed_paths = tuple(Path(p) for p in allowed_paths)
         self.set_reactive(ReqbenchApp.environment, environment)
         self.current = 0
@@ -232,6 +234,8 @@ class ReqbenchApp(App[None]):
     def on_mount(self) -> None:
         self._refresh_variables()
         self._update_status()
+        if self.notice:
+            self.notify(self.notice, title="reqbench", timeout=8, markup=False)
         # What the first screen does not need comes later: the hidden Body and Options editors
         # and the response pane when first needed (a mount running in the background could
         # be cut by a quick quit), the HTTP stack from a thread once the screen is up (work
@@ -424,6 +428,9 @@ class ReqbenchApp(App[None]):
         name = collection.path.name if collection.path else "scratch (not saved)"
         parts = [f"{name}{' ●' if self.dirty else ''}"]
         parts.append(f"env: {self.environment or '-'}")
+        if self.overrides:
+            # Values given from outside (`reqbench demo`'s base): they win over any environment.
+            parts.append("overrides: " + ", ".join(f"{name}={value}" for name, value in sorted(self.overrides.items())))
         parts.append(f"{self.current + 1}/{len(collection.requests)} {self.request.name}")
         problems = self._unknown_variables()
         if problems:
@@ -928,9 +935,11 @@ def make_app(
     environment: str | None = None,
     overrides: Mapping[str, str] | None = None,
     allowed_paths: Sequence[str | Path] = (),
+    notice: str | None = None,
 ) -> ReqbenchApp:
     """The workbench on `collection_path` (default: the bundled quickstart, else a scratch
-    collection). Raises `CollectionError` when the file cannot be loaded."""
+    collection). `overrides` win over any environment and are shown in the status line;
+    `notice` is notified once on start. Raises `CollectionError` when the file cannot be loaded."""
     path = Path(collection_path) if collection_path is not None else default_collection_path()
     if path is None:
         collection = scratch_collection()
@@ -947,7 +956,7 @@ def make_app(
         raise errors.VariableError(
             f"unknown environment {environment!r} (known: {known})", request="", field="environment", variable=environment
         )
-    return ReqbenchApp(collection, environment=environment, overrides=overrides, allowed_paths=allowed_paths)
+    return ReqbenchApp(collection, environment=environment, overrides=overrides, allowed_paths=allowed_paths, notice=notice)
 
 
 def run_app(

@@ -77,6 +77,11 @@ def _make_server(port: int, host: str | None) -> EchoServer:
         raise click.ClickException(str(error)) from None
 
 
+def demo_notice(url: str) -> str:
+    """What the workbench says on start in demo mode (the status line keeps `base=URL`)."""
+    return f"Demo: {{{{base}}}} is the embedded echo server at {url}; it stops when you quit."
+
+
 @dataclass(frozen=True, slots=True)
 class DemoSession:
     app: App[None]
@@ -99,7 +104,7 @@ def demo_session(*, port: int = 0, host: str | None = None, collection: Path | N
         raise click.ClickException(str(error)) from None
     try:
         try:
-            app = make_app(collection or demo_collection(), overrides={"base": url})
+            app = make_app(collection or demo_collection(), overrides={"base": url}, notice=demo_notice(url))
         except ReqbenchError as error:
             raise click.ClickException(str(error)) from None
         yield DemoSession(app, server, url)
