@@ -33,19 +33,20 @@ def detect_encoding(response: httpx.Response, content: bytes) -> str | None:
             pass
     if not content:
         return None
-    decoder = codecs.getincrementaldecoder("utf-8")()
     try:
-        decoder.decode(content, final=False)  # a multi-byte char cut at the preview's end is fine
+        # what an incremental UTF-8 decoder does with final=False, without looking the codec up
+        # and building a decoder per response: a multi-byte char cut at the preview's end is fine
+        codecs.utf_8_decode(content, "strict", False)
     except UnicodeDecodeError:
         return None
     return "utf-8"
 
 
-def _sent(request: httpx.Request) -> SentRequest:
+def _sent(request: httpx.Request, url: str) -> SentRequest:
     length = request.headers.get("content-length")
     return SentRequest(
         method=request.method,
-        url=str(request.url),
+        url=url,
         headers=tuple(request.headers.multi_items()),
         body_size=int(length) if length is not None and length.isdigit() else None,
     )
@@ -62,14 +63,15 @@ def make_response(
     encoding: str | None,
     timings: Timings,
 ) -> Response:
+    url = str(response.url)  # the final request's URL: the same text for both (built once)
     return Response(
         status=response.status_code,
         reason=response.reason_phrase,
         http_version=response.http_version,
         headers=headers,
-        url=str(response.url),
-        history=tuple(RedirectHop(hop.status_code, str(hop.url)) for hop in response.history),
-        sent=_sent(response.request),
+        url=url,
+        history=tuple(RedirectHop(hop.status_code, str(hop.url)) for hop in response.history) if response.history else (),
+        sent=_sent(response.request, url),
         content=content,
         body_path=body_path,
         downloaded=downloaded,

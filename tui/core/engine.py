@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
@@ -74,6 +75,7 @@ def _check_download_target(target: Path, *, overwrite: bool) -> None:
         raise errors.DownloadError(f"cannot create the folder {target.parent}: {exc.strerror or exc}") from exc
 
 
+@functools.lru_cache(maxsize=64)  # one per distinct value (httpx never changes a Timeout), not per send
 def _timeout(seconds: float) -> httpx.Timeout:
     """`timeout` bounds each phase: connect, write, pool wait, and every read (0 or less: none)."""
     return httpx.Timeout(seconds if seconds > 0 else None)
