@@ -359,8 +359,8 @@ def _resolve(
         collection,
         request,
         environment=options.environment,
-        overrides=dict(options.overrides),
-        captured=dict(captured),
+        overrides=options.overrides,  # read only: scope() copies them into its own dict
+        captured=captured,
         allowed_paths=options.allowed_paths,
         check_paths=check_paths,
         ca_bundles=ca_bundles,
@@ -383,13 +383,16 @@ def plan(collection: Collection, options: RunOptions) -> Plan:
     all_captures = {var: r.name for r in collection.requests for var in r.capture}
     steps: list[Step] = []
     ca_bundles: dict[tuple[Path | None, bool, str], Path] = {}  # one look-up per CA bundle, not per request
+    overrides = dict(options.overrides)
     for index, request in enumerate(requests):
         for variable, source in request.capture.items():
             try:
                 parse_source(source)
             except ValueError as error:
                 problems.append(f"request {request.name!r}: {error}")
-        needs = {name: captured_by[name] for name in sorted(_used_names(collection, request)) if name in captured_by}
+        needs: dict[str, int] = {}
+        if captured_by:  # (nothing captured so far: nothing to depend on, no need to list the names used)
+            needs = {name: captured_by[name] for name in sorted(_used_names(collection, request)) if name in captured_by}
         placeholders = {name: _PLACEHOLDER for name in captured_by}
         resolved: ResolvedRequest | None = None
         try:
@@ -409,7 +412,7 @@ def plan(collection: Collection, options: RunOptions) -> Plan:
         problems.extend(
             _check_expect_variables(
                 request,
-                functools.partial(variables.scope, collection, environment=options.environment, overrides=dict(options.overrides), captured=placeholders),
+                functools.partial(variables.scope, collection, environment=options.environment, overrides=overrides, captured=placeholders),
             )
         )
         steps.append(Step(index, request, resolved, needs))
@@ -486,14 +489,9 @@ class _Runner:
             return result
         result.resolved = resolved
         on_event = self.options.on_event
-
-        def handler(event: Event) -> None:
-            if on_event is not None:
-                on_event(result, event)
-
         try:
             # without a listener the engine skips building its events
-            response = await self.engine.send(resolved, handler if on_event is not None else None)
+            response = await self.engine.send(resolved, functools.partial(on_event, result) if on_event is not None else None)
         except RequestError as error:
             result.error, result.outcome = error, Outcome.ERROR
             return result
@@ -525,6 +523,8 @@ class _Runner:
     def _inputs(self, step: Step, by_step: Mapping[int, Mapping[str, str]]) -> tuple[dict[str, str], str | None]:
         """The captured values `step` uses, each from the request it depends on (the latest one
         before it capturing that name), and why it cannot be sent if one is missing."""
+        if not step.needs:
+            return {}, None
         inputs = {name: by_step[index][name] for name, index in step.needs.items() if name in by_step.get(index, {})}
         missing = [name for name in step.needs if name not in inputs]
         if not missing:
