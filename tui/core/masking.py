@@ -31,6 +31,10 @@ _SECRET_PARAM = re.compile(r"token|secret|passw|auth|signature|(api|access|priva
 # Anything `_SECRET_PARAM` can find in a decoded parameter name contains one of these.
 _MAYBE_SECRET_QUERY = re.compile(r"token|secret|passw|auth|signature|key|sig", re.IGNORECASE)
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9_-]*)\s+(\S.*)$")
+# An http(s) URL that urlsplit + urlunsplit give back unchanged and that can hold no secret to
+# mask: no userinfo ("@"), no escapes ("%"), no fragment, no empty query; the query is then
+# checked for secret-looking names. (Sent URLs usually look like this and are each new.)
+_PLAIN_URL = re.compile(r"https?://[A-Za-z0-9.:-]+(?:/[A-Za-z0-9._~!$&'()*+,;=:/-]*)?(?:\?([A-Za-z0-9._~!$&'()*+,;=:/?-]+))?")
 
 
 @lru_cache(maxsize=1024)  # header names repeat on every request
@@ -112,6 +116,9 @@ class Masker:
 
     def _rewrite_url(self, url: str) -> str:
         """`url` with secret parameters and the userinfo password replaced (values learnt)."""
+        plain = _PLAIN_URL.fullmatch(url)
+        if plain is not None and (plain.group(1) is None or not _MAYBE_SECRET_QUERY.search(plain.group(1))):
+            return url  # nothing to mask, nothing to learn: no need to take it apart
         try:
             parts = urlsplit(url)
         except ValueError:
