@@ -183,7 +183,7 @@ def _run(
         allowed_paths=tuple(p.expanduser().resolve() for p in allowed_paths),
         insecure=insecure,
         keep_bodies=False,
-        on_event=printer.on_event,
+        on_event=printer.on_event if printer.wants_events else None,
     )
     summaries: list[RunSummary] = []
 

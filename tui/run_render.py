@@ -115,10 +115,12 @@ class RunPrinter:
         if not self._plain:
             self.console.print(_assemble(parts))
             return
-        plain = strip_control_codes("".join([piece for piece, _ in parts]))  # as Text does
-        if "\t" in plain:  # Rich expands tabs
-            self.console.print(_assemble(parts))
-            return
+        plain = "".join([piece for piece, _ in parts])
+        if not plain.isprintable():  # (control codes and tabs are not printable: a usual line skips both)
+            plain = strip_control_codes(plain)  # as Text does
+            if "\t" in plain:  # Rich expands tabs
+                self.console.print(_assemble(parts))
+                return
         file = self.console.file
         try:
             file.write(plain + "\n")
@@ -130,6 +132,12 @@ class RunPrinter:
             self.console.on_broken_pipe()
 
     # -- progress -------------------------------------------------------------------------
+
+    @property
+    def wants_events(self) -> bool:
+        """False when `on_event` can never print anything (quiet: no bars, no progress lines),
+        so the run need not hand it the engine's events at all."""
+        return not self.quiet
 
     def __enter__(self) -> Self:
         if self.console.is_terminal and not self.quiet:
