@@ -653,6 +653,33 @@ async def test_browsing_every_request_changes_nothing() -> None:
         assert store.dumps(app.collection) == original
 
 
+def test_default_collection_is_the_bundled_quickstart() -> None:
+    """`reqbench` without argument opens the same bundled collection as `reqbench demo`."""
+    from tui.bundled import bundled_collection
+
+    app = make_app()
+    assert app.collection.path == bundled_collection() == Path(__file__).resolve().parent.parent / "collections" / "quickstart.toml"
+
+
+def test_default_collection_from_a_read_only_install_is_a_copy(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Installed read-only, the bundle is copied (as the demo does) so that saving it works."""
+    import shutil
+
+    from tui import bundled
+
+    monkeypatch.setattr(bundled, "_writable", lambda folder: False)
+    app = make_app()
+    path = app.collection.path
+    assert path is not None
+    try:
+        original = bundled.bundled_collection()
+        assert original is not None and path != original and path.name == "quickstart.toml"
+        assert path.read_bytes() == original.read_bytes()
+        assert [r.name for r in app.collection.requests] == [r.name for r in make_app(original).collection.requests]
+    finally:
+        shutil.rmtree(path.parent.parent)
+
+
 async def test_captured_value_feeds_the_next_request(httpbin_url: str) -> None:
     """As in a replay run: "log in" captures {{token}}, "bearer token from log in" sends it."""
     app = make_app(overrides={"base": httpbin_url})

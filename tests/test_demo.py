@@ -41,11 +41,30 @@ def test_bundled_collection_is_found() -> None:
     assert demo_collection() == REPO / "collections" / "quickstart.toml"  # a checkout is writable
 
 
+@pytest.mark.parametrize("layout", ["wheel", "checkout"])
+def test_bundled_collection_in_a_wheel_and_in_a_checkout(tmp_path: Path, layout: str) -> None:
+    """A wheel ships it in `tui/collections/`; there it wins over a `collections/` that another
+    distribution put beside the package in site-packages. A checkout has it beside `tui/`."""
+    package = tmp_path / "tui"
+    beside = tmp_path / "collections" / "quickstart.toml"
+    inside = package / "collections" / "quickstart.toml"
+    for path in (beside, inside) if layout == "wheel" else (beside,):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("format = 1\n")
+    package.mkdir(exist_ok=True)
+    assert bundled_collection(package) == (inside if layout == "wheel" else beside)
+
+
+def test_no_bundled_collection(tmp_path: Path) -> None:
+    (tmp_path / "tui").mkdir()
+    assert bundled_collection(tmp_path / "tui") is None
+
+
 def test_demo_copies_a_read_only_bundle(monkeypatch: pytest.MonkeyPatch) -> None:
     """Installed from a wheel, the bundle may sit in a read-only site-packages: use a copy."""
-    import tui.cli_demo as cli_demo
+    from tui import bundled
 
-    monkeypatch.setattr(cli_demo, "_writable", lambda folder: False)
+    monkeypatch.setattr(bundled, "_writable", lambda folder: False)
     copy = demo_collection()
     try:
         assert copy != bundled_collection() and copy.name == "quickstart.toml"
@@ -53,6 +72,15 @@ def test_demo_copies_a_read_only_bundle(monkeypatch: pytest.MonkeyPatch) -> None
         assert (copy.parent / "myfile.txt").is_file() and not (copy.parent / "downloads").exists()
     finally:
         shutil.rmtree(copy.parent.parent)
+
+
+def test_demo_without_a_bundle_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tui import bundled
+
+    monkeypatch.setattr(bundled, "bundled_collection", lambda package=None: None)
+    result = CliRunner().invoke(main, ["demo"])
+    assert result.exit_code == 1
+    assert "quickstart.toml is missing" in result.output
 
 
 async def test_demo_shows_where_requests_go(tmp_path: Path) -> None:

@@ -35,7 +35,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Footer, Label, Static, TabbedContent, TabPane
 
-import tui
+from tui.bundled import default_collection
 from tui.core import errors, store
 from tui.core.model import Collection, Pair, Request
 from tui.widgets.body_editor import BodyEditor
@@ -61,12 +61,9 @@ _QUERY_SAFE = "{}:/@!$'()*+,;?[]|~"
 
 
 def default_collection_path() -> Path | None:
-    """The bundled `collections/quickstart.toml` (in a checkout, or shipped in the package)."""
-    package = Path(tui.__file__).resolve().parent
-    for folder in (package.parent / "collections", package / "collections"):
-        if (folder / "quickstart.toml").is_file():
-            return folder / "quickstart.toml"
-    return None
+    """What `reqbench` opens without argument: the bundled quickstart (`tui.bundled`, shared
+    with `reqbench demo`), a private copy of it when installed read-only."""
+    return default_collection()
 
 
 def scratch_collection() -> Collection:

@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING
 
 import click
 
+from tui.bundled import bundled_collection, default_collection
+
 if TYPE_CHECKING:
     from textual.app import App
 
@@ -27,45 +29,13 @@ if TYPE_CHECKING:
 
 __all__ = ["demo_command", "bundled_collection", "demo_collection", "demo_session", "DemoSession"]
 
-QUICKSTART = "quickstart.toml"
-
-
-def bundled_collection() -> Path | None:
-    """`quickstart.toml` shipped in the wheel (`tui/collections/`) or in a source checkout."""
-    import tui
-
-    package = Path(tui.__file__).resolve().parent
-    for folder in (package / "collections", package.parent / "collections"):
-        if (folder / QUICKSTART).is_file():
-            return folder / QUICKSTART
-    return None
-
-
 def demo_collection() -> Path:
-    """The collection the demo opens: the bundled one where it can be written (a checkout),
-    else a private copy of its folder (an installed wheel), so its download and saves work."""
-    bundled = bundled_collection()
-    if bundled is None:
+    """The collection the demo opens: the bundled one, or a private copy of its folder where
+    that cannot be written (`tui.bundled.default_collection`, as `reqbench` without argument)."""
+    path = default_collection()
+    if path is None:
         raise click.ClickException("the bundled collections/quickstart.toml is missing from this installation")
-    import shutil
-    import tempfile
-
-    folder = bundled.parent
-    if _writable(folder):
-        return bundled
-    copy = Path(tempfile.mkdtemp(prefix="reqbench-demo-")) / "collections"
-    shutil.copytree(folder, copy, ignore=shutil.ignore_patterns("downloads", "__pycache__"))
-    return copy / QUICKSTART
-
-
-def _writable(folder: Path) -> bool:
-    import tempfile
-
-    try:
-        with tempfile.TemporaryFile(dir=folder):
-            return True
-    except OSError:
-        return False
+    return path
 
 
 def _make_server(port: int, host: str | None) -> EchoServer:
