@@ -104,6 +104,18 @@ def test_main_screen_120x40(snap_compare, app: ReqbenchApp) -> None:
     assert snap_compare(app, terminal_size=(120, 40), run_before=settle)
 
 
+def test_main_screen_16_colours(snap_compare, app: ReqbenchApp) -> None:
+    """80x24 with Textual's `ansi-dark` theme (native ANSI colours, as on a 16-colour terminal
+    whose palette the terminal picks): everything of the 80x24 main screen stays readable, text
+    on the terminal's own background: the status line (demo.toml, env: -, 1/4 get with params)
+    on its coloured bar, GET and the URL with `{{base}}` set apart from the rest, the Params
+    tab underlined as the active one, both param rows with their X checkbox and the dimmer
+    name/value placeholders of the new row, "No response yet.", and the footer's keys in a
+    colour of their own."""
+    app.theme = "ansi-dark"
+    assert snap_compare(app, terminal_size=(80, 24), run_before=settle)
+
+
 def test_json_response(snap_compare, app: ReqbenchApp) -> None:
     """A JSON response: the status line reads "200 OK · HTTP/1.1" with time and size; the Body
     tab shows the JSON pretty-printed (args, headers, url), one key per line."""
