@@ -267,14 +267,17 @@ class Engine:
         else:
             sink = MemorySink(memory_limit=self.memory_limit, spill_dir=self.spill_dir)
             transfer.sink = sink
-        meter = ProgressMeter("download", total, on_event)
+        # nobody listens: no meter to keep up to date per chunk
+        meter = ProgressMeter("download", total, on_event) if on_event is not None else None
         async for chunk in response.aiter_bytes():
             await sink.write(chunk)
             ctx.bytes_received = response.num_bytes_downloaded
-            meter.update(ctx.bytes_received)
+            if meter is not None:
+                meter.update(ctx.bytes_received)
         ctx.bytes_received = response.num_bytes_downloaded
-        meter.update(ctx.bytes_received)
-        meter.finish()
+        if meter is not None:
+            meter.update(ctx.bytes_received)
+            meter.finish()
 
         body_path: Path | None
         if isinstance(sink, DownloadSink):

@@ -215,6 +215,8 @@ class _Resolver:
         return [Path(os.path.realpath(Path(p).expanduser())) for p in self._allowed_paths]
 
     def text(self, text: str, field: str) -> str:
+        if "{{" not in text:
+            return text  # most fields hold no variable: no closure to build
         def missing(name: str) -> None:
             error = _missing(name, self.request.name, field)
             if not self.collect:
