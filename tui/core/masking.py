@@ -43,6 +43,7 @@ def is_secret_name(name: str) -> bool:
     return lower in _SECRET_NAMES or any(word in lower for word in _SECRET_WORDS)
 
 
+@lru_cache(maxsize=1024)  # parameter names repeat on every request too
 def is_secret_param(name: str) -> bool:
     """A query parameter that carries a credential: `api_key`, `access_token`, `password`, ...
     but not an ordinary `key1` (query strings use "key" for much else)."""
