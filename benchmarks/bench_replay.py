@@ -13,6 +13,9 @@ Measured per round (process start excluded; every variant warmed up once first):
   and the same with `--quiet` (summary only), to show what the per-request lines cost;
 - `replay.run` alone: `tui.core.replay.run(store.load(FILE), RunOptions(environment="local"))`;
 - raw loop: one `httpx.AsyncClient` (shared SSLContext), `raise_for_status()` per response;
+  the target's reference. It GETs the same URL every time; the row "raw loop, the collection's
+  URLs" GETs the collection's N distinct URLs (`...&i=K`) instead, for reference only: distinct
+  URLs miss the stdlib's `urlsplit` cache that httpx's cookie handling goes through;
 - client per request: a new `httpx.AsyncClient` for each request (same SSLContext).
 Best round of each, in ms/request: wall time and this process's CPU time (steadier when the
 machine is busy). Target: `reqbench run` <= 1.5x the raw loop.
@@ -73,6 +76,19 @@ def cli_round(path: Path, *extra: str) -> Clock:
     return clock
 
 
+async def raw_distinct_urls(base: str, ctx: ssl.SSLContext, n: int) -> Clock:
+    """The raw loop over the collection's own URLs (`/big?size=64&i=K`, one per request)."""
+    import httpx
+
+    urls = [f"{base}/big?size=64&i={i}" for i in range(n)]
+    with Clock() as clock:
+        async with httpx.AsyncClient(verify=ctx) as client:
+            for url in urls:
+                r = await client.get(url)
+                r.raise_for_status()
+    return clock
+
+
 async def replay_round(path: Path) -> Clock:
     from tui.core import store
     from tui.core.replay import RunOptions, run
@@ -95,7 +111,7 @@ def main() -> None:
     from servers.launch import make_tls, run_fault
 
     times: dict[str, list[Clock]] = {
-        "cli": [], "cli_quiet": [], "replay": [], "raw": [], "per_request": []}
+        "cli": [], "cli_quiet": [], "replay": [], "raw": [], "raw_urls": [], "per_request": []}
     with tempfile.TemporaryDirectory(prefix="bench-replay-") as tmp:
         folder = Path(tmp)
         files = make_tls(folder)  # writes folder/ca.pem
@@ -109,6 +125,7 @@ def main() -> None:
             asyncio.run(raw_loop(url, ctx, 5))
             for _ in range(args.rounds):
                 times["raw"].append(asyncio.run(raw_loop(url, ctx, n)))
+                times["raw_urls"].append(asyncio.run(raw_distinct_urls(base, ctx, n)))
                 times["cli"].append(cli_round(path))
                 times["cli_quiet"].append(cli_round(path, "--quiet"))
                 times["replay"].append(asyncio.run(replay_round(path)))
@@ -120,6 +137,7 @@ def main() -> None:
           f"{args.rounds} rounds; machine: {machine()}")
     print(row("", "wall ms/req", "vs raw", "client CPU ms/req", "vs raw"))
     for key, label in (("raw", "raw persistent httpx.AsyncClient"),
+                       ("raw_urls", "raw loop, the collection's URLs"),
                        ("cli", "reqbench run (CliRunner, in process)"),
                        ("cli_quiet", "reqbench run --quiet"),
                        ("replay", "replay.run (core only)"),
