@@ -365,6 +365,37 @@ async def test_tls_verification_failure_then_ca_bundle(tmp_path: Path, tls_serve
         assert echoed(app)["url"] == f"{tls_server.url}/get"
 
 
+async def test_url_preview_shows_what_will_be_sent(tmp_path: Path) -> None:
+    """Under the URL bar, while the URL holds `{{…}}`: the URL with the variables substituted,
+    following the environment and edits; gone for a plain URL; an unknown variable is named."""
+    from textual.widgets import Label
+
+    path = tmp_path / "c.toml"
+    path.write_text(
+        'format = 1\nname = "c"\n\n[variables]\nbase = "http://echo.test"\nid = "7"\n\n'
+        '[environments.staging]\nbase = "http://staging.test"\n\n'
+        '[[requests]]\nname = "a"\nurl = "{{base}}/items/{{id}}"\nparams = { q = "{{id}}" }\n'
+    )
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        preview = app.query_one("#url-preview", Label)
+
+        def shown() -> str | None:
+            return str(preview.content) if preview.display else None
+
+        assert shown() == "→ http://echo.test/items/7?q=7"
+        app.environment = "staging"
+        await pilot.pause()
+        assert shown() == "→ http://staging.test/items/7?q=7"
+        await set_url(pilot, "{{base}}/x/{{nope}}")
+        assert shown() == "→ cannot resolve the URL: {{nope}} is unknown"
+        await set_url(pilot, "http://plain.test/")
+        assert shown() is None
+        # a variable again: the preview is back
+        await set_url(pilot, "{{base}}/y")
+        assert shown() == "→ http://staging.test/y"
+
+
 async def test_unknown_variable_is_flagged_and_nothing_is_sent(tmp_path: Path) -> None:
     app = scratch(tmp_path)
     async with app.run_test(size=SIZE) as pilot:

@@ -91,7 +91,8 @@ async def settle(pilot: Pilot) -> None:
 
 def test_main_screen_80x24(snap_compare, app: ReqbenchApp) -> None:
     """80x24: the sidebar is collapsed; the status line names demo.toml; the URL bar shows
-    GET and `{{base}}/get?key1=value1&key2=value2` with the variable marked; the Params tab
+    GET and `{{base}}/get?key1=value1&key2=value2` with the variable marked, and under it the
+    preview `→ http://echo.test/get?key1=value1&key2=value2`; the Params tab
     lists key1/value1 and key2/value2 and an empty new row; the response pane says
     "No response yet."; the footer lists Send, Save, Sidebar, Env, Help, Quit."""
     assert snap_compare(app, terminal_size=(80, 24), run_before=settle)
@@ -108,7 +109,8 @@ def test_main_screen_16_colours(snap_compare, app: ReqbenchApp) -> None:
     """80x24 with Textual's `ansi-dark` theme (native ANSI colours, as on a 16-colour terminal
     whose palette the terminal picks): everything of the 80x24 main screen stays readable, text
     on the terminal's own background: the status line (demo.toml, env: -, 1/4 get with params)
-    on its coloured bar, GET and the URL with `{{base}}` set apart from the rest, the Params
+    on its coloured bar, GET and the URL with `{{base}}` set apart from the rest, the resolved
+    URL preview under it, the Params
     tab underlined as the active one, both param rows with their X checkbox and the dimmer
     name/value placeholders of the new row, "No response yet.", and the footer's keys in a
     colour of their own."""
@@ -132,7 +134,8 @@ def test_json_response(snap_compare, app: ReqbenchApp) -> None:
 
 
 def test_error_unknown_variable(snap_compare, app: ReqbenchApp) -> None:
-    """The "broken" request is sent: the URL bar flags `{{nowhere}}` as unknown, and the
+    """The "broken" request is sent: the URL bar flags `{{nowhere}}` as unknown (the preview
+    under it says the URL cannot be resolved), and the
     response pane shows the error naming the request, the url field and the variable; nothing
     was sent."""
 

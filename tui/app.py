@@ -214,6 +214,8 @@ class ReqbenchApp(App[None]):
             yield CollectionTree(self._last_view, id="sidebar")
             with Vertical(id="main"):
                 yield UrlBar(request.method, display_url(request), target=request, id="url-bar")
+                preview = self._url_preview()
+                yield Label(preview, id="url-preview", markup=False, classes="-shown" if preview else "")
                 with TabbedContent(id="request-tabs", initial="tab-params"):
                     with TabPane("Params", id="tab-params"):
                         yield KeyValueTable(request.params, target=request, id="params")
@@ -414,11 +416,32 @@ class ReqbenchApp(App[None]):
             return ()
 
     def _update_status(self) -> None:
-        text = self._status_text()
-        for label in self.screen_stack[0].query("#status-bar") if self.screen_stack else ():
-            assert isinstance(label, Label)
-            if label.content != text:
-                label.update(text)
+        """Refresh the status line and the resolved-URL preview under the URL bar."""
+        screen = self.screen_stack[0] if self.screen_stack else None
+        if screen is None:
+            return
+        for selector, text in (("#status-bar", self._status_text()), ("#url-preview", self._url_preview())):
+            for label in screen.query(selector):
+                assert isinstance(label, Label)
+                if label.content != text:
+                    label.update(text)
+                label.set_class(bool(text), "-shown")
+
+    def _url_preview(self) -> str:
+        """`→ URL` as it will be sent, variables substituted, while the URL (with its params)
+        holds any `{{…}}`; empty otherwise. An unknown variable is named instead."""
+        from tui.core import variables
+
+        text = display_url(self.request)
+        if "{{" not in text:
+            return ""
+        try:
+            values = variables.scope(
+                self.collection, environment=self.environment, overrides=self.overrides, captured=self.captured
+            )
+            return "→ " + variables.substitute(text, values, request=self.request.name, field="url")
+        except errors.VariableError as error:
+            return f"→ cannot resolve the URL: {{{{{error.variable}}}}} is unknown"
 
     def _status_text(self) -> str:
         collection = self.collection
