@@ -9,20 +9,37 @@ import httpx
 
 from .response import RedirectHop, Response, SentRequest, Timings
 
-__all__ = ["content_length", "detect_encoding", "make_response"]
+__all__ = ["content_length", "detect_encoding", "header_items", "header_value", "make_response"]
+
+Items = tuple[tuple[str, str], ...]
 
 
-def content_length(response: httpx.Response) -> int | None:
-    value = response.headers.get("content-length")
+def header_items(headers: httpx.Headers) -> Items:
+    """`tuple(headers.multi_items())`: (lower-case name, value) in order, repeats kept, decoded
+    with the headers' encoding read once (`multi_items` reads that property twice per header)."""
+    encoding = headers.encoding
+    return tuple([(name.lower().decode(encoding), value.decode(encoding)) for name, value in headers.raw])
+
+
+def header_value(items: Items, name: str) -> str | None:
+    """`headers.get(name)` looked up in `header_items(headers)` (no second pass over the raw
+    headers): every value of `name` (lower case) joined with ", ", or None."""
+    values = [value for key, value in items if key == name]
+    return ", ".join(values) if values else None
+
+
+def content_length(headers: Items) -> int | None:
+    value = header_value(headers, "content-length")
     if value is None or not value.strip().isdigit():
         return None
     return int(value)
 
 
-def detect_encoding(response: httpx.Response, content: bytes) -> str | None:
+def detect_encoding(response: httpx.Response, content: bytes, headers: Items | None = None) -> str | None:
     """The charset from Content-Type when Python knows it, else UTF-8 when the body decodes as
-    UTF-8 (httpx's own default guess), else None (unknown)."""
-    content_type = response.headers.get("content-type")
+    UTF-8 (httpx's own default guess), else None (unknown). `headers`: the response's
+    `header_items`, when the caller has them already."""
+    content_type = response.headers.get("content-type") if headers is None else header_value(headers, "content-type")
     # httpx parses Content-Type with email.message on every call; no "charset" in it, no charset
     charset = response.charset_encoding if content_type is not None and "charset" in content_type.lower() else None
     if charset:
@@ -43,11 +60,12 @@ def detect_encoding(response: httpx.Response, content: bytes) -> str | None:
 
 
 def _sent(request: httpx.Request, url: str) -> SentRequest:
-    length = request.headers.get("content-length")
+    headers = header_items(request.headers)
+    length = header_value(headers, "content-length")
     return SentRequest(
         method=request.method,
         url=url,
-        headers=tuple(request.headers.multi_items()),
+        headers=headers,
         body_size=int(length) if length is not None and length.isdigit() else None,
     )
 
@@ -77,7 +95,7 @@ def make_response(
         downloaded=downloaded,
         wire_size=response.num_bytes_downloaded,
         decoded_size=decoded_size,
-        detected_encoding=detect_encoding(response, content),
+        detected_encoding=detect_encoding(response, content, headers),
         encoding=encoding,
         timings=timings,
     )

@@ -50,7 +50,7 @@ from ._engine_build import PreparedRequest, prepare
 from ._engine_clients import USER_AGENT, ClientCache
 from ._engine_errors import FailureContext, deadline_error, map_error
 from ._engine_progress import ProgressMeter
-from ._engine_response import content_length, make_response
+from ._engine_response import content_length, header_items, make_response
 from ._engine_tuning import tune_httpcore, widen_socket_reads
 from .download import DownloadSink, MemorySink
 from .events import EventHandler, Failed, Finished, HeadersReceived, Started
@@ -250,13 +250,13 @@ class Engine:
             stream=True,
         )
         transfer.response = response
-        headers = tuple(response.headers.multi_items())
+        headers = header_items(response.headers)
         if on_event is not None:
             on_event(HeadersReceived(response.status_code, headers))
 
         ctx.phase = "body"
         no_body = prepared.method == "HEAD" or response.status_code in (204, 304)
-        total = None if no_body else content_length(response)
+        total = None if no_body else content_length(headers)
         ctx.total = total
         sink: DownloadSink | MemorySink
         if request.download is not None:
