@@ -53,6 +53,17 @@ async def choose(pilot: Pilot, select: Select, label: str) -> None:
     await pilot.pause()
 
 
+async def press_as_terminal(pilot: Pilot, key: str, character: str) -> None:
+    """A key as a real terminal driver reports it: alt+x arrives with the character "x"
+    (Pilot's `press` sends alt keys without a character, which hides typing bugs)."""
+    assert pilot.app._driver is not None
+    event = events.Key(key, character)
+    event.set_sender(pilot.app)
+    pilot.app._driver.send_message(event)
+    await pilot.pause()
+    await pilot.pause()
+
+
 async def send(pilot: Pilot) -> ReqbenchApp:
     app = pilot.app
     assert isinstance(app, ReqbenchApp)
@@ -159,7 +170,7 @@ async def test_post_json_validated_and_formatted(tmp_path: Path, httpbin_url: st
         await type_text(pilot, "}")
         await pilot.pause()
         assert editor.json_status == "✓ valid JSON"
-        await pilot.press("alt+f")  # pretty-format
+        await press_as_terminal(pilot, "alt+f", "f")  # pretty-format, as a terminal reports alt+f
         await pilot.pause()
         assert editor.query_one("#body-json", TextArea).text == '{\n  "test": "object"\n}'
         await send(pilot)
@@ -841,3 +852,38 @@ async def test_a_broken_collection_in_the_folder_is_reported_not_fatal(tmp_path:
         await pilot.pause()
         assert app.collection.path == first.resolve()  # still the first one
         assert any("b.toml" in str(n.message) for n in app._notifications)
+
+
+async def test_enter_in_the_url_sends(tmp_path: Path, refused_url: str) -> None:
+    app = scratch(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await set_url(pilot, f"{refused_url}/get")
+        await pilot.press("enter")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.last_error, errors.ConnectError)
+
+
+@pytest.mark.parametrize(
+    ("key", "tab"),
+    [("alt+p", "tab-params"), ("alt+h", "tab-headers"), ("alt+b", "tab-body"), ("alt+o", "tab-options")],
+)
+async def test_alt_keys_from_a_real_terminal_are_not_typed_into_the_url(tmp_path: Path, key: str, tab: str) -> None:
+    from textual.widgets import TabbedContent
+
+    app = scratch(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await set_url(pilot, "http://example.test/get")
+        await press_as_terminal(pilot, key, key[-1])
+        assert app.url_bar.url_input.value == "http://example.test/get"
+        assert app.query_one("#request-tabs", TabbedContent).active == tab
+
+
+async def test_alt_r_from_a_real_terminal_focuses_the_response(tmp_path: Path) -> None:
+    app = scratch(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await set_url(pilot, "http://example.test/get")
+        await press_as_terminal(pilot, "alt+r", "r")
+        assert app.url_bar.url_input.value == "http://example.test/get"
+        assert app.focused is not None and app.viewer in app.focused.ancestors_with_self

@@ -133,11 +133,13 @@ class ReqbenchApp(App[None]):
         Binding("f1,question_mark", "help", "Help"),
         Binding("ctrl+q", "quit", "Quit", priority=True),
         Binding("ctrl+l", "focus_url", "Focus URL", show=False),
-        Binding("alt+p", "request_tab('params')", "Params tab", show=False),
-        Binding("alt+h", "request_tab('headers')", "Headers tab", show=False),
-        Binding("alt+b", "request_tab('body')", "Body tab", show=False),
-        Binding("alt+o", "request_tab('options')", "Options tab", show=False),
-        Binding("alt+r", "focus_response", "Focus response", show=False),
+        # Real terminals report alt+x with the character "x", which an Input or TextArea with
+        # focus would type: these must win over the focused widget.
+        Binding("alt+p", "request_tab('params')", "Params tab", show=False, priority=True),
+        Binding("alt+h", "request_tab('headers')", "Headers tab", show=False, priority=True),
+        Binding("alt+b", "request_tab('body')", "Body tab", show=False, priority=True),
+        Binding("alt+o", "request_tab('options')", "Options tab", show=False, priority=True),
+        Binding("alt+r", "focus_response", "Focus response", show=False, priority=True),
     ]
 
     sending: reactive[bool] = reactive(False, bindings=True)
@@ -521,8 +523,8 @@ class ReqbenchApp(App[None]):
         self._model_changed()
 
     @on(UrlBar.Submitted)
-    def _url_submitted(self) -> None:
-        self.action_send()
+    async def _url_submitted(self) -> None:
+        await self.action_send()
 
     @on(KeyValueTable.Changed, "#params")
     def _params_changed(self, event: KeyValueTable.Changed) -> None:

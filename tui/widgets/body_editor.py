@@ -154,8 +154,8 @@ class BodyEditor(Widget):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("alt+f", "format_json", "Format JSON"),
-        Binding("alt+l", "load_base64", "Load file as base64", show=False),
+        Binding("alt+f", "format_json", "Format JSON", priority=True),
+        Binding("alt+l", "load_base64", "Load file as base64", show=False, priority=True),
     ]
 
     class Changed(Message):
