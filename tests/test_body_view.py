@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from textual.app import App, ComposeResult
 
-from tui.core.hexdump import HexLines, hexdump_line, is_probably_binary
+from tui.core.hexdump import HexLines, bytes_per_line_for, hexdump_line, is_probably_binary, line_width
 from tui.core.response import Response
 from tui.core.bodyfmt import pretty_json_lines
 from tui.widgets.body_view import BodyView, classify_body
@@ -30,6 +30,54 @@ def test_hexdump_lines() -> None:
         lines[17]
     assert len(HexLines(b"")) == 0
     assert hexdump_line(0x10, b"\xff") .startswith("00000010  ff ")
+
+
+@pytest.mark.parametrize(("per_line", "width"), [(16, 78), (8, 45), (4, 29)])
+def test_hexdump_line_width(per_line: int, width: int) -> None:
+    assert line_width(per_line) == width
+    assert len(hexdump_line(0, bytes(per_line), per_line)) == width
+    assert HexLines(bytes(100), bytes_per_line=per_line).width == width
+
+
+@pytest.mark.parametrize(
+    ("width", "per_line"),
+    [(200, 16), (78, 16), (77, 8), (76, 8), (45, 8), (44, 4), (29, 4), (28, 4), (0, 4), (-5, 4)],
+)
+def test_bytes_per_line_for_width(width: int, per_line: int) -> None:
+    """16 bytes when a 78-column line fits, else 8 (45 columns), else 4 however narrow."""
+    assert bytes_per_line_for(width) == per_line
+
+
+def test_hexdump_lines_at_8_bytes() -> None:
+    data = bytes(range(0x40, 0x54))  # 20 bytes: two full lines and a short one
+    lines = HexLines(data, bytes_per_line=8)
+    assert len(lines) == 3
+    assert lines[0] == "00000000  40 41 42 43 44 45 46 47  |@ABCDEFG|"
+    assert lines[1] == "00000008  48 49 4a 4b 4c 4d 4e 4f  |HIJKLMNO|"
+    assert lines[2] == "00000010  50 51 52 53" + " " * 14 + "|PQRS|"
+    assert len(lines[2].split("|")[0]) == len(lines[0].split("|")[0])  # ASCII column aligned
+    assert hexdump_line(0x10, b"\x00\xff\x7f", 4) == "00000010  00 ff 7f     |...|"
+
+
+def test_hexdump_lines_at_16_bytes() -> None:
+    data = b"Hello, world\n\x00\xff\x7f" + b"tail"
+    lines = HexLines(data, bytes_per_line=16)
+    assert lines[0] == "00000000  48 65 6c 6c 6f 2c 20 77  6f 72 6c 64 0a 00 ff 7f  |Hello, world....|"
+    assert lines[1] == "00000010  74 61 69 6c" + " " * 39 + "|tail|"
+    assert lines[0] == hexdump_line(0, data[:16])  # 16 is the default
+
+
+def test_hexdump_reflow_shares_the_data() -> None:
+    data = bytes(range(256))
+    lines = HexLines(data, base_offset=0x100)
+    narrow = lines.with_bytes_per_line(8)
+    assert lines.with_bytes_per_line(16) is lines
+    assert (narrow.bytes_per_line, len(narrow), narrow.size) == (8, 32, 256)
+    assert narrow[3] == "00000118  18 19 1a 1b 1c 1d 1e 1f  |........|"
+    assert narrow.line_of(0x43) == 8 and lines.line_of(0x43) == 4
+    assert "".join(line.split("|")[1] for line in narrow) == "".join(line.split("|")[1] for line in lines)
+    with pytest.raises(ValueError):
+        HexLines(data, bytes_per_line=0)
 
 
 def test_hexdump_is_lazy_for_big_bodies() -> None:

@@ -14,8 +14,10 @@ from textual.widgets import Input
 from tui.core import errors
 from tui.core.curl import to_curl
 from tui.core.events import Progress
+from tui.core.hexdump import HexLines
 from tui.core.resolved import ResolvedBody, ResolvedRequest
 from tui.core.response import RedirectHop, Response, SentRequest, Timings
+from tui.widgets.body_view import BodyView
 from tui.widgets.response_viewer import ResponseViewer, SaveBodyScreen
 
 
@@ -162,6 +164,68 @@ async def test_binary_bodies_are_hex_dumped() -> None:
         await pilot.pause()
         assert viewer.body_panel.kind == "binary"
         assert viewer.body_text.startswith("00000000  ff fe 00 01")
+
+
+class AppPaneHost(Host):
+    """The viewer 4 columns narrower than the screen, as the app's response pane is (76 at 80)."""
+
+    CSS = "ResponseViewer { margin-right: 4; }"
+
+
+def visible_body_rows(app: App[None], view: BodyView) -> list[str]:
+    """The body rows as the screen shows them (scrollbar columns left out)."""
+    region = view.scrollable_content_region
+    strips = app.screen._compositor.render_strips()
+    return [strips[y].crop(region.x, region.right).text.rstrip() for y in range(region.y, region.bottom)]
+
+
+async def test_hex_dump_fits_the_pane_width() -> None:
+    """At 80x24 the pane (minus the scrollbar) is narrower than a 16-byte line (78 columns): the
+    dump uses 8 bytes per line, so the whole ASCII column shows without scrolling sideways. Wider,
+    16 bytes per line, re-flowed on resize (same data object, the top byte stays in view, the
+    search is redone)."""
+    app = AppPaneHost()
+    body = bytes((i * 37 + 11) % 256 for i in range(4096))
+    body = body[:0x800] + b"NEEDLE" + body[0x806:]
+    async with app.run_test(size=(80, 24)) as pilot:
+        viewer = viewer_of(app)
+        view = viewer.body_view
+        viewer.show_response(make_response(body, content_type="application/octet-stream"))
+        await pilot.pause()
+        lines = view.lines
+        assert isinstance(lines, HexLines) and lines.bytes_per_line == 8
+        assert view.scrollable_content_region.width == 74  # a 16-byte line (78 columns) would be cut
+        assert view.virtual_size.width <= view.scrollable_content_region.width  # no sideways scroll
+        assert not view.show_horizontal_scrollbar
+        rows = visible_body_rows(app, view)
+        assert rows[0] == lines[0] and rows[0].endswith("|") and len(rows[0]) == 45
+        assert all(row.endswith("|") for row in rows)
+        assert viewer.body_panel.notice.endswith("hex dump of 4.0 KiB")
+
+        view.search("NEEDLE")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert [m[0] for m in view.matches] == [0x800 // 8]
+        top = view.scroll_offset.y
+        assert top <= 0x800 // 8 < top + view.size.height
+
+        await pilot.resize_terminal(120, 30)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        wide = view.lines
+        assert isinstance(wide, HexLines) and wide.bytes_per_line == 16 and wide.size == len(body)
+        assert [m[0] for m in view.matches] == [0x800 // 16]  # the search follows the re-flow
+        top = view.scroll_offset.y
+        assert top <= 0x800 // 16 < top + view.size.height
+        rows = visible_body_rows(app, view)
+        assert rows[0] == wide[top] and len(rows[0]) == 78 and rows[0].endswith("|")
+        assert any("|NEEDLE" in row for row in rows)
+
+        await pilot.resize_terminal(80, 24)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(view.lines, HexLines) and view.lines.bytes_per_line == 8
+        assert all(row.endswith("|") for row in visible_body_rows(app, view))
 
 
 async def test_headers_keep_repeats_in_order() -> None:

@@ -37,7 +37,7 @@ from textual.strip import Strip
 from textual.widgets import Input, Static
 
 from tui.core.bodyfmt import ByteLines, Formatter, JsonFormatError, pretty_json_lines, split_lines
-from tui.core.hexdump import HexLines, is_probably_binary
+from tui.core.hexdump import HexLines, bytes_per_line_for, is_probably_binary
 from tui.core.response import Response
 
 __all__ = ["BodyView", "BodyPanel", "SearchInput", "BodyKind", "classify_body", "choose_encoding", "pretty_json_lines"]  # noqa: RUF022
@@ -189,17 +189,26 @@ class BodyView(ScrollView, can_focus=True):
     def line_count(self) -> int:
         return len(self._lines)
 
-    def set_lines(self, lines: Sequence[str], *, json: bool = False, width: int | None = None, keep_position: bool = False) -> None:
+    def set_lines(
+        self, lines: Sequence[str], *, json: bool = False, width: int | None = None, keep_position: bool = False, top: int | None = None
+    ) -> None:
         """Show `lines` (any sequence of strings; nothing is copied). `width` (the longest line)
-        is computed when not given."""
-        if width is None:
-            width = max(map(len, lines), default=0)
+        is computed when not given. A hex dump is shown with as many bytes per line as fit the
+        view. `top`: the line to scroll to (else the start, or where the view is with
+        `keep_position`)."""
+        if isinstance(lines, HexLines):
+            lines = self._fit_hex(lines)
+            virtual_width = lines.width  # fitted to the view: no spare column, no sideways scroll
+        else:
+            virtual_width = (max(map(len, lines), default=0) if width is None else width) + 1
         self._lines = lines
         self._highlight_json = json
         self._cache.clear()
         self._clear_matches()
-        self.virtual_size = Size(width + 1, len(lines))
-        if not keep_position:
+        self.virtual_size = Size(virtual_width, len(lines))
+        if top is not None:
+            self.scroll_to(0, top, animate=False, force=True, immediate=True)
+        elif not keep_position:
             self.scroll_to(0, 0, animate=False, force=True)
         self.refresh()
         if self.search_query:
@@ -208,6 +217,28 @@ class BodyView(ScrollView, can_focus=True):
     def clear(self) -> None:
         self.search_query = ""
         self.set_lines([])
+
+    def _fit_hex(self, lines: HexLines) -> HexLines:
+        """`lines` re-flowed to the bytes per line that fit the view's width (unchanged before
+        the first layout). The vertical scrollbar's columns are kept free only when the dump is
+        taller than the view: fewer bytes per line only make it taller, so the choice is stable."""
+        width, height = self.content_region.size
+        if width <= 0 or height <= 0:
+            return lines
+        per_line = bytes_per_line_for(width)
+        if (lines.size + per_line - 1) // per_line > height:
+            per_line = bytes_per_line_for(width - self.styles.scrollbar_size_vertical)
+        return lines.with_bytes_per_line(per_line)
+
+    def on_resize(self) -> None:
+        lines = self._lines
+        if not isinstance(lines, HexLines):
+            return
+        fitted = self._fit_hex(lines)
+        if fitted is not lines:
+            # The byte at the top of the view stays there; a search (if any) is redone.
+            top_byte = int(self.scroll_offset.y) * lines.bytes_per_line
+            self.set_lines(fitted, top=fitted.line_of(top_byte))
 
     # -- rendering ---------------------------------------------------------------------------
 
@@ -532,7 +563,7 @@ class BodyPanel(Vertical):
         if kind == "binary":
             lines = HexLines(content)
             self._raw_lines = lines
-            self.view.set_lines(lines, width=78)
+            self.view.set_lines(lines)  # as many bytes per line as fit the view (re-flowed on resize)
             self._update_notice()
             return
         encoding = choose_encoding(response)
@@ -639,7 +670,8 @@ class BodyPanel(Vertical):
             elif not self.pretty:
                 parts.append("Raw (p: pretty)")
         if self.kind == "binary":
-            parts.append(f"Binary body: hex dump of {_human(len(self._raw_lines) * 16)}")
+            size = self._raw_lines.size if isinstance(self._raw_lines, HexLines) else 0
+            parts.append(f"Binary body: hex dump of {_human(size)}")
         self.notice = _join(*parts)
 
     @property
