@@ -130,6 +130,7 @@ class ReqbenchApp(App[None]):
         Binding("ctrl+s", "save", "Save"),
         Binding("ctrl+b", "toggle_sidebar", "Sidebar"),
         Binding("f4", "environment", "Env"),
+        Binding("f5", "variables", "Vars"),
         Binding("f1,question_mark", "help", "Help"),
         Binding("ctrl+q", "quit", "Quit", priority=True),
         Binding("ctrl+l", "focus_url", "Focus URL", show=False),
@@ -879,7 +880,7 @@ class ReqbenchApp(App[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "cancel":
             return self.sending
-        if action == "send":
+        if action in ("send", "variables"):
             return len(self.screen_stack) == 1  # not while a dialog is open
         return True
 
@@ -908,6 +909,22 @@ class ReqbenchApp(App[None]):
         names = sorted(self.collection.environments)
         current = self.environment if self.environment in self.collection.environments else None
         self.push_screen(EnvironmentPicker(names, current, preview), chosen)
+
+    def action_variables(self) -> None:
+        from tui.widgets.variables_screen import VariablesEdit, VariablesScreen
+
+        def edited(result: VariablesEdit | None) -> None:
+            if result is None:
+                return
+            self.collection.variables = result.variables
+            self.collection.environments = result.environments
+            if self.environment is not None and self.environment not in self.collection.environments:
+                self.environment = None
+            self._refresh_variables()
+            self._model_changed()
+
+        if not isinstance(self.screen, VariablesScreen):
+            self.push_screen(VariablesScreen(self.collection.variables, self.collection.environments), edited)
 
     def action_toggle_sidebar(self) -> None:
         visible = self.sidebar_tree.display if self.sidebar != "auto" else self.screen.has_class("-wide")
@@ -945,6 +962,7 @@ class ReqbenchApp(App[None]):
         yield SystemCommand("Cancel request", "Cancel the running request (escape)", self.action_cancel)
         yield SystemCommand("Save collection", "Write the collection to its TOML file (ctrl+s)", self.action_save)
         yield SystemCommand("Choose environment", "Switch the variables' environment (f4)", self.action_environment)
+        yield SystemCommand("Edit variables", "Edit [variables] and the environments (f5)", self.action_variables)
         yield SystemCommand("Toggle sidebar", "Show or hide the collection sidebar (ctrl+b)", self.action_toggle_sidebar)
         yield SystemCommand("Keys", "Show every key binding (f1)", self.action_help)
         for name in ("params", "headers", "body", "options"):

@@ -24,6 +24,7 @@ HELP_SECTIONS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
             ("ctrl+l", "focus the URL"),
             ("ctrl+b", "show / hide the sidebar (and focus it)"),
             ("f4", "choose the environment"),
+            ("f5", "edit variables / envs"),
             ("alt+p / alt+h / alt+b / alt+o", "params / headers / body / options tab"),
             ("alt+r", "focus the response"),
             ("tab / shift+tab", "next / previous field"),
