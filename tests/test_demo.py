@@ -96,6 +96,8 @@ async def test_demo_shows_where_requests_go(tmp_path: Path) -> None:
             status = str(app.query_one("#status-bar", Label).content)
             assert f"overrides: base={session.url}" in status
             assert "env: -" in status  # no environment chosen: the override is what applies
+            # The request's name comes first: at 80 columns the long override is what gets cut.
+            assert status.index(f"1/{len(app.collection.requests)} ") < status.index("overrides:")
             toasts = [str(toast.render()) for toast in app.screen.query(Toast)]
             assert any("Demo" in text and session.url in text for text in toasts), toasts
             await pilot.press("ctrl+q")

@@ -451,15 +451,16 @@ class ReqbenchApp(App[None]):
         name = collection.path.name if collection.path else "scratch (not saved)"
         parts = [f"{name}{' ●' if self.dirty else ''}"]
         parts.append(f"env: {self.environment or '-'}")
-        if self.overrides:
-            # Values given from outside (`reqbench demo`'s base): they win over any environment.
-            parts.append("overrides: " + ", ".join(f"{name}={value}" for name, value in sorted(self.overrides.items())))
         parts.append(f"{self.current + 1}/{len(collection.requests)} {self.request.name}")
         problems = self._unknown_variables()
         if problems:
             parts.append("unknown: " + ", ".join(problems))
         if self.sending:
             parts.append("sending… (esc cancels)")
+        if self.overrides:
+            # Values given from outside (`reqbench demo`'s base): they win over any environment.
+            # Last, so that at 80 columns they are what gets cut, not the request's name.
+            parts.append("overrides: " + ", ".join(f"{name}={value}" for name, value in sorted(self.overrides.items())))
         return "  ·  ".join(parts)
 
     def _unknown_variables(self) -> list[str]:
