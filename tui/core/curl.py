@@ -8,9 +8,8 @@ engine does not keep the body of a sent request, so only its size is known and n
 from __future__ import annotations
 
 import shlex
-from urllib.parse import urlencode
 
-from .resolved import ResolvedBody, ResolvedRequest
+from .resolved import ResolvedBody, ResolvedRequest, url_with_params
 from .response import SentRequest
 
 __all__ = ["to_curl"]
@@ -29,21 +28,6 @@ _DEFAULT_CONTENT_TYPES = {
 def _header_arg(name: str, value: str) -> list[str]:
     # curl drops a header given as "Name:" (empty value); "Name;" sends it empty.
     return ["-H", f"{name};" if value == "" else f"{name}: {value}"]
-
-
-def _url_with_params(url: str, params: tuple[tuple[str, str], ...]) -> str:
-    if not params:
-        return url
-    fragment = ""
-    if "#" in url:
-        url, fragment = url.split("#", 1)
-        fragment = "#" + fragment
-    query = urlencode(params)
-    if "?" in url:
-        joiner = "" if url.endswith(("?", "&")) else "&"
-    else:
-        joiner = "?"
-    return f"{url}{joiner}{query}{fragment}"
 
 
 def _has_header(headers: tuple[tuple[str, str], ...], name: str) -> bool:
@@ -125,7 +109,7 @@ def _from_resolved(request: ResolvedRequest) -> tuple[list[str], str | None]:
         args += body_args
     if request.download is not None:
         args += ["-o", str(request.download.path)]
-    args.append(_url_with_params(request.url, request.params))
+    args.append(url_with_params(request.url, request.params))
     return args, prefix
 
 

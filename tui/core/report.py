@@ -22,7 +22,6 @@ import xml.etree.ElementTree as ET
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
-from urllib.parse import urlencode
 
 from .capture import parse_source
 from .expect import MISSING
@@ -43,10 +42,7 @@ def method_and_url(result: RequestResult) -> tuple[str, str]:
         method = response.sent.method if not response.history else (result.resolved.method if result.resolved else response.sent.method)
         return method, url
     if result.resolved is not None:
-        url = result.resolved.url
-        if result.resolved.params:
-            url += ("&" if "?" in url else "?") + urlencode(result.resolved.params)
-        return result.resolved.method, url
+        return result.resolved.method, result.resolved.full_url
     return result.request.method, result.request.url
 
 

@@ -8,10 +8,27 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlencode
 
 from .model import DEFAULT_CHUNK_SIZE, DEFAULT_TIMEOUT, Auth, BodyKind
 
-__all__ = ["ResolvedPart", "ResolvedBody", "ResolvedDownload", "ResolvedRequest"]
+__all__ = ["ResolvedPart", "ResolvedBody", "ResolvedDownload", "ResolvedRequest", "url_with_params"]
+
+
+def url_with_params(url: str, params: tuple[tuple[str, str], ...]) -> str:
+    """`url` with `params` urlencoded onto its query, as text (for showing and copying; the
+    engine builds the httpx.URL it sends itself). A fragment stays last."""
+    if not params:
+        return url
+    fragment = ""
+    if "#" in url:
+        url, fragment = url.split("#", 1)
+        fragment = "#" + fragment
+    if "?" in url:
+        joiner = "" if url.endswith(("?", "&")) else "&"
+    else:
+        joiner = "?"
+    return f"{url}{joiner}{urlencode(params)}{fragment}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,3 +74,8 @@ class ResolvedRequest:
     verify: bool | Path = True  # a Path is a CA bundle
     http2: bool = False
     extras: dict[str, str] = field(default_factory=dict)  # free for callers (e.g. replay ids)
+
+    @property
+    def full_url(self) -> str:
+        """The URL with the params appended: what is sent, before any redirect."""
+        return url_with_params(self.url, self.params)

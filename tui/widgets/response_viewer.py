@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlsplit
 
 from rich.text import Text
 from textual import on, work
@@ -120,13 +120,6 @@ def _status_line(response: Response) -> str:
 
 def _duration(ms: float) -> str:
     return f"{ms:.0f} ms" if ms < 1000 else f"{ms / 1000:.2f} s"
-
-
-def _request_url(request: ResolvedRequest) -> str:
-    if not request.params:
-        return request.url
-    joiner = "&" if "?" in request.url else "?"
-    return f"{request.url}{joiner}{urlencode(request.params)}"
 
 
 def _headers_text(headers: tuple[tuple[str, str], ...], name_style: str = "bold") -> Text:
@@ -401,7 +394,7 @@ class ResponseViewer(Vertical):
     def show_sending(self, request: ResolvedRequest) -> None:
         self.clear()
         self.request = request
-        self._set_status(f"Sending {request.method} {_request_url(request)} …", "")
+        self._set_status(f"Sending {request.method} {request.full_url} …", "")
         self.transfer.start("Waiting for the response…")
         self._show_resolved_request(request)
         self.state = "sending"
@@ -457,7 +450,7 @@ class ResponseViewer(Vertical):
 
     def _show_resolved_request(self, request: ResolvedRequest) -> None:
         text = Text()
-        text.append(f"{request.method} {_request_url(request)}", style="bold")
+        text.append(f"{request.method} {request.full_url}", style="bold")
         if request.headers:
             text.append("\n\n")
             text.append_text(_headers_text(request.headers))
@@ -508,7 +501,7 @@ class ResponseViewer(Vertical):
         if self.response is not None:
             return self.response.url
         if self.request is not None:
-            return _request_url(self.request)
+            return self.request.full_url
         return ""
 
     def action_search(self) -> None:
