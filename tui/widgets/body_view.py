@@ -40,6 +40,8 @@ from tui.core.bodyfmt import ByteLines, Formatter, JsonFormatError, pretty_json_
 from tui.core.hexdump import HexLines, bytes_per_line_for, is_probably_binary
 from tui.core.response import Response
 
+from .transfer import format_bytes
+
 __all__ = ["BodyView", "BodyPanel", "SearchInput", "BodyKind", "classify_body", "choose_encoding", "pretty_json_lines"]  # noqa: RUF022
 
 BodyKind = Literal["empty", "text", "json", "binary"]
@@ -671,7 +673,7 @@ class BodyPanel(Vertical):
                 parts.append("Raw (p: pretty)")
         if self.kind == "binary":
             size = self._raw_lines.size if isinstance(self._raw_lines, HexLines) else 0
-            parts.append(f"Binary body: hex dump of {_human(size)}")
+            parts.append(f"Binary body: hex dump of {format_bytes(size)}")
         self.notice = _join(*parts)
 
     @property
@@ -721,15 +723,6 @@ class BodyPanel(Vertical):
             status.update(f"{event.current + 1}/{event.count}{more}")
 
 
-def _human(size: int) -> str:
-    value = float(size)
-    for unit in ("B", "KiB", "MiB", "GiB"):
-        if value < 1024 or unit == "GiB":
-            return f"{int(value)} B" if unit == "B" else f"{value:.1f} {unit}"
-        value /= 1024
-    return f"{size} B"  # pragma: no cover
-
-
 def _join(*parts: str) -> str:
     return " · ".join(part for part in parts if part)
 
@@ -741,7 +734,7 @@ def _part_notice(response: Response, shown: int) -> str:
     total = response.decoded_size or (_file_size(path) or 0)
     where = "Downloaded to" if response.downloaded else "Full body saved at"
     if total and shown < total:
-        return f"Showing the first {_human(shown)} of {_human(total)}. {where} {path}"
+        return f"Showing the first {format_bytes(shown)} of {format_bytes(total)}. {where} {path}"
     return f"{where} {path}"
 
 
