@@ -590,7 +590,7 @@ def test_json_problem_messages() -> None:
 
 def test_query_helpers_round_trip() -> None:
     from tui.app import parse_query, query_string
-    from tui.core.model import Pair
+    from tui.core.collection.model import Pair
 
     pairs = [Pair("a", "1"), Pair("b c", "x&y"), Pair("t", "{{token}}")]
     text = query_string(pairs)
@@ -678,7 +678,7 @@ async def test_browsing_every_request_changes_nothing() -> None:
     """Loading each request of the bundled collection into the editors must not alter it
     (no spurious edit from widgets reporting their initial values), also when a request is
     loaded before the lazily mounted body and options panes exist."""
-    from tui.core import store
+    from tui.core.collection import store
 
     app = make_app()
     original = store.dumps(app.collection)

@@ -12,7 +12,7 @@ from test_app import SIZE, paste, type_text
 from textual.widgets import Input, Label, OptionList
 
 from tui.app import ReqbenchApp, make_app
-from tui.core.model import Pair
+from tui.core.collection.model import Pair
 from tui.widgets.help_screen import HELP_SECTIONS
 from tui.widgets.variables_screen import NEW_ENVIRONMENT, VariablesScreen, table_problem
 

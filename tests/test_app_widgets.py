@@ -11,7 +11,7 @@ from textual.app import App, ComposeResult
 from textual.widget import Widget
 from textual.widgets import Input
 
-from tui.core.model import Auth, Body, Defaults, Download, MultipartPart, Pair
+from tui.core.collection.model import Auth, Body, Defaults, Download, MultipartPart, Pair
 from tui.widgets.body_editor import BodyEditor
 from tui.widgets.key_value_table import KeyValueTable
 from tui.widgets.options_pane import OptionsPane, RequestOptions

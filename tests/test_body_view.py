@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from textual.app import App, ComposeResult
 
-from tui.core.hexdump import HexLines, bytes_per_line_for, hexdump_line, is_probably_binary, line_width
-from tui.core.response import Response
-from tui.core.bodyfmt import pretty_json_lines
+from tui.core.display.hexdump import HexLines, bytes_per_line_for, hexdump_line, is_probably_binary, line_width
+from tui.core.engine.response import Response
+from tui.core.display.bodyfmt import pretty_json_lines
 from tui.widgets.body_view import BodyView, classify_body
 
 

@@ -1,4 +1,4 @@
-"""tui.core.bodyfmt: lazy lines, piecewise splitting and out-of-process JSON indenting."""
+"""tui.core.display.bodyfmt: lazy lines, piecewise splitting and out-of-process JSON indenting."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import threading
 import pytest
 from textual.app import App, ComposeResult
 
-from tui.core.bodyfmt import OUT_OF_PROCESS_MIN, ByteLines, Formatter, JsonFormatError, format_json, split_lines
+from tui.core.display.bodyfmt import OUT_OF_PROCESS_MIN, ByteLines, Formatter, JsonFormatError, format_json, split_lines
 from tui.widgets.body_view import BodyView
 
 

@@ -16,7 +16,7 @@ from click.testing import CliRunner, Result
 from rich.console import Console
 
 from tui.cli import main
-from tui.core import store
+from tui.core.collection import store
 from tui.core.replay import RunOptions, run
 from tui.run_render import RunPrinter
 

@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from tui.cli import main
-from tui.core import store
+from tui.core.collection import store
 
 COLLECTIONS = Path(__file__).resolve().parent.parent / "collections"
 QUICKSTART = COLLECTIONS / "quickstart.toml"

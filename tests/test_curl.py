@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from tui.core.curl import to_curl
-from tui.core.model import Auth
-from tui.core.resolved import ResolvedBody, ResolvedDownload, ResolvedPart, ResolvedRequest
-from tui.core.response import SentRequest
+from tui.core.formats.to_curl import to_curl
+from tui.core.collection.model import Auth
+from tui.core.engine.resolved import ResolvedBody, ResolvedDownload, ResolvedPart, ResolvedRequest
+from tui.core.engine.response import SentRequest
 
 
 def argv(command: str) -> list[str]:

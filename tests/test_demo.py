@@ -185,7 +185,7 @@ def test_demo_serve_in_the_foreground_until_stopped(stop_signal: signal.Signals)
 
 @pytest.mark.parametrize("host", ["0.0.0.0", "192.0.2.1"])
 def test_non_loopback_needs_the_explicit_host_option(host: str) -> None:
-    from tui.core.echo import EchoServer, EchoServerError
+    from tui.echo import EchoServer, EchoServerError
 
     with pytest.raises(EchoServerError, match="refusing"):
         EchoServer(host=host)

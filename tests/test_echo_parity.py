@@ -15,7 +15,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tui.core.echo import EchoServer
+from tui.echo import EchoServer
 
 
 @pytest.fixture(scope="module")

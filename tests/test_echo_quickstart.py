@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from tui.core import store
-from tui.core.echo import EchoServer
+from tui.core.collection import store
+from tui.echo import EchoServer
 from tui.core.replay import RunOptions, RunSummary, run
 
 BUNDLED = Path(__file__).resolve().parent.parent / "collections"

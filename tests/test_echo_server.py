@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from tui.core.echo import EchoServer, EchoServerError, download_chunks
+from tui.echo import EchoServer, EchoServerError, download_chunks
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import inspect
 
-from tui.core import engine
+from tui.core.engine import engine
 from tui.core.engine import Engine
 
 

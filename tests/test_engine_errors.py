@@ -11,8 +11,8 @@ import pytest
 
 from tui.core import errors
 from tui.core.engine import Engine
-from tui.core.events import Event, Failed
-from tui.core.resolved import ResolvedRequest
+from tui.core.engine.events import Event, Failed
+from tui.core.engine.resolved import ResolvedRequest
 
 
 def _req(method: str, url: str, **kwargs: Any) -> ResolvedRequest:

@@ -16,7 +16,7 @@ from servers.fault import generated_bytes
 from servers.launch import free_port, make_tls
 
 from tui.core.engine import Engine
-from tui.core.resolved import ResolvedDownload, ResolvedRequest
+from tui.core.engine.resolved import ResolvedDownload, ResolvedRequest
 
 NGINX = shutil.which("nginx") or next((p for p in ("/usr/sbin/nginx", "/usr/local/sbin/nginx") if Path(p).exists()), None)
 pytestmark = pytest.mark.skipif(NGINX is None, reason="nginx is not installed")

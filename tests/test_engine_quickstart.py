@@ -14,9 +14,9 @@ import pytest
 
 from tui.core import errors
 from tui.core.engine import Engine
-from tui.core.events import Event, Progress
-from tui.core.model import Auth
-from tui.core.resolved import ResolvedBody, ResolvedPart, ResolvedRequest
+from tui.core.engine.events import Event, Progress
+from tui.core.collection.model import Auth
+from tui.core.engine.resolved import ResolvedBody, ResolvedPart, ResolvedRequest
 
 
 def _req(method: str, url: str, **kwargs: Any) -> ResolvedRequest:

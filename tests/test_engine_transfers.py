@@ -13,8 +13,8 @@ from servers.fault import expected_sha256, generated_bytes
 
 from tui.core import errors
 from tui.core.engine import Engine
-from tui.core.events import Event, Failed, Finished, HeadersReceived, Progress, Started
-from tui.core.resolved import (
+from tui.core.engine.events import Event, Failed, Finished, HeadersReceived, Progress, Started
+from tui.core.engine.resolved import (
     ResolvedBody,
     ResolvedDownload,
     ResolvedPart,

@@ -12,13 +12,13 @@ import httpx
 import pytest
 
 from tui.core import errors
-from tui.core._engine_build import build_url, prepare
-from tui.core._engine_progress import ProgressMeter
-from tui.core.bodies import encode_body
-from tui.core.events import Event, Progress
-from tui.core.model import Auth
-from tui.core.resolved import ResolvedBody, ResolvedPart, ResolvedRequest
-from tui.core.timing import TraceRecorder
+from tui.core.engine.build import build_url, prepare
+from tui.core.engine.progress import ProgressMeter
+from tui.core.engine.bodies import encode_body
+from tui.core.engine.events import Event, Progress
+from tui.core.collection.model import Auth
+from tui.core.engine.resolved import ResolvedBody, ResolvedPart, ResolvedRequest
+from tui.core.engine.timing import TraceRecorder
 
 
 @pytest.mark.parametrize(

@@ -8,12 +8,12 @@ from typing import Any
 
 import pytest
 
-from tui.core import store
-from tui.core.capture import capture, parse_source
-from tui.core.expect import MISSING, PathNotFound, check, lookup, same_value
-from tui.core.model import Expect, Pair
+from tui.core.collection import store
+from tui.core.replay.capture import capture, parse_source
+from tui.core.replay.expect import MISSING, PathNotFound, check, lookup, same_value
+from tui.core.collection.model import Expect, Pair
 from tui.core.replay import Outcome, RunOptions, run
-from tui.core.response import Response, Timings
+from tui.core.engine.response import Response, Timings
 
 DOC = {"items": [{"id": 7, "tags": ["a", "b"]}, {"id": 8}], "files": {"my.txt": "hi"}, "ok": True, "n": 1}
 

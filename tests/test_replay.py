@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from tui.core import store
+from tui.core.collection import store
 from tui.core.engine import Engine
 from tui.core.errors import ConnectError, TLSError
-from tui.core.model import Collection
+from tui.core.collection.model import Collection
 from tui.core.replay import (
     Outcome,
     PlanError,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tui.core.masking import Masker, is_secret_name, is_secret_param, mask_value
-from tui.core.model import Auth
+from tui.core.replay.masking import Masker, is_secret_name, is_secret_param, mask_value
+from tui.core.collection.model import Auth
 
 
 @pytest.mark.parametrize(

@@ -3,7 +3,7 @@ report and the curl command."""
 
 import pytest
 
-from tui.core.resolved import ResolvedRequest, url_with_params
+from tui.core.engine.resolved import ResolvedRequest, url_with_params
 
 
 @pytest.mark.parametrize(

@@ -12,11 +12,11 @@ from textual.app import App, ComposeResult
 from textual.widgets import Input
 
 from tui.core import errors
-from tui.core.curl import to_curl
-from tui.core.events import Progress
-from tui.core.hexdump import HexLines
-from tui.core.resolved import ResolvedBody, ResolvedRequest
-from tui.core.response import RedirectHop, Response, SentRequest, Timings
+from tui.core.formats.to_curl import to_curl
+from tui.core.engine.events import Progress
+from tui.core.display.hexdump import HexLines
+from tui.core.engine.resolved import ResolvedBody, ResolvedRequest
+from tui.core.engine.response import RedirectHop, Response, SentRequest, Timings
 from tui.widgets.body_view import BodyView
 from tui.widgets.response_viewer import ResponseViewer, SaveBodyScreen
 

@@ -13,9 +13,9 @@ from textual.pilot import Pilot
 from textual.widgets import Footer
 
 from tui.core import errors
-from tui.core.events import Progress
-from tui.core.resolved import ResolvedRequest
-from tui.core.response import Response, Timings
+from tui.core.engine.events import Progress
+from tui.core.engine.resolved import ResolvedRequest
+from tui.core.engine.response import Response, Timings
 from tui.widgets.response_viewer import ResponseViewer
 
 

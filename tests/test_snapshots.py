@@ -12,9 +12,9 @@ import pytest
 from textual.pilot import Pilot
 
 from tui.app import ReqbenchApp, make_app
-from tui.core.events import Progress
-from tui.core.resolved import ResolvedDownload, ResolvedRequest
-from tui.core.response import Response, SentRequest, Timings
+from tui.core.engine.events import Progress
+from tui.core.engine.resolved import ResolvedDownload, ResolvedRequest
+from tui.core.engine.response import Response, SentRequest, Timings
 
 COLLECTION = """\
 format = 1

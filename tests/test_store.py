@@ -1,4 +1,4 @@
-"""Loading, canonical saving and atomic writing of TOML collections (tui.core.store)."""
+"""Loading, canonical saving and atomic writing of TOML collections (tui.core.collection.store)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from tui.core import store
+from tui.core.collection import store
 from tui.core.errors import CollectionError, SaveError, SchemaError, TomlSyntaxError
-from tui.core.model import (
+from tui.core.collection.model import (
     Auth,
     Body,
     Collection,

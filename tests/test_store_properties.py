@@ -10,10 +10,10 @@ import tomli_w
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from tui.core import store
-from tui.core._locate import Locator
+from tui.core.collection import store
+from tui.core.collection.locate import Locator
 from tui.core.errors import CollectionError
-from tui.core.model import (
+from tui.core.collection.model import (
     BODY_KINDS,
     Auth,
     Body,

@@ -1,4 +1,4 @@
-"""`{{var}}` substitution and request resolution (tui.core.variables)."""
+"""`{{var}}` substitution and request resolution (tui.core.collection.variables)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from tui.core import store
+from tui.core.collection import store
 from tui.core.errors import BodyError, PathError, VariableError
-from tui.core.model import (
+from tui.core.collection.model import (
     Auth,
     Body,
     Collection,
@@ -19,8 +19,8 @@ from tui.core.model import (
     Pair,
     Request,
 )
-from tui.core.resolved import ResolvedBody, ResolvedDownload, ResolvedPart
-from tui.core.variables import (
+from tui.core.engine.resolved import ResolvedBody, ResolvedDownload, ResolvedPart
+from tui.core.collection.variables import (
     Span,
     find_spans,
     find_variables,

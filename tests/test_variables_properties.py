@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tui.core.variables import escape, find_variables, substitute
+from tui.core.collection.variables import escape, find_variables, substitute
 
 braces = st.text(alphabet=st.sampled_from(list("{} a:_-.\n")) | st.characters(), max_size=40)
 name = st.from_regex(r"\A[A-Za-z_][A-Za-z0-9_.\-]{0,10}\Z")

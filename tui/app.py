@@ -36,8 +36,9 @@ from textual.screen import Screen
 from textual.widgets import Footer, Label, Static, TabbedContent, TabPane
 
 from tui.bundled import default_collection
-from tui.core import errors, store
-from tui.core.model import Collection, Pair, Request
+from tui.core import errors
+from tui.core.collection import store
+from tui.core.collection.model import Collection, Pair, Request
 from tui.widgets.body_editor import BodyEditor
 from tui.widgets.collection_tree import CollectionTree, CollectionView, RequestEntry
 from tui.widgets.confirm_screen import ChoiceScreen, ConfirmScreen, PromptScreen
@@ -47,9 +48,9 @@ from tui.widgets.url_bar import UrlBar
 
 if TYPE_CHECKING:
     from tui.core.engine import Engine
-    from tui.core.events import Event, Progress
-    from tui.core.resolved import ResolvedRequest
-    from tui.core.response import Response
+    from tui.core.engine.events import Event, Progress
+    from tui.core.engine.resolved import ResolvedRequest
+    from tui.core.engine.response import Response
     from tui.widgets.response_viewer import ResponseViewer
 
 __all__ = ["ReqbenchApp", "default_collection_path", "make_app", "run_app", "scratch_collection"]
@@ -373,7 +374,7 @@ class ReqbenchApp(App[None]):
         )
 
     def _refresh_variables(self) -> None:
-        from tui.core import variables
+        from tui.core.collection import variables
 
         try:
             known = variables.scope(
@@ -433,7 +434,7 @@ class ReqbenchApp(App[None]):
     def _url_preview(self) -> str:
         """`→ URL` as it will be sent, variables substituted, while the URL (with its params)
         holds any `{{…}}`; empty otherwise. An unknown variable is named instead."""
-        from tui.core import variables
+        from tui.core.collection import variables
 
         text = display_url(self.request)
         if "{{" not in text:
@@ -465,7 +466,7 @@ class ReqbenchApp(App[None]):
 
     def _unknown_variables(self) -> list[str]:
         """`{{name}} in field` for every unknown variable of the current request (any field)."""
-        from tui.core import variables
+        from tui.core.collection import variables
 
         try:
             found = variables.unresolved(
@@ -764,7 +765,7 @@ class ReqbenchApp(App[None]):
             self._engine = Engine()
 
     async def action_send(self) -> None:
-        from tui.core import variables
+        from tui.core.collection import variables
 
         await self._ensure_viewer()
         request = self.request
@@ -800,7 +801,7 @@ class ReqbenchApp(App[None]):
 
     @work(exclusive=True, group="send", exit_on_error=False)
     async def _send(self, resolved: ResolvedRequest, send_id: int) -> None:
-        from tui.core.events import Failed, Progress
+        from tui.core.engine.events import Failed, Progress
 
         failure: errors.RequestError | None = None
 
@@ -862,7 +863,7 @@ class ReqbenchApp(App[None]):
         request = self._sent_request
         if request is None or not request.capture:
             return
-        from tui.core.capture import capture
+        from tui.core.replay.capture import capture
 
         values, problems = capture(request.capture, response)
         if values:
@@ -896,7 +897,7 @@ class ReqbenchApp(App[None]):
             self.push_screen(HelpScreen())
 
     def action_environment(self) -> None:
-        from tui.core import variables
+        from tui.core.collection import variables
         from tui.widgets.environment_picker import EnvironmentPicker
 
         def preview(name: str | None) -> Mapping[str, str]:

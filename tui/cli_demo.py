@@ -25,7 +25,7 @@ from tui.bundled import bundled_collection, default_collection
 if TYPE_CHECKING:
     from textual.app import App
 
-    from tui.core.echo import EchoServer
+    from tui.echo import EchoServer
 
 __all__ = ["demo_command", "bundled_collection", "demo_collection", "demo_session", "DemoSession"]
 
@@ -39,7 +39,7 @@ def demo_collection() -> Path:
 
 
 def _make_server(port: int, host: str | None) -> EchoServer:
-    from tui.core.echo import EchoServer, EchoServerError
+    from tui.echo import EchoServer, EchoServerError
 
     try:
         return EchoServer(host or "127.0.0.1", port, allow_remote=host is not None)
@@ -64,7 +64,7 @@ def demo_session(*, port: int = 0, host: str | None = None, collection: Path | N
     """Start the echo server in a thread, build the workbench pointed at it (`base` = its URL),
     stop the server on exit. `reqbench demo` runs `session.app`; tests drive it with `run_test()`."""
     from tui.app import make_app
-    from tui.core.echo import EchoServerError
+    from tui.echo import EchoServerError
     from tui.core.errors import ReqbenchError
 
     server = _make_server(port, host)
@@ -97,7 +97,7 @@ def demo_command(serve: bool, port: int, host: str | None) -> None:
 
 
 def _serve(port: int, host: str | None) -> None:
-    from tui.core.echo import is_loopback
+    from tui.echo import is_loopback
 
     server = _make_server(port, host)
     if host is not None and not is_loopback(host):
@@ -109,7 +109,7 @@ def _serve(port: int, host: str | None) -> None:
         if bundled is not None:
             click.echo(f"try:  reqbench run {bundled} --var base={url}")
 
-    from tui.core.echo import EchoServerError
+    from tui.echo import EchoServerError
 
     try:
         server.serve_forever(on_ready=ready)

@@ -14,7 +14,7 @@ import click
 
 if TYPE_CHECKING:
     from tui.core.errors import CollectionError
-    from tui.core.model import Collection
+    from tui.core.collection.model import Collection
 
 __all__ = ["EXIT_FAILED", "EXIT_OK", "EXIT_REQUEST", "EXIT_USAGE", "run_command"]
 
@@ -74,7 +74,7 @@ def _collection_error(error: CollectionError) -> str:
 
 
 def _load(path: Path) -> Collection:
-    from tui.core import store
+    from tui.core.collection import store
     from tui.core.errors import CollectionError
 
     try:
@@ -167,7 +167,7 @@ def _run(
     from rich.console import Console
 
     from tui.core.replay import PlanError, RunOptions, RunSummary, run
-    from tui.core.report import write_report
+    from tui.core.replay.report import write_report
     from tui.run_render import RunPrinter
 
     collection = _load(file)

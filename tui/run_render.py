@@ -22,10 +22,10 @@ from rich.control import strip_control_codes
 from rich.table import Table
 from rich.text import Span, Text
 
-from tui.core.events import Event, Failed, Finished, Progress
-from tui.core.masking import Masker
+from tui.core.engine.events import Event, Failed, Finished, Progress
+from tui.core.replay.masking import Masker
 from tui.core.replay import Outcome, RequestResult, RunSummary
-from tui.core.report import learn_secrets, method_and_url
+from tui.core.replay.report import learn_secrets, method_and_url
 
 if TYPE_CHECKING:
     from rich.progress import Progress as RichProgress

@@ -24,7 +24,7 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import ContentSwitcher, Input, Label, Select, Static, TextArea
 
-from tui.core.model import Body, MultipartPart, Pair
+from tui.core.collection.model import Body, MultipartPart, Pair
 from tui.widgets.key_value_table import EditableRow, KeyValueTable, RowTable
 
 __all__ = ["BODY_MODES", "BodyEditor", "MultipartTable", "PartRow", "json_problem"]

@@ -36,9 +36,9 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widgets import Input, Static
 
-from tui.core.bodyfmt import ByteLines, Formatter, JsonFormatError, pretty_json_lines, split_lines
-from tui.core.hexdump import HexLines, bytes_per_line_for, is_probably_binary
-from tui.core.response import Response
+from tui.core.display.bodyfmt import ByteLines, Formatter, JsonFormatError, pretty_json_lines, split_lines
+from tui.core.display.hexdump import HexLines, bytes_per_line_for, is_probably_binary
+from tui.core.engine.response import Response
 
 from .transfer import format_bytes
 

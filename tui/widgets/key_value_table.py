@@ -23,7 +23,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.widgets import Checkbox, Input
 
-from tui.core.model import Pair
+from tui.core.collection.model import Pair
 from tui.widgets.url_bar import VariableHighlighter
 
 __all__ = ["EditableRow", "KeyValueRow", "KeyValueTable", "RowTable"]

@@ -16,7 +16,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.widgets import Checkbox, Input, Label, Select
 
-from tui.core.model import DEFAULT_CHUNK_SIZE, Auth, Defaults, Download
+from tui.core.collection.model import DEFAULT_CHUNK_SIZE, Auth, Defaults, Download
 
 __all__ = ["OptionsPane", "RequestOptions"]
 

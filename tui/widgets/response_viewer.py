@@ -31,10 +31,10 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static, TabbedContent, TabPane, Tabs
 
 from tui.core import errors
-from tui.core.curl import to_curl
-from tui.core.events import Progress
-from tui.core.resolved import ResolvedBody, ResolvedRequest
-from tui.core.response import Response, SentRequest
+from tui.core.formats.to_curl import to_curl
+from tui.core.engine.events import Progress
+from tui.core.engine.resolved import ResolvedBody, ResolvedRequest
+from tui.core.engine.response import Response, SentRequest
 
 from .body_view import BodyPanel, BodyView
 from .timing_view import TimingView

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widget import Widget
 
-from tui.core.response import Timings
+from tui.core.engine.response import Timings
 
 __all__ = ["TimingView", "timing_phases"]
 

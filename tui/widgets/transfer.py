@@ -13,7 +13,7 @@ from textual.containers import Horizontal
 from textual.reactive import reactive
 from textual.widgets import ProgressBar, Static
 
-from tui.core.events import Progress
+from tui.core.engine.events import Progress
 
 __all__ = ["TransferProgress", "format_bytes", "format_rate", "format_duration"]
 

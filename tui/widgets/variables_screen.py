@@ -23,8 +23,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList
 from textual.widgets.option_list import Option
 
-from tui.core._schema import VARIABLE_NAME
-from tui.core.model import Pair
+from tui.core.collection.schema import VARIABLE_NAME
+from tui.core.collection.model import Pair
 from tui.widgets.key_value_table import KeyValueTable
 
 __all__ = ["DEFAULTS", "NEW_ENVIRONMENT", "VariablesEdit", "VariablesScreen", "table_problem"]

@@ -10,9 +10,9 @@ from urllib.parse import urlencode
 
 import httpx
 
-from .bodies import EncodedBody, encode_body
-from .errors import InvalidURL, RequestError
-from .resolved import ResolvedRequest
+from tui.core.engine.bodies import EncodedBody, encode_body
+from tui.core.errors import InvalidURL, RequestError
+from tui.core.engine.resolved import ResolvedRequest
 
 __all__ = ["PreparedRequest", "build_url", "prepare"]
 

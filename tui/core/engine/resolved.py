@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode
 
-from .model import DEFAULT_CHUNK_SIZE, DEFAULT_TIMEOUT, Auth, BodyKind
+from tui.core.collection.model import DEFAULT_CHUNK_SIZE, DEFAULT_TIMEOUT, Auth, BodyKind
 
 __all__ = ["ResolvedPart", "ResolvedBody", "ResolvedDownload", "ResolvedRequest", "url_with_params"]
 

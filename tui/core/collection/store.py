@@ -25,11 +25,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import _toml_writer as toml
-from ._locate import Locator
-from ._schema import build_collection
-from .errors import CollectionError, SaveError, TomlSyntaxError
-from .model import (
+from tui.core.collection import writer as toml
+from tui.core.collection.locate import Locator
+from tui.core.collection.schema import build_collection
+from tui.core.errors import CollectionError, SaveError, TomlSyntaxError
+from tui.core.collection.model import (
     DEFAULT_CHUNK_SIZE,
     DEFAULT_TIMEOUT,
     Auth,

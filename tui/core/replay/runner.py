@@ -48,15 +48,15 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
-from . import variables
-from .capture import capture, parse_source
-from .engine import Engine
-from .errors import BodyError, PathError, ReqbenchError, RequestError, VariableError
-from .events import Event
-from .expect import ExpectFailure, check
-from .model import Collection, Request
-from .resolved import ResolvedRequest
-from .response import Response
+from tui.core.collection import variables
+from tui.core.replay.capture import capture, parse_source
+from tui.core.engine.engine import Engine
+from tui.core.errors import BodyError, PathError, ReqbenchError, RequestError, VariableError
+from tui.core.engine.events import Event
+from tui.core.replay.expect import ExpectFailure, check
+from tui.core.collection.model import Collection, Request
+from tui.core.engine.resolved import ResolvedRequest
+from tui.core.engine.response import Response
 
 __all__ = [
     "Outcome",

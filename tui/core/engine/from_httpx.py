@@ -7,7 +7,7 @@ from pathlib import Path
 
 import httpx
 
-from .response import RedirectHop, Response, SentRequest, Timings
+from tui.core.engine.response import RedirectHop, Response, SentRequest, Timings
 
 __all__ = ["content_length", "detect_encoding", "header_items", "header_value", "make_response"]
 

@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from .response import Timings
+from tui.core.engine.response import Timings
 
 __all__ = ["TraceRecorder"]
 

@@ -16,8 +16,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
-from .expect import PathNotFound, lookup
-from .response import Response
+from tui.core.replay.expect import PathNotFound, lookup
+from tui.core.engine.response import Response
 
 __all__ = ["SOURCE_KINDS", "CaptureProblem", "CaptureSource", "capture", "parse_source"]
 

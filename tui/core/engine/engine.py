@@ -31,7 +31,7 @@ Timeouts raise `errors.TimeoutError` whose message starts with the kind ("connec
 "while": "connecting", "sending the request", "waiting for the response headers", "reading the
 response body", "waiting for a free connection".
 
-Clients are keyed by (verify, http2, client cert, proxy): see `_engine_clients`.
+Clients are keyed by (verify, http2, client cert, proxy): see `clients`.
 """
 
 from __future__ import annotations
@@ -45,18 +45,18 @@ from typing import Any, Self
 
 import httpx
 
-from . import errors
-from ._engine_build import PreparedRequest, prepare
-from ._engine_clients import USER_AGENT, ClientCache
-from ._engine_errors import FailureContext, deadline_error, map_error
-from ._engine_progress import ProgressMeter
-from ._engine_response import content_length, header_items, make_response
-from ._engine_tuning import tune_httpcore, widen_socket_reads
-from .download import DownloadSink, MemorySink
-from .events import EventHandler, Failed, Finished, HeadersReceived, Started
-from .resolved import ResolvedRequest
-from .response import Response
-from .timing import TraceRecorder
+from tui.core import errors
+from tui.core.engine.build import PreparedRequest, prepare
+from tui.core.engine.clients import USER_AGENT, ClientCache
+from tui.core.engine.failures import FailureContext, deadline_error, map_error
+from tui.core.engine.progress import ProgressMeter
+from tui.core.engine.from_httpx import content_length, header_items, make_response
+from tui.core.engine.tuning import tune_httpcore, widen_socket_reads
+from tui.core.engine.download import DownloadSink, MemorySink
+from tui.core.engine.events import EventHandler, Failed, Finished, HeadersReceived, Started
+from tui.core.engine.resolved import ResolvedRequest
+from tui.core.engine.response import Response
+from tui.core.engine.timing import TraceRecorder
 
 __all__ = ["DEFAULT_MEMORY_LIMIT", "USER_AGENT", "Engine"]
 

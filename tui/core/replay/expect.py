@@ -21,8 +21,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from .model import Expect
-from .response import Response
+from tui.core.collection.model import Expect
+from tui.core.engine.response import Response
 
 __all__ = ["MISSING", "CheckKind", "ExpectFailure", "PathNotFound", "check", "lookup", "same_value", "show"]
 

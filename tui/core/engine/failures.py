@@ -9,7 +9,7 @@ from pathlib import Path
 
 import httpx
 
-from . import errors
+from tui.core import errors
 
 __all__ = ["FailureContext", "deadline_error", "map_error", "origin"]
 

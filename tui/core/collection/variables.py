@@ -44,9 +44,9 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from .errors import BodyError, PathError, VariableError
-from .model import DEFAULT_CHUNK_SIZE, Auth, Body, Collection, Pair, Request
-from .resolved import ResolvedBody, ResolvedDownload, ResolvedPart, ResolvedRequest
+from tui.core.errors import BodyError, PathError, VariableError
+from tui.core.collection.model import DEFAULT_CHUNK_SIZE, Auth, Body, Collection, Pair, Request
+from tui.core.engine.resolved import ResolvedBody, ResolvedDownload, ResolvedPart, ResolvedRequest
 
 __all__ = [
     "Span",

@@ -23,10 +23,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
-from .capture import parse_source
-from .expect import MISSING
-from .masking import Masker, is_secret_name, is_secret_param
-from .replay import Outcome, RequestResult, RunSummary
+from tui.core.replay.capture import parse_source
+from tui.core.replay.expect import MISSING
+from tui.core.replay.masking import Masker, is_secret_name, is_secret_param
+from tui.core.replay.runner import Outcome, RequestResult, RunSummary
 
 __all__ = ["REPORT_KINDS", "ReportKind", "learn_secrets", "method_and_url", "result_dict", "to_json", "to_junit", "write_report"]
 

@@ -23,7 +23,7 @@ import threading
 from collections.abc import Callable
 from types import TracebackType
 
-from ..errors import ReqbenchError
+from tui.core.errors import ReqbenchError
 from .routes import download_chunks, handle
 from .server import DEFAULT_BODY_LIMIT, EchoRequest, Reply, serve_connection
 

@@ -14,9 +14,9 @@ import re
 from collections.abc import Callable
 from typing import Any, NoReturn, TypeVar
 
-from ._locate import Locator
-from .errors import SchemaError
-from .model import (
+from tui.core.collection.locate import Locator
+from tui.core.errors import SchemaError
+from tui.core.collection.model import (
     BODY_KINDS,
     DEFAULT_CHUNK_SIZE,
     DEFAULT_TIMEOUT,

@@ -127,7 +127,7 @@ def _indent(text: str | bytes) -> bytes:
 _CHILD = r"""
 import sys, array, itertools, struct
 sys.path.insert(0, sys.argv[1])
-from tui.core.bodyfmt import _indent, JsonFormatError
+from tui.core.display.bodyfmt import _indent, JsonFormatError
 data = sys.stdin.buffer.read()
 try:
     pretty = _indent(data)

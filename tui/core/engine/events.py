@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Literal, Union
 
-from .errors import RequestError
-from .resolved import ResolvedRequest
-from .response import Response
+from tui.core.errors import RequestError
+from tui.core.engine.resolved import ResolvedRequest
+from tui.core.engine.response import Response
 
 __all__ = ["Started", "Progress", "HeadersReceived", "Finished", "Failed", "Event", "EventHandler"]
 

@@ -6,7 +6,7 @@ import time
 from collections.abc import Callable
 from typing import Literal
 
-from .events import EventHandler, Progress
+from tui.core.engine.events import EventHandler, Progress
 
 __all__ = ["DEFAULT_INTERVAL_S", "ProgressMeter"]
 

@@ -28,8 +28,8 @@ from urllib.parse import urlencode
 import aiofiles
 import httpx
 
-from .errors import BodyError, PathError
-from .resolved import ResolvedBody
+from tui.core.errors import BodyError, PathError
+from tui.core.engine.resolved import ResolvedBody
 
 __all__ = ["FILE_READ_SIZE", "EncodedBody", "encode_body"]
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import shlex
 
-from .resolved import ResolvedBody, ResolvedRequest, url_with_params
-from .response import SentRequest
+from tui.core.engine.resolved import ResolvedBody, ResolvedRequest, url_with_params
+from tui.core.engine.response import SentRequest
 
 __all__ = ["to_curl"]
 

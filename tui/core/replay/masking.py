@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 from urllib.parse import parse_qsl, quote, urlsplit, urlunsplit
 
-from .model import Auth
+from tui.core.collection.model import Auth
 
 __all__ = ["MASK", "Masker", "is_secret_name", "is_secret_param", "mask_value"]
 

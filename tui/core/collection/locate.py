@@ -1,6 +1,6 @@
 """Find the line and column of a key in collection text, to point schema errors at it.
 
-Private to `store`/`_schema`. `tomllib` returns plain dicts without positions, so this scans
+Private to `store`/`schema`. `tomllib` returns plain dicts without positions, so this scans
 the text for the key the way a person would: the request's `[[requests]]` block, then a
 `[requests.body]`-style section or a `body = ...` line inside it. It is a best effort: when
 the text is unusual (the key sits in an inline table, a header hides in a multi-line

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import httpx
 
-from . import errors
-from .resolved import ResolvedRequest
+from tui.core import errors
+from tui.core.engine.resolved import ResolvedRequest
 
 __all__ = ["USER_AGENT", "ClientCache", "ClientKey"]
 

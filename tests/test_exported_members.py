@@ -1,0 +1,59 @@
+"""Each core subpackage's public surface is pinned here (as httpx's own test does): a name added
+or removed is a deliberate change to this list, and every listed name resolves."""
+
+from __future__ import annotations
+
+import importlib
+
+import pytest
+
+SURFACES: dict[str, list[str]] = {
+    "tui.core.collection": [
+        "BODY_KINDS", "Auth", "Body", "BodyKind", "Collection", "DEFAULT_CHUNK_SIZE", "DEFAULT_TIMEOUT",
+        "Defaults", "Download", "Expect", "FORMAT_VERSION", "Fingerprint", "MultipartPart", "Pair",
+        "Request", "Span", "dumps", "escape", "find_spans", "find_variables", "fingerprint", "load",
+        "loads", "resolve", "save", "scope", "substitute", "unresolved",
+    ],
+    "tui.core.engine": [
+        "DEFAULT_MEMORY_LIMIT", "DownloadSink", "Engine", "Event", "EventHandler", "Failed", "FileSink",
+        "Finished", "HeadersReceived", "MemorySink", "PREVIEW_LIMIT", "Progress", "RedirectHop",
+        "ResolvedBody", "ResolvedDownload", "ResolvedPart", "ResolvedRequest", "Response", "SentRequest",
+        "Started", "Timings", "USER_AGENT", "WRITE_BATCH", "part_path_for", "url_with_params",
+    ],
+    "tui.core.replay": [
+        "CaptureProblem", "CaptureSource", "CheckKind", "ExpectFailure", "MASK", "MISSING", "Masker",
+        "Outcome", "PathNotFound", "Plan", "PlanError", "REPORT_KINDS", "ReportKind", "RequestResult",
+        "RequestStats", "RunOptions", "RunSummary", "SOURCE_KINDS", "Step", "capture", "check",
+        "is_secret_name", "is_secret_param", "learn_secrets", "lookup", "mask_value", "method_and_url",
+        "parse_source", "percentile", "plan", "result_dict", "run", "same_value", "show", "to_json",
+        "to_junit", "write_report",
+    ],
+    "tui.core.formats": ["to_curl"],
+    "tui.core.display": [
+        "BYTES_PER_LINE", "ByteLines", "HexLines", "JsonFormatError", "LINE_SIZES", "OUT_OF_PROCESS_MIN",
+        "bytes_per_line_for", "format_json", "hexdump_line", "is_probably_binary", "line_width",
+        "pretty_json_lines", "split_lines",
+    ],
+}
+
+
+@pytest.mark.parametrize("package", sorted(SURFACES))
+def test_public_names_are_pinned(package: str) -> None:
+    module = importlib.import_module(package)
+    assert sorted(module.__all__) == sorted(SURFACES[package])
+
+
+@pytest.mark.parametrize("package", sorted(SURFACES))
+def test_every_public_name_resolves_to_its_defining_module(package: str) -> None:
+    module = importlib.import_module(package)
+    for name in module.__all__:
+        value = getattr(module, name)
+        owner = getattr(value, "__module__", None)
+        if owner is not None and isinstance(value, type):
+            assert owner.startswith(package), f"{package}.{name} comes from {owner}"
+
+
+def test_unknown_name_is_an_attribute_error() -> None:
+    module = importlib.import_module("tui.core.engine")
+    with pytest.raises(AttributeError, match="no_such_name"):
+        module.no_such_name  # noqa: B018

@@ -1,0 +1,122 @@
+"""Collections: the model, the TOML store (load with file:line:col, canonical atomic
+save), its schema, writer and locator, and variable resolution.
+
+Names are re-exported lazily (PEP 562): importing the package costs nothing until a name
+is used, so the start-up path stays as light as the flat modules were.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .model import (
+        FORMAT_VERSION,
+        BODY_KINDS,
+        BodyKind,
+        Pair,
+        MultipartPart,
+        Body,
+        Auth,
+        Download,
+        Expect,
+        Defaults,
+        Request,
+        Collection,
+        DEFAULT_CHUNK_SIZE,
+        DEFAULT_TIMEOUT,
+    )
+    from .store import (
+        Fingerprint,
+        dumps,
+        fingerprint,
+        load,
+        loads,
+        save,
+    )
+    from .variables import (
+        Span,
+        escape,
+        find_spans,
+        find_variables,
+        resolve,
+        scope,
+        substitute,
+        unresolved,
+    )
+
+_EXPORTS = {
+    "FORMAT_VERSION": "model",
+    "BODY_KINDS": "model",
+    "BodyKind": "model",
+    "Pair": "model",
+    "MultipartPart": "model",
+    "Body": "model",
+    "Auth": "model",
+    "Download": "model",
+    "Expect": "model",
+    "Defaults": "model",
+    "Request": "model",
+    "Collection": "model",
+    "DEFAULT_CHUNK_SIZE": "model",
+    "DEFAULT_TIMEOUT": "model",
+    "Fingerprint": "store",
+    "dumps": "store",
+    "fingerprint": "store",
+    "load": "store",
+    "loads": "store",
+    "save": "store",
+    "Span": "variables",
+    "escape": "variables",
+    "find_spans": "variables",
+    "find_variables": "variables",
+    "resolve": "variables",
+    "scope": "variables",
+    "substitute": "variables",
+    "unresolved": "variables",
+}
+
+__all__ = [
+    "FORMAT_VERSION",
+    "BODY_KINDS",
+    "BodyKind",
+    "Pair",
+    "MultipartPart",
+    "Body",
+    "Auth",
+    "Download",
+    "Expect",
+    "Defaults",
+    "Request",
+    "Collection",
+    "DEFAULT_CHUNK_SIZE",
+    "DEFAULT_TIMEOUT",
+    "Fingerprint",
+    "dumps",
+    "fingerprint",
+    "load",
+    "loads",
+    "save",
+    "Span",
+    "escape",
+    "find_spans",
+    "find_variables",
+    "resolve",
+    "scope",
+    "substitute",
+    "unresolved",
+]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *__all__])

@@ -1,0 +1,36 @@
+"""Conversions between collections and other tools' formats (one module each).
+
+Names are re-exported lazily (PEP 562): importing the package costs nothing until a name
+is used, so the start-up path stays as light as the flat modules were.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .to_curl import (
+        to_curl,
+    )
+
+_EXPORTS = {
+    "to_curl": "to_curl",
+}
+
+__all__ = [
+    "to_curl",
+]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *__all__])
