@@ -68,8 +68,8 @@ http {{
 
 async def _child_engine(url: str, dest: Path, chunk_size: int) -> dict[str, object]:
     from tui.core.engine import Engine
-    from tui.core.events import Progress
-    from tui.core.resolved import ResolvedDownload, ResolvedRequest
+    from tui.core.engine.events import Progress
+    from tui.core.engine.resolved import ResolvedDownload, ResolvedRequest
 
     progress: list[Progress] = []
 

@@ -29,8 +29,8 @@ from servers.launch import run_fault
 from textual.app import App, ComposeResult
 
 from tui.core.engine import Engine
-from tui.core.events import Event, Finished, Progress
-from tui.core.resolved import ResolvedDownload, ResolvedRequest
+from tui.core.engine.events import Event, Finished, Progress
+from tui.core.engine.resolved import ResolvedDownload, ResolvedRequest
 from tui.widgets.response_viewer import ResponseViewer
 
 

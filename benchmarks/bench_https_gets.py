@@ -65,7 +65,7 @@ async def client_per_request(url: str, ctx: ssl.SSLContext, n: int) -> Clock:
 
 async def engine_loop(url: str, ca: Path, n: int) -> Clock:
     from tui.core.engine import Engine
-    from tui.core.resolved import ResolvedRequest
+    from tui.core.engine.resolved import ResolvedRequest
 
     request = ResolvedRequest(name="bench-get", method="GET", url=url, verify=ca)
     with Clock() as clock:

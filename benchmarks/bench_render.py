@@ -30,7 +30,7 @@ from _common import machine, row
 from servers.fault import json_document
 from textual.app import App, ComposeResult
 
-from tui.core.response import Response, Timings
+from tui.core.engine.response import Response, Timings
 from tui.widgets.body_view import BodyView
 from tui.widgets.response_viewer import ResponseViewer
 

@@ -90,7 +90,7 @@ async def raw_distinct_urls(base: str, ctx: ssl.SSLContext, n: int) -> Clock:
 
 
 async def replay_round(path: Path) -> Clock:
-    from tui.core import store
+    from tui.core.collection import store
     from tui.core.replay import RunOptions, run
 
     with Clock() as clock:

@@ -2,7 +2,7 @@
 
     python screenshots/make.py            # writes screenshots/*.svg
 
-It starts the embedded echo server (`tui.core.echo`), opens the bundled
+It starts the embedded echo server (`tui.echo`), opens the bundled
 `collections/quickstart.toml` through `tui.app.make_app` (the factory the CLI and the tests
 use) with `base` pointing at the echo server, drives it with Textual's Pilot the way a user
 would, and saves each screen with `App.save_screenshot`. Downloads made by the shots go to a
@@ -26,7 +26,7 @@ from textual import events
 from textual.pilot import Pilot
 
 from tui.app import ReqbenchApp, make_app
-from tui.core.echo import EchoServer
+from tui.echo import EchoServer
 
 Shot = Callable[[Pilot, str], Awaitable[None]]
 
