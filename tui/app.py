@@ -955,7 +955,9 @@ class ReqbenchApp(App[None]):
         pane = tabs.get_pane(f"tab-{name}")
         for widget in pane.query("*"):
             if widget.focusable:
-                widget.focus()
+                # Now, not through `focus()` (which queues the change behind keys the app has
+                # already received): keys typed right after alt+p land in the pane.
+                self.screen.set_focus(widget)
                 break
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:

@@ -25,6 +25,7 @@ from textual.widget import Widget
 from textual.widgets import ContentSwitcher, Input, Label, Select, Static, TextArea
 
 from tui.core.collection.model import Body, MultipartPart, Pair
+from tui.widgets.field_input import FieldInput
 from tui.widgets.key_value_table import EditableRow, KeyValueTable, RowTable
 
 __all__ = ["BODY_MODES", "BodyEditor", "MultipartTable", "PartRow", "json_problem"]
@@ -75,13 +76,13 @@ class PartRow(EditableRow[MultipartPart]):
         item = self.item
         yield Select([("value", "value"), ("file", "file")], value="file" if item.is_file else "value",
                      allow_blank=False, compact=True, id="part-kind")
-        yield Input(item.name, placeholder="name", compact=True, classes="part-name", select_on_focus=False)
-        yield Input(item.file if item.is_file else (item.value or ""), placeholder="path" if item.is_file else "value",
-                    compact=True, classes="part-value", select_on_focus=False)
-        yield Input(item.filename or "", placeholder="filename", compact=True, classes="part-filename",
-                    select_on_focus=False)
-        yield Input(item.content_type or "", placeholder="content type", compact=True, classes="part-type",
-                    select_on_focus=False)
+        yield FieldInput(item.name, placeholder="name", compact=True, classes="part-name", select_on_focus=False)
+        yield FieldInput(item.file if item.is_file else (item.value or ""), placeholder="path" if item.is_file else "value",
+                         compact=True, classes="part-value", select_on_focus=False)
+        yield FieldInput(item.filename or "", placeholder="filename", compact=True, classes="part-filename",
+                         select_on_focus=False)
+        yield FieldInput(item.content_type or "", placeholder="content type", compact=True, classes="part-type",
+                         select_on_focus=False)
 
     def focus_first(self) -> None:
         self.query_one(".part-name", Input).focus()
@@ -121,12 +122,6 @@ class PartRow(EditableRow[MultipartPart]):
         elif event.input.has_class("part-type"):
             item.content_type = value or None
         self.edited()
-
-    @on(Input.Submitted)
-    def _submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.screen.focus_next()
-
 
 class MultipartTable(RowTable[MultipartPart]):
     def make_row(self, item: MultipartPart | None) -> PartRow:

@@ -24,6 +24,7 @@ from textual.message import Message
 from textual.widgets import Checkbox, Input
 
 from tui.core.collection.model import Pair
+from tui.widgets.field_input import FieldInput
 from tui.widgets.url_bar import VariableHighlighter
 
 __all__ = ["EditableRow", "KeyValueRow", "KeyValueTable", "RowTable"]
@@ -151,6 +152,17 @@ class RowTable(VerticalScroll, Generic[ItemT], can_focus=False):
         items = [row.item for row in self.rows if row is not removed]  # removal is asynchronous
         self.post_message(self.Changed(self, items, self.target))
 
+    async def prepare_next_field(self, field: FieldInput) -> None:
+        """Leaving a field of the trailing new row once it holds text: make it a real row and
+        mount the next new row now, so focus can move there before more keys arrive (its
+        `Edited` message is still queued behind the keys)."""
+        row = next((node for node in field.ancestors if isinstance(node, EditableRow)), None)
+        if row is None or not row.is_new or row is not self.query_children(EditableRow).last():
+            return
+        if any(child.value for child in row.query(FieldInput)):
+            row.remove_class("-new")
+            await self.mount(self.make_row(None))
+
     @on(EditableRow.Edited)
     def _row_edited(self, event: EditableRow.Edited) -> None:
         event.stop()
@@ -198,7 +210,7 @@ class KeyValueRow(EditableRow[Pair]):
             (self.item.name, self._placeholders[0], "kv-name"),
             (self.item.value, self._placeholders[1], "kv-value"),
         ):
-            yield Input(
+            yield FieldInput(  # enter moves on like tab: name -> value -> next row's name
                 text,
                 placeholder=placeholder,
                 highlighter=self._highlighter,
@@ -226,12 +238,6 @@ class KeyValueRow(EditableRow[Pair]):
         if event.value != self.item.value:
             self.item.value = event.value
             self.edited()
-
-    @on(Input.Submitted)
-    def _submitted(self, event: Input.Submitted) -> None:
-        # enter moves on like tab: name -> value -> next row's name
-        event.stop()
-        self.screen.focus_next()
 
     @on(Checkbox.Changed)
     def _enabled_changed(self, event: Checkbox.Changed) -> None:

@@ -17,6 +17,7 @@ from textual.message import Message
 from textual.widgets import Checkbox, Input, Label, Select
 
 from tui.core.collection.model import DEFAULT_CHUNK_SIZE, Auth, Defaults, Download
+from tui.widgets.field_input import FieldInput
 
 __all__ = ["OptionsPane", "RequestOptions"]
 
@@ -85,32 +86,32 @@ class OptionsPane(VerticalScroll, can_focus=False):
         with Horizontal(classes="opt-row"):
             yield Label("auth")
             yield Select(_AUTH, value="default", allow_blank=False, compact=True, id="opt-auth")
-            yield Input(placeholder="user", compact=True, id="opt-auth-user")
-            yield Input(placeholder="password, e.g. {{env:PASSWORD}}", password=True, compact=True, id="opt-auth-password")
-            yield Input(placeholder="token, e.g. {{env:TOKEN}}", compact=True, id="opt-auth-token")
+            yield FieldInput(placeholder="user", compact=True, id="opt-auth-user")
+            yield FieldInput(placeholder="password, e.g. {{env:PASSWORD}}", password=True, compact=True, id="opt-auth-password")
+            yield FieldInput(placeholder="token, e.g. {{env:TOKEN}}", compact=True, id="opt-auth-token")
         with Horizontal(classes="opt-row"):
             yield Label("timeout (s)")
-            yield Input(type="number", compact=True, id="opt-timeout")
+            yield FieldInput(type="number", compact=True, id="opt-timeout")
         with Horizontal(classes="opt-row"):
             yield Label("follow redirects")
             yield Select(_TRISTATE, value="default", allow_blank=False, compact=True, id="opt-redirects")
         with Horizontal(classes="opt-row"):
             yield Label("verify TLS")
             yield Select(_VERIFY, value="default", allow_blank=False, compact=True, id="opt-verify")
-            yield Input(placeholder="CA bundle path", compact=True, id="opt-ca")
+            yield FieldInput(placeholder="CA bundle path", compact=True, id="opt-ca")
         with Horizontal(classes="opt-row"):
             yield Label("HTTP/2")
             yield Select(_TRISTATE, value="default", allow_blank=False, compact=True, id="opt-http2")
         with Horizontal(classes="opt-row"):
             yield Label("response encoding")
-            yield Input(placeholder="detected (e.g. utf-8, latin-1)", compact=True, id="opt-encoding")
+            yield FieldInput(placeholder="detected (e.g. utf-8, latin-1)", compact=True, id="opt-encoding")
         yield Label("Download to a file", classes="opt-heading")
         with Horizontal(classes="opt-row"):
             yield Label("path")
-            yield Input(placeholder="none: keep the body in memory", compact=True, id="opt-download")
+            yield FieldInput(placeholder="none: keep the body in memory", compact=True, id="opt-download")
         with Horizontal(classes="opt-row"):
             yield Label("chunk size")
-            yield Input(placeholder=str(DEFAULT_CHUNK_SIZE), type="integer", compact=True, id="opt-chunk")
+            yield FieldInput(placeholder=str(DEFAULT_CHUNK_SIZE), type="integer", compact=True, id="opt-chunk")
         with Horizontal(classes="opt-row"):
             yield Label("overwrite")
             yield Checkbox("replace an existing file", compact=True, id="opt-overwrite")
@@ -222,7 +223,3 @@ class OptionsPane(VerticalScroll, can_focus=False):
         event.stop()
         self._changed()
 
-    @on(Input.Submitted)
-    def _submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.screen.focus_next()
