@@ -88,12 +88,12 @@ def test_expect_100_continue(server: EchoServer) -> None:
     ("payload", "status"),
     [
         (b"NONSENSE\r\n\r\n", b"400"),
-        (b"GET /get HTTP/1.1\r\n bad: fold\r\n\r\n", b"400"),
-        (b"POST /post HTTP/1.1\r\nContent-Length: nope\r\n\r\n", b"400"),
-        (b"POST /post HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", b"400"),
-        (b"POST /post HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\n", b"501"),
-        (b"POST /post HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n" + b"1" * 70_000 + b"\r\n", b"400"),
-        (b"GET /get HTTP/1.1\r\nX-Big: " + b"a" * 70_000 + b"\r\n\r\n", b"431"),
+        (b"GET /get HTTP/1.1\r\nHost: x\r\n bad: fold\r\n\r\n", b"400"),
+        (b"POST /post HTTP/1.1\r\nHost: x\r\nContent-Length: nope\r\n\r\n", b"400"),
+        (b"POST /post HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", b"400"),
+        (b"POST /post HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n", b"501"),
+        (b"POST /post HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n" + b"1" * 70_000 + b"\r\n", b"400"),
+        (b"GET /get HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 70_000 + b"\r\n\r\n", b"431"),
     ],
 )
 def test_malformed_requests_get_an_error_and_the_server_lives_on(server: EchoServer, payload: bytes, status: bytes) -> None:
