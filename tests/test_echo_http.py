@@ -64,6 +64,7 @@ def _json_body(reply: bytes) -> dict[str, object]:
         pytest.param("GET /é HTTP/1.1\r\n".encode() + HOST + b"\r\n", id="raw UTF-8 in target"),
         pytest.param(b"GET /get HTTP/1.1\r\n" + HOST + b"X A: b\r\n\r\n", id="space in name"),
         pytest.param(b"get /get HTTP/1.1\r\n" + HOST + b"\r\n", id="lowercase method"),
+        pytest.param(b"GET /get HTTP/1.1\r\nHost: h\r\n folded: x\r\nConnection: close\r\n\r\n", id="obs-fold"),
         pytest.param(b"GET  /get HTTP/1.1\r\n" + HOST + b"\r\n", id="two spaces"),
         pytest.param(b"GET /get HTTP/1.1\r\nConnection: close\r\n\r\n", id="HTTP/1.1 without Host"),
         pytest.param(b"GET /get HTTP/1.1\r\nHost: a\r\nHost: b\r\nConnection: close\r\n\r\n", id="two Hosts"),

@@ -5,7 +5,7 @@ each to an `App` (an async callable `EchoRequest -> Reply`), then writes the rep
 
 - Parsing is h11's (request line, header grammar, Content-Length digits, chunk sizes, Host),
   plus what gunicorn adds on top: bare LF line ends, chunked twice or not last, chunked on
-  HTTP/1.0, two Host headers, lower-case methods are all answered 400 at once. Empty lines
+  HTTP/1.0, two Host headers, obs-fold, lower-case methods are all answered 400 at once. Empty lines
   before a request line are skipped (RFC 9112 2.2); a `#fragment` in the target is dropped.
 - Keep-alive by default on HTTP/1.1 (`Connection: close` or HTTP/1.0 without keep-alive ends it).
 - Request bodies: `Content-Length` or `Transfer-Encoding: chunked` (trailers skipped);
@@ -200,6 +200,8 @@ def _parse_head(head: bytes, client_host: str, server_host: str) -> tuple[EchoRe
     h11 connection that goes on to read its body."""
     if head.count(b"\r\n") - 1 > MAX_HEADERS:
         raise HttpError(431, "too many request headers")
+    if re.search(rb"\r\n[ \t]", head[:-2]):
+        raise HttpError(400, "obsolete line folding (a header line starting with a space or tab)")
     parser = h11.Connection(h11.SERVER, max_incomplete_event_size=MAX_HEAD)
     parser.receive_data(head)
     try:
