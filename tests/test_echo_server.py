@@ -154,6 +154,23 @@ def test_drip_delay_and_code(server: EchoServer) -> None:
     assert (response.status_code, response.content) == (202, b"***")
 
 
+def test_drip_duration_and_delay_are_capped(server: EchoServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The caps are MAX_PACING_S (60 s) and MAX_DELAY_S (10 s); lowered here so that an
+    uncapped server would blow the client's timeout instead of the test waiting a minute."""
+    from tui.echo import routes
+
+    monkeypatch.setattr(routes, "MAX_PACING_S", 0.2)
+    monkeypatch.setattr(routes, "MAX_DELAY_S", 0.1)
+    response = httpx.get(server.url + "/drip", params={"numbytes": 2, "duration": 1e9, "delay": 1e9}, timeout=8)
+    assert (response.status_code, response.content) == (200, b"**")
+
+
+@pytest.mark.parametrize("param", ["duration", "delay"])
+def test_drip_refuses_non_finite_numbers(server: EchoServer, param: str) -> None:
+    response = httpx.get(server.url + "/drip", params={"numbytes": 2, param: "inf"}, timeout=8)
+    assert response.status_code == 400 and "finite" in response.text
+
+
 # --- downloads --------------------------------------------------------------------------------
 
 
