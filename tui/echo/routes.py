@@ -50,6 +50,7 @@ from typing import Any
 
 from .forms import echo_headers, iri_url, json_safe, mimetype, parse_multipart, parse_query, parse_urlencoded, semiflatten
 from .server import EchoRequest, HttpError, Reply
+from .sse import sse_reply
 
 __all__ = ["handle", "download_chunks", "DOWNLOAD_BLOCK", "MAX_DELAY_S", "MAX_DOWNLOAD", "MAX_PACING_S"]
 
@@ -633,6 +634,11 @@ async def _delay(request: EchoRequest, match: re.Match[str]) -> Reply:
         raise HttpError(400, "delay must be a number") from exc
     await asyncio.sleep(seconds)
     return _json(_request_dict(request, "url", "args", "form", "data", "origin", "headers", "files"))
+
+
+@_route(r"/sse", frozenset({"GET", "HEAD", "POST"}))
+async def _sse(request: EchoRequest, match: re.Match[str]) -> Reply:
+    return sse_reply(request)
 
 
 # --- large downloads -------------------------------------------------------------------------
