@@ -67,6 +67,8 @@ def _json_body(reply: bytes) -> dict[str, object]:
         pytest.param(b"GET /get HTTP/1.1\r\nHost: h\r\n folded: x\r\nConnection: close\r\n\r\n", id="obs-fold"),
         pytest.param(b"GET  /get HTTP/1.1\r\n" + HOST + b"\r\n", id="two spaces"),
         pytest.param(b"GET /get HTTP/1.1\r\nConnection: close\r\n\r\n", id="HTTP/1.1 without Host"),
+        pytest.param(b"POST /post HTTP/1.1\r\n" + HOST + b"Content-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n", id="CL and TE"),
+        pytest.param(b"POST /post HTTP/1.1\r\n" + HOST + b"Transfer-Encoding: chunked\r\n\r\n5\r\nhelloXX0\r\n\r\n", id="chunk without CRLF"),
         pytest.param(b"GET /get HTTP/1.1\r\nHost: a\r\nHost: b\r\nConnection: close\r\n\r\n", id="two Hosts"),
     ],
 )
@@ -140,3 +142,8 @@ def test_http10_keep_alive_is_honoured(server: EchoServer) -> None:
     reply = _raw(server, payload)
     assert reply.count(b"HTTP/1.1 200 OK") == 2
     assert b"Connection: keep-alive" in reply.split(b"\r\n\r\n")[0]
+
+
+def test_http_2_request_line_is_505_and_a_later_minor_version_is_served_as_11(server: EchoServer) -> None:
+    assert _status(_raw(server, b"GET /get HTTP/2.0\r\n" + HOST + b"\r\n")) == 505
+    assert _status(_raw(server, b"GET /get HTTP/1.2\r\n" + HOST + b"\r\n")) == 200

@@ -216,6 +216,8 @@ def _parse_head(head: bytes, client_host: str, server_host: str) -> tuple[EchoRe
         raise HttpError(400, "malformed request")
     method = event.method.decode("ascii")
     version = "HTTP/" + event.http_version.decode("ascii")
+    if version.startswith("HTTP/1.") and version > "HTTP/1.1":
+        version = "HTTP/1.1"  # a later minor version is answered as 1.1 (RFC 9110 2.5)
     if version not in ("HTTP/1.0", "HTTP/1.1"):
         raise HttpError(505, f"HTTP version {version} is not supported")
     if not method.isupper():
@@ -227,6 +229,8 @@ def _parse_head(head: bytes, client_host: str, server_host: str) -> tuple[EchoRe
     chunked = "transfer-encoding" in lowered
     if chunked and version == "HTTP/1.0":
         raise HttpError(400, "Transfer-Encoding on an HTTP/1.0 request")
+    if chunked and "content-length" in lowered:  # refused as gunicorn does: the stuff of request smuggling
+        raise HttpError(400, "both Content-Length and Transfer-Encoding: the body's framing is ambiguous")
     target = event.target.decode("ascii").split("#", 1)[0]  # a fragment is never part of the query
     if target.startswith(("http://", "https://")):  # absolute form: keep only the path
         after_scheme = target.split("://", 1)[1]
@@ -294,10 +298,7 @@ def _wants_keep_alive(request: EchoRequest) -> bool:
     tokens = {t.strip() for t in connection.split(",")}
     if request.version == "HTTP/1.0":
         return "keep-alive" in tokens
-    if "close" in tokens:
-        return False
-    # a chunked body with a Content-Length too is ambiguous framing: do not reuse the connection
-    return not (request.chunked and request.header("content-length") is not None)
+    return "close" not in tokens
 
 
 def _error_reply(error: HttpError) -> Reply:
