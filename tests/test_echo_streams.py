@@ -166,3 +166,13 @@ def test_stream_lines_paced_and_ndjson_on_request(server: EchoServer) -> None:
         plain = client.get(server.url + "/stream/3")
     assert plain.headers["content-type"] == "application/json"
     assert [json.loads(line)["id"] for line in plain.text.splitlines()] == [0, 1, 2]
+
+
+def test_reconnect_with_last_event_id_resumes_after_it(server: EchoServer) -> None:
+    params = {"count": 5, "interval": 0, "id": 10}
+    response = httpx.get(server.url + "/sse", params=params, headers={"Last-Event-ID": "12"}, timeout=TIMEOUT)
+    events = list(_parse(iter(response.text.split("\n"))))
+    assert [(e.id, json.loads(e.data)["n"]) for e in events] == [("13", 3), ("14", 4)]
+    done = httpx.get(server.url + "/sse", params=params, headers={"Last-Event-ID": "14"}, timeout=TIMEOUT)
+    assert done.status_code == 200 and done.text == ""
+    assert httpx.get(server.url + "/sse", params=params, headers={"Last-Event-ID": "x"}, timeout=TIMEOUT).status_code == 400

@@ -5,7 +5,8 @@ GET (or HEAD) `/sse` sends `count` events, the first at once and then one per `i
     count=5       events to send (0: endless, until the client goes away); at most MAX_EVENTS
     interval=1    seconds between events, at most MAX_INTERVAL_S (60); 0 sends at full speed
     event=a,b     an `event:` name per event, cycling through the list (none by default)
-    id=1          `id:` lines counting up from this integer (none by default)
+    id=1          `id:` lines counting up from this integer (none by default); a reconnecting
+                  client's `Last-Event-ID: K` resumes the stream after event K
     data=TEXT     each event's data; `{n}` becomes the event's number (0-based); a line break
                   (%0A) makes a multi-line event (one `data:` line per line). Default:
                   {"n": N, "count": COUNT}
@@ -124,15 +125,21 @@ def _chat_events(model: str, words: list[str]) -> Iterator[str]:
     yield format_event("[DONE]")
 
 
-def _get_events(args: dict[str, str], count: int) -> Iterator[str]:
+def _get_events(args: dict[str, str], count: int, last_event_id: str | None) -> Iterator[str]:
     """The events of a GET; the arguments are checked now, before any byte is sent."""
     names = [name for name in (_field(args, "event") or "").split(",") if name]
     first_id = _int(args, "id", 0, -(2**63), 2**63 - 1) if "id" in args else None
     template = args.get("data")
     comment = args.get("comment")
+    start = 0
+    if first_id is not None and last_event_id is not None:
+        try:
+            start = max(0, int(last_event_id.strip()) - first_id + 1)  # resume after the last event seen
+        except ValueError:
+            raise HttpError(400, "Last-Event-ID must be one of this stream's integer ids") from None
 
     def generate() -> Iterator[str]:
-        n = 0
+        n = start
         while count == 0 or n < count:
             data = template.replace("{n}", str(n)) if template is not None else json.dumps({"n": n, "count": count})
             yield format_event(
@@ -186,7 +193,7 @@ def sse_reply(request: EchoRequest) -> Reply:
     else:
         count = _int(args, "count", 5, 0, MAX_EVENTS)
         interval = _interval(args, 1.0)
-        events = _get_events(args, count)
+        events = _get_events(args, count, request.header("last-event-id"))
     gzip = _flag(args, "gzip")
     headers = [("Content-Type", "text/event-stream; charset=utf-8"), ("Cache-Control", "no-cache"),
                ("X-Accel-Buffering", "no")]
