@@ -36,6 +36,7 @@ class Case:
     files: list[tuple[str, tuple[str, bytes, str] | tuple[str, bytes]]] | None = None
     chunked: bool = False
     follow: bool = False
+    lines: bool = False  # the body is JSON lines: compare them parsed
     compare_headers: tuple[str, ...] = ("content-type", "content-encoding", "location")
 
 
@@ -103,6 +104,34 @@ CASES = [
     Case("cookies delete", "GET", "/cookies/delete", params=[("k", "")], compare_headers=("location", "set-cookie")),
     Case("user-agent", "GET", "/user-agent"),
     Case("head get", "HEAD", "/get"),
+    # path parameters are percent-decoded, as werkzeug routes on the decoded path
+    Case("base64 escaped", "GET", "/base64/SGk%3D"),
+    Case("base64 bad escape", "GET", "/base64/%FF"),
+    Case("basic auth escaped", "GET", "/basic-auth/us%40er/p%20w", headers=[("Authorization", "Basic dXNAZXI6cCB3")]),
+    Case("basic auth escaped wrong", "GET", "/basic-auth/us%40er/p%20w", headers=[("Authorization", "Basic dXMlNDBlcjpwJTIwdw==")]),
+    Case("cookies set path escaped", "GET", "/cookies/set/a%20b/c%3Dd", compare_headers=("location", "set-cookie")),
+    # invalid UTF-8 escapes kept as written in args and forms, replaced in the path
+    Case("args bad escape", "GET", "/anything/%FF?x=%FF&y=%C3%A9%FF"),
+    Case("form bad escape", "POST", "/post", headers=[("Content-Type", "application/x-www-form-urlencoded")], content=b"a=%FF&b=%E9t%C3%A9"),
+    # cookie values quoted (octal escapes) the way werkzeug's dump_cookie does
+    Case("cookies set quoted", "GET", "/cookies/set", params=[("semi", "b;c"), ("space", "b c"), ("quote", 'say "hi"'),
+                                                             ("crlf", "b\r\nX: 1"), ("utf8", "é"), ("comma", "a,b")],
+         compare_headers=("location", "set-cookie")),
+    Case("status 999", "GET", "/status/999"),
+    Case("status 600", "GET", "/status/600"),
+    Case("status single weighted", "GET", "/status/999:1"),
+    Case("status choice 999", "GET", "/status/999,999:2"),
+    Case("range whole", "GET", "/range/30", compare_headers=("content-type", "content-range", "etag", "accept-ranges", "content-length")),
+    Case("range part", "GET", "/range/100", headers=[("Range", "bytes=10-19")], compare_headers=("content-range", "etag", "content-length")),
+    Case("range suffix", "GET", "/range/100", headers=[("Range", "bytes=-7")], compare_headers=("content-range", "content-length")),
+    Case("range open", "GET", "/range/100", headers=[("Range", "bytes=90-")], compare_headers=("content-range", "content-length")),
+    Case("range beyond", "GET", "/range/100", headers=[("Range", "bytes=100-200")], compare_headers=("content-type", "content-range", "content-length", "etag")),
+    Case("range multi", "GET", "/range/50", headers=[("Range", "bytes=0-1,5-6")], compare_headers=("content-range", "content-length")),
+    Case("range chunked pieces", "GET", "/range/60", params=[("chunk_size", "7"), ("duration", "0.01")], compare_headers=("content-range",)),
+    Case("range too big", "GET", "/range/102401", compare_headers=("content-type", "etag", "accept-ranges")),
+    Case("range zero", "GET", "/range/0", compare_headers=("etag",)),
+    Case("stream", "GET", "/stream/3", params=[("q", "1")], headers=[("X-Order", "kept")], lines=True),
+    Case("stream capped", "GET", "/stream/150", lines=True),
     Case("not found", "GET", "/no/such/route", compare_headers=("content-type",)),
     Case("wrong method", "GET", "/post", compare_headers=("content-type",)),
 ]
@@ -155,7 +184,9 @@ def _view(response: httpx.Response, case: Case) -> dict[str, Any]:
     headers = {name: _normalise(response.headers.get(name), host) for name in case.compare_headers}
     content = response.content
     body: Any
-    if content and response.headers.get("content-type", "").startswith("application/json"):
+    if case.lines:
+        body = [_normalise(json.loads(line), host) for line in content.splitlines()]
+    elif content and response.headers.get("content-type", "").startswith("application/json"):
         body = _normalise(json.loads(content), host)
     elif case.id in ("not found", "wrong method"):
         body = None  # both are HTML error pages; the wording is werkzeug's

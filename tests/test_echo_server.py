@@ -88,12 +88,12 @@ def test_expect_100_continue(server: EchoServer) -> None:
     ("payload", "status"),
     [
         (b"NONSENSE\r\n\r\n", b"400"),
-        (b"GET /get HTTP/1.1\r\n bad: fold\r\n\r\n", b"400"),
-        (b"POST /post HTTP/1.1\r\nContent-Length: nope\r\n\r\n", b"400"),
-        (b"POST /post HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", b"400"),
-        (b"POST /post HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\n", b"501"),
-        (b"POST /post HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n" + b"1" * 70_000 + b"\r\n", b"400"),
-        (b"GET /get HTTP/1.1\r\nX-Big: " + b"a" * 70_000 + b"\r\n\r\n", b"431"),
+        (b"GET /get HTTP/1.1\r\nHost: x\r\n bad: fold\r\n\r\n", b"400"),
+        (b"POST /post HTTP/1.1\r\nHost: x\r\nContent-Length: nope\r\n\r\n", b"400"),
+        (b"POST /post HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", b"400"),
+        (b"POST /post HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n", b"501"),
+        (b"POST /post HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n" + b"1" * 70_000 + b"\r\n", b"400"),
+        (b"GET /get HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 70_000 + b"\r\n\r\n", b"431"),
     ],
 )
 def test_malformed_requests_get_an_error_and_the_server_lives_on(server: EchoServer, payload: bytes, status: bytes) -> None:
@@ -152,6 +152,23 @@ def test_slow_body_cancelled_mid_way_then_next_request_served(server: EchoServer
 def test_drip_delay_and_code(server: EchoServer) -> None:
     response = httpx.get(server.url + "/drip", params={"numbytes": 3, "duration": 0, "delay": 0.05, "code": 202})
     assert (response.status_code, response.content) == (202, b"***")
+
+
+def test_drip_duration_and_delay_are_capped(server: EchoServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The caps are MAX_PACING_S (60 s) and MAX_DELAY_S (10 s); lowered here so that an
+    uncapped server would blow the client's timeout instead of the test waiting a minute."""
+    from tui.echo import routes
+
+    monkeypatch.setattr(routes, "MAX_PACING_S", 0.2)
+    monkeypatch.setattr(routes, "MAX_DELAY_S", 0.1)
+    response = httpx.get(server.url + "/drip", params={"numbytes": 2, "duration": 1e9, "delay": 1e9}, timeout=8)
+    assert (response.status_code, response.content) == (200, b"**")
+
+
+@pytest.mark.parametrize("param", ["duration", "delay"])
+def test_drip_refuses_non_finite_numbers(server: EchoServer, param: str) -> None:
+    response = httpx.get(server.url + "/drip", params={"numbytes": 2, param: "inf"}, timeout=8)
+    assert response.status_code == 400 and "finite" in response.text
 
 
 # --- downloads --------------------------------------------------------------------------------

@@ -32,7 +32,9 @@ def semiflatten(pairs: Multi) -> dict[str, Any]:
 
 
 def parse_query(query: str) -> Multi:
-    return parse_qsl(query, keep_blank_values=True, errors="replace")
+    """Pairs of a query string; an escape that is not UTF-8 (`%FF`) is kept as written, as
+    werkzeug keeps it."""
+    return parse_qsl(query, keep_blank_values=True, errors="reqbench.echo.url_quote")
 
 
 def parse_urlencoded(body: bytes) -> Multi:
@@ -46,7 +48,7 @@ def parse_urlencoded(body: bytes) -> Multi:
 
 
 def _form_unquote(raw: bytes) -> str:
-    return unquote_to_bytes(raw.replace(b"+", b" ")).decode("utf-8", "replace")
+    return unquote_to_bytes(raw.replace(b"+", b" ")).decode("utf-8", "reqbench.echo.url_quote")
 
 
 def json_safe(data: bytes, content_type: str = "application/octet-stream") -> str:

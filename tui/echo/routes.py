@@ -9,10 +9,21 @@
     /basic-auth/{user}/{password} /bearer
     /bytes/{n} /stream-bytes/{n}                     seeded random bytes (`seed`, `chunk_size`);
                                                      the same bytes as httpbin for the same seed
-    /drip /delay/{s}                                 slow bodies and slow answers
+    /range/{n}                                       httpbin's a-z bytes with its Range handling
+    /stream/{n}                                      httpbin's JSON lines (`interval` paces them)
+    /sse                                             Server-Sent Events (tui/echo/sse.py)
+    /drip /delay/{s}                                 slow bodies and slow answers; /drip `duration`
+                                                     capped at MAX_PACING_S (60 s), `delay` and
+                                                     /delay at MAX_DELAY_S (10 s)
     /download?size=N[&chunk_size=C]                  N deterministic bytes, Content-Length,
                                                      `Range: bytes=` (206 + Content-Range, 416);
                                                      its content is `download_chunks(start, end)`
+
+Routes match the percent-decoded path, as werkzeug does (`/base64/SGk%3D`); query and form
+escapes that are not UTF-8 stay as written (`%FF`). Cookies are quoted as werkzeug quotes them,
+so nothing from a query ends a header line (the writer refuses control characters anyway).
+Deliberate differences: `/status/1xx` is 400 (httpbin sends "100 CONTINUE" as the answer and
+clients wait for another), codes above 999 are 400 (httpbin crashes, 500).
 
 Request bodies above the server's cap are not stored: `data` holds a note with their size and
 sha256, and every body-echoing reply carries `X-Echo-Body-Size` / `X-Echo-Body-Sha256`.
@@ -22,13 +33,16 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import gzip
 import hashlib
 import json
+import math
 import random
 import re
 import uuid
 import zlib
+from urllib.parse import unquote
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from importlib import resources
@@ -36,12 +50,15 @@ from typing import Any
 
 from .forms import echo_headers, iri_url, json_safe, mimetype, parse_multipart, parse_query, parse_urlencoded, semiflatten
 from .server import EchoRequest, HttpError, Reply
+from .sse import sse_reply
 
-__all__ = ["handle", "download_chunks", "DOWNLOAD_BLOCK", "MAX_DELAY_S", "MAX_DOWNLOAD"]
+__all__ = ["handle", "download_chunks", "DOWNLOAD_BLOCK", "MAX_DELAY_S", "MAX_DOWNLOAD", "MAX_PACING_S"]
 
 MAX_DELAY_S = 10.0  # /delay/{s} is capped like httpbin's
 MAX_RANDOM_BYTES = 100 * 1024  # /bytes and /stream-bytes, like httpbin
 MAX_DRIP_BYTES = 10 * 2**20
+MAX_PACING_S = 60.0  # /drip `duration`, /range `duration`, /stream and /sse `interval`
+MAX_STREAM_LINES = 100  # /stream/{n}, like httpbin
 MAX_DOWNLOAD = 64 * 2**30
 DEFAULT_DOWNLOAD = 10 * 2**20
 CORS = [("Access-Control-Allow-Origin", "*"), ("Access-Control-Allow-Credentials", "true")]
@@ -72,8 +89,9 @@ def _route(pattern: str, methods: frozenset[str] = GET_METHODS) -> Callable[[Han
 async def handle(request: EchoRequest) -> Reply:
     """Answer one request: the echo server's `App`."""
     allowed: set[str] = set()
+    path = unquote(request.path, "utf-8", "replace")  # werkzeug routes on the decoded path
     for route in _ROUTES:
-        match = route.pattern.match(request.path)
+        match = route.pattern.match(path)
         if match is None:
             continue
         if request.method not in route.methods:
@@ -299,6 +317,26 @@ async def _view_cookies(request: EchoRequest, match: re.Match[str]) -> Reply:
     return _json({"cookies": _cookies(request)})
 
 
+_COOKIE_PLAIN = re.compile(r"[\w!#$%&'()*+\-./:<=>?@\[\]^`{|}~]*", re.A)
+_COOKIE_ESCAPE = re.compile(rb"[\x00-\x19\",;\\\x7f-\xff]")
+
+
+def _cookie_escape(match: re.Match[bytes]) -> bytes:
+    char = match.group()
+    return b"\\" + char if char in b'"\\' else b"\\%03o" % char[0]
+
+
+def _cookie(name: str, value: str, attributes: str = "Path=/") -> str:
+    """`name=value; attributes` as werkzeug's dump_cookie writes it: a value outside the
+    RFC 6265 cookie-octets is quoted, with ; , \\ " and control or non-ASCII bytes as octal
+    escapes (so a CR LF in a value can never end the header)."""
+    if ";" in name or "=" in name:
+        raise HttpError(400, f"a cookie name cannot contain ';' or '=': {ascii(name)[:80]}")
+    if not _COOKIE_PLAIN.fullmatch(value):
+        value = '"' + _COOKIE_ESCAPE.sub(_cookie_escape, value.encode("utf-8")).decode("ascii") + '"'
+    return f"{name.encode('utf-8').decode('latin-1')}={value}; {attributes}"
+
+
 def _to_cookies(set_cookies: list[str]) -> Reply:
     reply = _redirect("/cookies")
     reply.headers.extend(("Set-Cookie", value) for value in set_cookies)
@@ -307,18 +345,18 @@ def _to_cookies(set_cookies: list[str]) -> Reply:
 
 @_route(r"/cookies/set/([^/]+)/([^/]*)")
 async def _set_cookie(request: EchoRequest, match: re.Match[str]) -> Reply:
-    return _to_cookies([f"{match.group(1)}={match.group(2)}; Path=/"])
+    return _to_cookies([_cookie(match.group(1), match.group(2))])
 
 
 @_route(r"/cookies/set")
 async def _set_cookies(request: EchoRequest, match: re.Match[str]) -> Reply:
-    return _to_cookies([f"{name}={value}; Path=/" for name, value in dict(parse_query(request.query)).items()])
+    return _to_cookies([_cookie(name, value) for name, value in dict(parse_query(request.query)).items()])
 
 
 @_route(r"/cookies/delete")
 async def _delete_cookies(request: EchoRequest, match: re.Match[str]) -> Reply:
     expired = "Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; Path=/"
-    return _to_cookies([f"{name}=; {expired}" for name in dict(parse_query(request.query))])
+    return _to_cookies([_cookie(name, "", expired) for name in dict(parse_query(request.query))])
 
 
 # --- status codes and redirects -------------------------------------------------------------
@@ -352,14 +390,20 @@ def _status_reply(code: int) -> Reply:
 @_route(r"/status/([^/]+)", ANY_METHODS)
 async def _status(request: EchoRequest, match: re.Match[str]) -> Reply:
     choices: list[tuple[int, float]] = []
+    codes_text = match.group(1)
     try:
-        for item in match.group(1).split(","):
+        if "," not in codes_text:
+            choices.append((int(codes_text), 1.0))  # httpbin: a single code takes no weight ("999:1" is 400)
+        for item in codes_text.split(",") if "," in codes_text else []:
             code, _, weight = item.partition(":")
             choices.append((int(code), float(weight) if weight else 1.0))
     except ValueError:
         return Reply(400, [("Content-Type", "text/plain; charset=utf-8")], b"Invalid status code")
-    if any(not 100 <= code <= 599 for code, _ in choices):
+    if any(not 100 <= code <= 999 for code, _ in choices):  # httpbin answers 999; 1000 crashes it (500)
         return Reply(400, [("Content-Type", "text/plain; charset=utf-8")], b"Invalid status code")
+    if any(code < 200 for code, _ in choices):  # httpbin sends "100 CONTINUE" as the answer, and clients hang
+        return Reply(400, [("Content-Type", "text/plain; charset=utf-8")],
+                     b"Informational status codes (1xx) cannot be the final answer")
     codes, weights = zip(*choices)
     return _status_reply(random.choices(codes, weights)[0])
 
@@ -407,7 +451,7 @@ async def _redirect_to(request: EchoRequest, match: re.Match[str]) -> Reply:
     args = {k.lower(): v for k, v in parse_query(request.query)}
     if "url" not in args:
         raise HttpError(400, "missing url")
-    status = int(args.get("status_code", "302"))
+    status = _int_arg(args, "status_code", 302)
     return Reply(status if 300 <= status < 400 else 302,
                  [("Content-Type", "text/html; charset=utf-8"), ("Location", args["url"])])
 
@@ -452,9 +496,17 @@ def _int_arg(args: dict[str, str], name: str, default: int) -> int:
 
 def _float_arg(args: dict[str, str], name: str, default: float) -> float:
     try:
-        return float(args.get(name, default))
+        value = float(args.get(name, default))
     except ValueError as exc:
         raise HttpError(400, f"{name} must be a number") from exc
+    if not math.isfinite(value):
+        raise HttpError(400, f"{name} must be a finite number")
+    return value
+
+
+def _seconds_arg(args: dict[str, str], name: str, default: float, cap: float) -> float:
+    """A pause or duration in seconds, clamped to [0, cap] (as httpbin clamps /delay)."""
+    return min(max(0.0, _float_arg(args, name, default)), cap)
 
 
 def _rng(args: dict[str, str]) -> random.Random:
@@ -485,10 +537,10 @@ async def _stream_bytes(request: EchoRequest, match: re.Match[str]) -> Reply:
 @_route(r"/drip")
 async def _drip(request: EchoRequest, match: re.Match[str]) -> Reply:
     args = _args(request)
-    duration = max(0.0, _float_arg(args, "duration", 2.0))
+    duration = _seconds_arg(args, "duration", 2.0, MAX_PACING_S)
     numbytes = min(_int_arg(args, "numbytes", 10), MAX_DRIP_BYTES)
     code = _int_arg(args, "code", 200)
-    delay = _float_arg(args, "delay", 0.0)
+    delay = _seconds_arg(args, "delay", 0.0, MAX_DELAY_S)
     if numbytes <= 0:
         return Reply(400, [("Content-Type", "text/plain; charset=utf-8")], b"number of bytes must be positive")
     if delay > 0:
@@ -506,6 +558,74 @@ async def _drip(request: EchoRequest, match: re.Match[str]) -> Reply:
     return Reply(code, [("Content-Type", "application/octet-stream")], generate(), content_length=numbytes)
 
 
+@_route(r"/range/(\d+)")
+async def _range(request: EchoRequest, match: re.Match[str]) -> Reply:
+    """httpbin's /range/{n}: n bytes of a-z repeating, honouring `Range` its way (206, 416),
+    `chunk_size` and `duration` (capped at MAX_PACING_S)."""
+    n = int(match.group(1))
+    tags = [("ETag", f"range{n}"), ("Accept-Ranges", "bytes")]
+    if not 0 < n <= MAX_RANDOM_BYTES:
+        return Reply(404, [("Content-Type", "text/plain; charset=utf-8"), *tags],
+                     b"number of bytes must be in the range (0, 102400]")
+    args = _args(request)
+    chunk_size = max(1, _int_arg(args, "chunk_size", 10 * 1024))
+    pause_per_byte = _seconds_arg(args, "duration", 0.0, MAX_PACING_S) / n
+    first, last = _httpbin_range(request.header("range") or "", n)
+    if first > last or not 0 <= first < n or not 0 <= last < n:
+        return Reply(416, [("Content-Type", "text/plain; charset=utf-8"), *tags, ("Content-Range", f"bytes */{n}"),
+                           ("Content-Length", "0")])
+
+    async def generate() -> AsyncIterator[bytes]:
+        for start in range(first, last + 1, chunk_size):
+            end = min(start + chunk_size, last + 1)
+            await asyncio.sleep(pause_per_byte * (end - start))
+            yield bytes(ord("a") + i % 26 for i in range(start, end))
+
+    status = 200 if (first, last) == (0, n - 1) else 206
+    return Reply(status, [("Content-Type", "application/octet-stream"), *tags, ("Content-Range", f"bytes {first}-{last}/{n}")],
+                 generate(), content_length=last + 1 - first)
+
+
+def _httpbin_range(header: str, size: int) -> tuple[int, int]:
+    """(first, last) inclusive as httpbin's get_request_range reads a `Range` header."""
+    left: int | None = None
+    right: int | None = None
+    text = header.strip()
+    parts = text.split("=")
+    if text.startswith("bytes") and len(parts) == 2:
+        bounds = parts[1].split("-")
+        with contextlib.suppress(ValueError, IndexError):
+            right = int(bounds[1])
+        with contextlib.suppress(ValueError, IndexError):
+            left = int(bounds[0])
+    if left is None and right is None:
+        return 0, size - 1
+    if left is None:
+        assert right is not None
+        return max(0, size - right), size - 1
+    return left, size - 1 if right is None else right
+
+
+@_route(r"/stream/(\d+)")
+async def _stream_lines(request: EchoRequest, match: re.Match[str]) -> Reply:
+    """httpbin's /stream/{n}: n JSON lines (at most 100) of the request, with an `id` each.
+    Content-Type application/json as httpbin sends it, or application/x-ndjson when the
+    request's Accept asks for it; `interval` (seconds, capped) paces the lines."""
+    n = min(int(match.group(1)), MAX_STREAM_LINES)
+    args = _args(request)
+    interval = _seconds_arg(args, "interval", 0.0, MAX_PACING_S)
+    base = _request_dict(request, "url", "args", "headers", "origin")
+    ndjson = "application/x-ndjson" in (request.header("accept") or "").lower()
+
+    async def generate() -> AsyncIterator[bytes]:
+        for i in range(n):
+            if i and interval:
+                await asyncio.sleep(interval)
+            yield (json.dumps({**base, "id": i}) + "\n").encode("ascii")
+
+    return Reply(200, [("Content-Type", "application/x-ndjson" if ndjson else "application/json")], generate())
+
+
 @_route(r"/delay/([0-9.]+)", frozenset({"GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "TRACE"}))
 async def _delay(request: EchoRequest, match: re.Match[str]) -> Reply:
     try:
@@ -514,6 +634,11 @@ async def _delay(request: EchoRequest, match: re.Match[str]) -> Reply:
         raise HttpError(400, "delay must be a number") from exc
     await asyncio.sleep(seconds)
     return _json(_request_dict(request, "url", "args", "form", "data", "origin", "headers", "files"))
+
+
+@_route(r"/sse", frozenset({"GET", "HEAD", "POST"}))
+async def _sse(request: EchoRequest, match: re.Match[str]) -> Reply:
+    return sse_reply(request)
 
 
 # --- large downloads -------------------------------------------------------------------------
