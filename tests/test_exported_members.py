@@ -11,7 +11,7 @@ SURFACES: dict[str, list[str]] = {
     "tui.core.collection": [
         "BODY_KINDS", "Auth", "Body", "BodyKind", "Collection", "DEFAULT_CHUNK_SIZE", "DEFAULT_TIMEOUT",
         "Defaults", "Download", "Expect", "FORMAT_VERSION", "Fingerprint", "MultipartPart", "Pair",
-        "Request", "Span", "display_url", "dumps", "escape", "find_spans", "find_variables",
+        "Request", "Span", "apply_url", "display_url", "dumps", "escape", "find_spans", "find_variables",
         "fingerprint", "load", "loads", "parse_query", "query_string", "resolve", "save", "scope",
         "split_display_url", "substitute", "unresolved",
     ],

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING
 from tui.core import errors
 from tui.core.collection import store
 from tui.core.collection.model import Collection, Request
-from tui.core.collection.query import display_url, split_display_url
+from tui.core.collection.query import apply_url, display_url
 
 if TYPE_CHECKING:
     from tui.core.engine.resolved import ResolvedRequest
@@ -221,6 +221,14 @@ class Workspace:
             self.collection, environment=environment, overrides=self.overrides, captured=self.captured
         )
 
+    def set_variables(self, variables: dict[str, str], environments: dict[str, dict[str, str]]) -> None:
+        """Replace `[variables]` and the environments; the chosen environment is dropped when
+        its table is gone."""
+        self.collection.variables = variables
+        self.collection.environments = environments
+        if self.environment is not None and self.environment not in environments:
+            self.environment = None
+
     def known_variables(self) -> tuple[frozenset[str], errors.VariableError | None]:
         """The names in scope, and the error when the chosen environment no longer exists
         (the names are then those without any environment)."""
@@ -374,9 +382,4 @@ class Workspace:
     def apply_url(self, request: Request, url: str) -> bool:
         """`url` typed for `request`: the part before `?` becomes its URL and the query its
         enabled params (disabled rows are kept). Returns whether the params changed."""
-        base, params = split_display_url(url, request.params)
-        request.url = base
-        if params == request.params:
-            return False
-        request.params = params
-        return True
+        return apply_url(request, url)

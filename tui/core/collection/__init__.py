@@ -28,6 +28,7 @@ if TYPE_CHECKING:
         DEFAULT_TIMEOUT,
     )
     from .query import (
+        apply_url,
         display_url,
         parse_query,
         query_string,
@@ -67,6 +68,7 @@ _EXPORTS = {
     "Collection": "model",
     "DEFAULT_CHUNK_SIZE": "model",
     "DEFAULT_TIMEOUT": "model",
+    "apply_url": "query",
     "display_url": "query",
     "parse_query": "query",
     "query_string": "query",
@@ -102,6 +104,7 @@ __all__ = [
     "Collection",
     "DEFAULT_CHUNK_SIZE",
     "DEFAULT_TIMEOUT",
+    "apply_url",
     "display_url",
     "parse_query",
     "query_string",

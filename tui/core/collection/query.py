@@ -12,7 +12,7 @@ from urllib.parse import quote, unquote
 
 from tui.core.collection.model import Pair, Request
 
-__all__ = ["display_url", "parse_query", "query_string", "split_display_url"]
+__all__ = ["apply_url", "display_url", "parse_query", "query_string", "split_display_url"]
 
 # Characters left as typed when a param is shown in the URL: `{{var}}` stays readable.
 _QUERY_SAFE = "{}:/@!$'()*+,;?[]|~"
@@ -52,3 +52,13 @@ def split_display_url(url: str, params: Iterable[Pair]) -> tuple[str, list[Pair]
     base, has_query, query = url.partition("?")
     enabled = parse_query(query) if has_query else []
     return base, enabled + [p for p in params if not p.enabled]
+
+
+def apply_url(request: Request, url: str) -> bool:
+    """`url` typed for `request` (`split_display_url`); returns whether the params changed."""
+    base, params = split_display_url(url, request.params)
+    request.url = base
+    if params == request.params:
+        return False
+    request.params = params
+    return True
