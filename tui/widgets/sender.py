@@ -1,13 +1,17 @@
 """Sending from the workbench: the one `Engine` for the app's life and the exclusive send worker.
 
-    sender = Sender(app)
-    sender.warm_up()                 # import httpx in a thread once the first screen is up
-    send_id = sender.send(resolved)  # replaces a running send; results come back as messages:
-        SendProgress(send_id, event)          superseding a pending one (no flooding)
+    sender = Sender(screen, workspace)
+    sender.warm_up()                    # import httpx in a thread once the first screen is up
+    outcome = sender.start(request)     # ResolvedRequest (sending), or the error it could not
+                                        # be resolved with; a running send is replaced
+    # results come back to `screen` as messages:
+        SendProgress(send_id, event)             superseding a pending one (no flooding)
         SendDone(send_id, response=… | error=…)
-    sender.is_current(send_id), sender.cancel(), sender.invalidate(), await sender.aclose()
+    sender.finish(done) -> (request, result) | None   # recorded in the workspace; None: stale
+    sender.is_current(send_id), sender.cancel(), await sender.aclose()
 
-Not a widget (nothing is drawn): the worker runs on the app, so `app.workers` sees it. Only the
+Not a widget (nothing is drawn): the worker runs on the node given (the main screen) and the
+app's `workers` sees it. Only the
 last send's messages are current; an older one's late message is ignored by its id.
 """
 
@@ -15,12 +19,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from textual.app import App
+from textual.dom import DOMNode
 from textual.message import Message
 
 from tui.core import errors
+from tui.core.collection.model import Request
+from tui.core.workspace import Workspace
 
 if TYPE_CHECKING:
     from tui.core.engine import Engine
@@ -56,10 +62,12 @@ class SendDone(Message):
 
 
 class Sender:
-    def __init__(self, app: App[Any]) -> None:
-        self._app = app
+    def __init__(self, node: DOMNode, workspace: Workspace) -> None:
+        self._node = node
+        self._workspace = workspace
         self._engine: Engine | None = None
         self._send_id = 0
+        self._request: Request | None = None
 
     @property
     def engine(self) -> Engine | None:
@@ -67,12 +75,12 @@ class Sender:
 
     def warm_up(self) -> None:
         """Import the HTTP stack in a thread, then make the engine on the event loop."""
-        self._app.run_worker(self._import_engine, thread=True, group="engine", exit_on_error=False)
+        self._node.run_worker(self._import_engine, thread=True, group="engine", exit_on_error=False)
 
     def _import_engine(self) -> None:
         import tui.core.engine  # noqa: F401  (warms the import; the Engine is made on the loop)
 
-        self._app.call_from_thread(self.start_engine)
+        self._node.app.call_from_thread(self.start_engine)
 
     def start_engine(self) -> Engine:
         if self._engine is None:
@@ -89,24 +97,39 @@ class Sender:
     def is_current(self, send_id: int) -> bool:
         return send_id == self._send_id
 
-    def invalidate(self) -> None:
-        """Forget the running send (if any): its late messages are no longer current."""
-        self._send_id += 1
-        self.cancel()
-
     def cancel(self) -> None:
-        self._app.workers.cancel_group(self._app, "send")
+        self._node.workers.cancel_group(self._node, "send")
 
-    def send(self, resolved: ResolvedRequest) -> int:
+    def start(self, request: Request) -> ResolvedRequest | errors.ReqbenchError:
+        """Resolve `request` and send it, replacing a running send. A request that cannot be
+        resolved is not sent: its error is recorded as its result (and the running send, if
+        any, is cancelled and forgotten, as a new send would)."""
         self._send_id += 1
-        send_id = self._send_id
-        self._app.run_worker(self._send(resolved, send_id), group="send", exclusive=True, exit_on_error=False)
-        return send_id
+        try:
+            resolved = self._workspace.resolve(request)
+        except errors.ReqbenchError as error:
+            self.cancel()
+            self._workspace.record(request, error)
+            return error
+        self._request = request
+        self._workspace.last_error = None
+        self._node.run_worker(self._send(resolved, self._send_id), group="send", exclusive=True, exit_on_error=False)
+        return resolved
+
+    def finish(self, done: SendDone) -> tuple[Request, Response | errors.ReqbenchError] | None:
+        """The current send's result, recorded for the request it was sent for; None for a
+        superseded send."""
+        request = self._request
+        result = done.response if done.response is not None else done.error
+        if not self.is_current(done.send_id) or request is None or result is None:
+            return None
+        self._workspace.record(request, result)
+        return request, result
 
     async def _send(self, resolved: ResolvedRequest, send_id: int) -> None:
         from tui.core.engine.events import Failed, Progress
 
-        post = self._app.post_message
+        post = self._node.post_message
         failure: errors.RequestError | None = None
 
         def on_event(event: Event) -> None:
