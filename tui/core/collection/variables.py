@@ -21,6 +21,9 @@ process environment, `{{{{` writes a literal `{{`. Anything else is left as type
 is one pass: a value that itself holds `{{...}}` is inserted as is, never expanded again (so a
 captured response value can never inject variables).
 
+One module (~475 lines) on purpose: the substitution rules and the resolver that applies them
+to every field of a request (with the field names its errors use) are read together.
+
 Field names in errors: "url", "params.NAME" / "params[i]" (a row's value / name), "headers.NAME",
 "auth.password", "body.text", "body.json", "body.form.NAME", "body.multipart[i].value",
 "body.file", "download.path", "verify"; the same under "defaults." for [defaults].
