@@ -22,45 +22,10 @@ import argparse
 import asyncio
 import ssl
 import tempfile
-import time
 from pathlib import Path
 
 import _common  # noqa: F401  (sys.path set-up)
-from _common import machine, row
-
-
-class Clock:
-    """Wall time and this process's CPU time (all threads) of a block, in seconds."""
-
-    def __enter__(self) -> Clock:
-        self.wall0, self.cpu0 = time.perf_counter(), time.process_time()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.wall = time.perf_counter() - self.wall0
-        self.cpu = time.process_time() - self.cpu0
-
-
-async def raw_loop(url: str, ctx: ssl.SSLContext, n: int) -> Clock:
-    import httpx
-
-    with Clock() as clock:
-        async with httpx.AsyncClient(verify=ctx) as client:
-            for _ in range(n):
-                r = await client.get(url)
-                r.raise_for_status()
-    return clock
-
-
-async def client_per_request(url: str, ctx: ssl.SSLContext, n: int) -> Clock:
-    import httpx
-
-    with Clock() as clock:
-        for _ in range(n):
-            async with httpx.AsyncClient(verify=ctx) as client:
-                r = await client.get(url)
-                r.raise_for_status()
-    return clock
+from _common import Clock, ainterleave, best_ms_per_request, client_per_request, machine, raw_loop, row
 
 
 async def engine_loop(url: str, ca: Path, n: int) -> Clock:
@@ -79,16 +44,11 @@ async def engine_loop(url: str, ca: Path, n: int) -> Clock:
 
 async def run(url: str, ca: Path, n: int, rounds: int) -> dict[str, list[Clock]]:
     ctx = ssl.create_default_context(cafile=str(ca))
-    times: dict[str, list[Clock]] = {"engine": [], "raw": [], "per_request": []}
-    # warm-up: imports, first handshakes, server code paths
-    await raw_loop(url, ctx, 5)
-    await engine_loop(url, ca, 5)
-    await client_per_request(url, ctx, 5)
-    for _ in range(rounds):
-        times["raw"].append(await raw_loop(url, ctx, n))
-        times["engine"].append(await engine_loop(url, ca, n))
-        times["per_request"].append(await client_per_request(url, ctx, n))
-    return times
+    return await ainterleave(rounds, {
+        "raw": lambda: raw_loop(url, ctx, n),
+        "engine": lambda: engine_loop(url, ca, n),
+        "per_request": lambda: client_per_request(url, ctx, n),
+    })
 
 
 def main() -> None:
@@ -105,8 +65,7 @@ def main() -> None:
             url = f"{base}/big?size=64"
             times = asyncio.run(run(url, files.ca_path, args.requests, args.rounds))
 
-    wall = {k: min(c.wall for c in v) * 1000 / args.requests for k, v in times.items()}
-    cpu = {k: min(c.cpu for c in v) * 1000 / args.requests for k, v in times.items()}
+    wall, cpu = best_ms_per_request(times, args.requests)
     print(f"{args.requests} sequential HTTPS GETs to {url.split('/big')[0]} (fault.py over TLS), "
           f"best of {args.rounds} rounds; machine: {machine()}")
     print(row("", "wall ms/req", "vs raw", "client CPU ms/req", "vs raw"))

@@ -30,8 +30,7 @@ import tempfile
 from pathlib import Path
 
 import _common  # noqa: F401  (sys.path set-up)
-from _common import machine, row
-from bench_https_gets import Clock, client_per_request, raw_loop
+from _common import Clock, best_ms_per_request, client_per_request, interleave, machine, raw_loop, row
 
 
 def write_collection(folder: Path, n: int, base: str) -> Path:
@@ -78,15 +77,7 @@ def cli_round(path: Path, *extra: str) -> Clock:
 
 async def raw_distinct_urls(base: str, ctx: ssl.SSLContext, n: int) -> Clock:
     """The raw loop over the collection's own URLs (`/big?size=64&i=K`, one per request)."""
-    import httpx
-
-    urls = [f"{base}/big?size=64&i={i}" for i in range(n)]
-    with Clock() as clock:
-        async with httpx.AsyncClient(verify=ctx) as client:
-            for url in urls:
-                r = await client.get(url)
-                r.raise_for_status()
-    return clock
+    return await raw_loop([f"{base}/big?size=64&i={i}" for i in range(n)], ctx)
 
 
 async def replay_round(path: Path) -> Clock:
@@ -110,8 +101,6 @@ def main() -> None:
 
     from servers.launch import make_tls, run_fault
 
-    times: dict[str, list[Clock]] = {
-        "cli": [], "cli_quiet": [], "replay": [], "raw": [], "raw_urls": [], "per_request": []}
     with tempfile.TemporaryDirectory(prefix="bench-replay-") as tmp:
         folder = Path(tmp)
         files = make_tls(folder)  # writes folder/ca.pem
@@ -119,20 +108,16 @@ def main() -> None:
             path = write_collection(folder, n, base)
             ctx = ssl.create_default_context(cafile=str(files.ca_path))
             url = f"{base}/big?size=64"
-            # warm-up (imports, first handshakes)
-            cli_round(path)
-            asyncio.run(replay_round(path))
-            asyncio.run(raw_loop(url, ctx, 5))
-            for _ in range(args.rounds):
-                times["raw"].append(asyncio.run(raw_loop(url, ctx, n)))
-                times["raw_urls"].append(asyncio.run(raw_distinct_urls(base, ctx, n)))
-                times["cli"].append(cli_round(path))
-                times["cli_quiet"].append(cli_round(path, "--quiet"))
-                times["replay"].append(asyncio.run(replay_round(path)))
-                times["per_request"].append(asyncio.run(client_per_request(url, ctx, n)))
+            times = interleave(args.rounds, {
+                "raw": lambda: asyncio.run(raw_loop(url, ctx, n)),
+                "raw_urls": lambda: asyncio.run(raw_distinct_urls(base, ctx, n)),
+                "cli": lambda: cli_round(path),
+                "cli_quiet": lambda: cli_round(path, "--quiet"),
+                "replay": lambda: asyncio.run(replay_round(path)),
+                "per_request": lambda: asyncio.run(client_per_request(url, ctx, n)),
+            })
 
-    wall = {k: min(c.wall for c in v) * 1000 / n for k, v in times.items()}
-    cpu = {k: min(c.cpu for c in v) * 1000 / n for k, v in times.items()}
+    wall, cpu = best_ms_per_request(times, n)
     print(f"replay of {n} small HTTPS requests (fault.py over TLS on localhost), best of "
           f"{args.rounds} rounds; machine: {machine()}")
     print(row("", "wall ms/req", "vs raw", "client CPU ms/req", "vs raw"))

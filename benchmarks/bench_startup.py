@@ -37,10 +37,11 @@ import sys
 import tempfile
 import termios
 import time
+from functools import partial
 from pathlib import Path
 
 import _common  # noqa: F401  (sys.path set-up)
-from _common import ROOT, machine, row
+from _common import ROOT, interleave, machine, row
 
 MARKER = b"Quit"
 TIMEOUT = 30.0
@@ -128,12 +129,7 @@ def main() -> None:
             apps["Posting"] = ([args.posting], work)
         else:
             print(f"Posting not found at {args.posting}: see the docstring to install it")
-        times: dict[str, list[float]] = {name: [] for name in apps}
-        for cmd, cwd in apps.values():
-            time_to_marker(cmd, cwd)  # warm-up
-        for _ in range(args.rounds):
-            for name, (cmd, cwd) in apps.items():
-                times[name].append(time_to_marker(cmd, cwd))
+        times = interleave(args.rounds, {name: partial(time_to_marker, cmd, cwd) for name, (cmd, cwd) in apps.items()})
 
     print(f"time from process start to the first full screen (120x40 pty), {args.rounds} rounds; "
           f"machine: {machine()}")

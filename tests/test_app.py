@@ -11,68 +11,13 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from textual import events
-from textual.pilot import Pilot
 from textual.widgets import Input, Select, TextArea
+
+from _pilot import SIZE, choose, paste, press_as_terminal, send, set_url, settle, type_text
 
 from tui.app import ReqbenchApp, make_app
 from tui.core import errors
-from tui.widgets.confirm_screen import ChoiceScreen
-
-SIZE = (100, 32)
-
-
-# -- helpers ---------------------------------------------------------------------------------
-async def type_text(pilot: Pilot, text: str) -> None:
-    """Type `text` into the focused widget: the first key is pressed, the rest arrives as a
-    paste (pressing every key costs Pilot ~70 ms each)."""
-    await pilot.press(text[0])
-    if text[1:]:
-        await paste(pilot, text[1:])
-
-
-async def paste(pilot: Pilot, text: str) -> None:
-    """What a terminal sends for a paste (bracketed paste) into the focused widget: faster than
-    pressing every key, and a path users take all the time for URLs."""
-    assert pilot.app.focused is not None
-    pilot.app.post_message(events.Paste(text))  # the app forwards it to the focused widget
-    await pilot.pause()
-
-
-async def set_url(pilot: Pilot, url: str) -> None:
-    await pilot.press("ctrl+l", "ctrl+u")
-    await paste(pilot, url)
-
-
-async def choose(pilot: Pilot, select: Select, label: str) -> None:
-    """Pick an option of a Select with the keyboard: open it, type to search, enter."""
-    select.focus()
-    await pilot.press("enter")
-    await pilot.press(*label)
-    await pilot.press("enter")
-    await pilot.pause()
-
-
-async def press_as_terminal(pilot: Pilot, key: str, character: str) -> None:
-    """A key as a real terminal driver reports it: alt+x arrives with the character "x"
-    (Pilot's `press` sends alt keys without a character, which hides typing bugs)."""
-    assert pilot.app._driver is not None
-    event = events.Key(key, character)
-    event.set_sender(pilot.app)
-    pilot.app._driver.send_message(event)
-    await pilot.pause()
-    await pilot.pause()
-
-
-async def send(pilot: Pilot) -> ReqbenchApp:
-    app = pilot.app
-    assert isinstance(app, ReqbenchApp)
-    await pilot.press("ctrl+j")
-    await pilot.pause()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
-    return app
-
+from tui.screens.confirm import ChoiceScreen
 
 def scratch(tmp_path: Path, **kwargs: object) -> ReqbenchApp:
     return make_app(tmp_path / "work.toml", **kwargs)  # type: ignore[arg-type]
@@ -330,8 +275,7 @@ async def test_cancel_keeps_the_ui_alive(tmp_path: Path, fault_url: str) -> None
         assert app.url_bar.url.endswith("&x=1")
         assert app.sending
         await pilot.press("escape")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         assert not app.sending
         assert isinstance(app.last_error, errors.Cancelled)
         assert app.viewer.state == "error"
@@ -449,8 +393,7 @@ async def test_save_and_reopen_an_edited_collection(tmp_path: Path) -> None:
         assert app.dirty
         assert "●" in str(app.query_one("#status-bar").content)
         await pilot.press("ctrl+s")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         assert not app.dirty
     data = tomllib.loads(path.read_text())
     (request,) = data["requests"]
@@ -496,8 +439,7 @@ async def test_sidebar_new_duplicate_rename_move_delete(tmp_path: Path) -> None:
         await pilot.pause()
         assert [r.name for r in app.collection.requests] == ["two", "new request"]
         await pilot.press("ctrl+s")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
     assert [r["name"] for r in tomllib.loads(path.read_text())["requests"]] == ["two", "new request"]
 
 
@@ -535,15 +477,13 @@ async def test_save_warns_when_the_file_changed_on_disk(tmp_path: Path) -> None:
         await pilot.pause()
         assert isinstance(app.screen, ChoiceScreen)
         await pilot.press("escape")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         assert path.read_text() == theirs  # not overwritten
         assert app.dirty
         await pilot.press("ctrl+s")
         await pilot.pause()
         await pilot.press("o")  # overwrite
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         assert "/1/mine" in path.read_text()
         assert not app.dirty
 
@@ -573,7 +513,7 @@ async def test_help_screen_lists_keys(tmp_path: Path) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("f1")
         await pilot.pause()
-        from tui.widgets.help_screen import HelpScreen
+        from tui.screens.help import HelpScreen
 
         assert isinstance(app.screen, HelpScreen)
         await pilot.press("escape")
@@ -643,8 +583,7 @@ async def test_other_collection_in_the_folder_opens_after_asking(tmp_path: Path)
         await pilot.pause()
         assert isinstance(app.screen, ChoiceScreen)
         await pilot.press("d")  # discard
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         assert app.collection.path == (tmp_path / "b.toml").resolve()
         assert app.url_bar.url == "http://x.invalid/b"
         assert not app.dirty
@@ -657,8 +596,7 @@ async def test_ctrl_enter_and_alt_enter_send_too(tmp_path: Path, refused_url: st
         for key in ("ctrl+enter", "alt+enter"):
             app.last_error = None
             await pilot.press(key)
-            await app.workers.wait_for_complete()
-            await pilot.pause()
+            await settle(pilot)
             assert isinstance(app.last_error, errors.ConnectError), key
 
 
@@ -769,8 +707,7 @@ async def test_scratch_collection_is_saved_under_a_chosen_name(tmp_path: Path, m
         await pilot.press("ctrl+u")
         await paste(pilot, str(target))
         await pilot.press("enter")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         assert app.collection.path == target
         assert not app.dirty
     assert tomllib.loads(target.read_text())["requests"][0]["url"] == "http://x.invalid/get"
@@ -860,8 +797,7 @@ async def test_enter_in_the_url_sends(tmp_path: Path, refused_url: str) -> None:
         await set_url(pilot, f"{refused_url}/get")
         await pilot.press("enter")
         await pilot.pause()
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.last_error, errors.ConnectError)
 
 

@@ -8,13 +8,13 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from test_app import SIZE, paste, type_text
+from _pilot import SIZE, paste, settle, type_text
 from textual.widgets import Input, Label, OptionList
 
 from tui.app import ReqbenchApp, make_app
 from tui.core.collection.model import Pair
-from tui.widgets.help_screen import HELP_SECTIONS
-from tui.widgets.variables_screen import NEW_ENVIRONMENT, VariablesScreen, table_problem
+from tui.screens.help import HELP_SECTIONS
+from tui.screens.variables import NEW_ENVIRONMENT, VariablesScreen, table_problem
 
 COLLECTION = (
     'format = 1\nname = "c"\n\n[variables]\nbase = "http://a.test"\n\n'
@@ -127,8 +127,7 @@ async def test_new_environment_is_saved_with_ctrl_s(tmp_path: Path) -> None:
         await pilot.pause()
         assert preview(app) == "→ http://staging.test/items/42"
         await pilot.press("ctrl+s")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         assert not app.dirty
     data = tomllib.loads(path.read_text())
     assert data["environments"]["staging"] == {"base": "http://staging.test", "id": "42"}
@@ -148,8 +147,7 @@ async def test_editing_an_environment_table(tmp_path: Path) -> None:
         assert app.collection.environments["local"] == {"base": "http://local.test"}
         assert app.collection.variables == {"base": "http://a.test"}
         await pilot.press("ctrl+s")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
     assert tomllib.loads(path.read_text())["environments"]["local"] == {"base": "http://local.test"}
 
 

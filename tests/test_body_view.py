@@ -6,6 +6,8 @@ from __future__ import annotations
 import pytest
 from textual.app import App, ComposeResult
 
+from _pilot import settle
+
 from tui.core.display.hexdump import HexLines, bytes_per_line_for, hexdump_line, is_probably_binary, line_width
 from tui.core.engine.response import Response
 from tui.core.display.bodyfmt import pretty_json_lines
@@ -139,12 +141,10 @@ async def test_body_view_standalone_sanitises_and_searches() -> None:
         assert view.virtual_size.height == 4 and view.virtual_size.width >= 5000
         messages: list[BodyView.SearchUpdated] = []
         view.search("zzz")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         assert view.matches == [] and view.current_match == -1
         view.search("x" * 10)
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         assert len(view.matches) == 500 and view.matches[0] == (2, 0, 10)
         view.select_match(300)  # column 3000: scrolls right to show it
         await pilot.pause()
@@ -160,8 +160,7 @@ async def test_match_highlight_follows_tab_expansion() -> None:
         view = app.query_one(BodyView)
         view.set_lines(["\tkey\tneedle here", "x" * 10])
         view.search("needle")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         assert view.matches == [(0, 5, 11)]  # raw character offsets
         strip = view.render_line(0)
         assert strip.text.startswith("    key needle here")

@@ -8,6 +8,8 @@ import threading
 import pytest
 from textual.app import App, ComposeResult
 
+from _pilot import settle
+
 from tui.core.display.bodyfmt import OUT_OF_PROCESS_MIN, ByteLines, Formatter, JsonFormatError, format_json, split_lines
 from tui.widgets.body_view import BodyView
 
@@ -91,10 +93,8 @@ async def test_search_over_byte_lines_reports_character_columns() -> None:
         view = app.query_one(BodyView)
         view.set_lines(ByteLines.from_text("ééé needle\nplain Needle\nnothing"))
         view.search("needle")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         assert view.matches == [(0, 4, 10), (1, 6, 12)]
         view.search("Needle")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         assert view.matches == [(1, 6, 12)]

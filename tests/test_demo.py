@@ -16,6 +16,8 @@ import pytest
 from click.testing import CliRunner
 from textual.widgets import OptionList
 
+from _pilot import settle
+
 from tui.cli import main
 from tui.cli_demo import bundled_collection, demo_collection, demo_session
 
@@ -117,8 +119,7 @@ async def test_demo_workbench_sends_to_the_embedded_server(tmp_path: Path) -> No
 
             # the first request ("get") goes to the echo server, not to httpbin.org
             await pilot.press("ctrl+j")
-            await app.workers.wait_for_complete()
-            await pilot.pause()
+            await settle(pilot)
             response = app.last_response  # type: ignore[attr-defined]
             assert response is not None and response.status == 200
             assert response.json()["url"] == f"{session.url}/get"
@@ -132,8 +133,7 @@ async def test_demo_workbench_sends_to_the_embedded_server(tmp_path: Path) -> No
             await pilot.pause()
             assert app.request.name == "chunked stream upload"  # type: ignore[attr-defined]
             await pilot.press("ctrl+j")
-            await app.workers.wait_for_complete()
-            await pilot.pause()
+            await settle(pilot)
             echoed = app.last_response.json()  # type: ignore[attr-defined]
             assert echoed["headers"]["Transfer-Encoding"] == "chunked"
             assert echoed["data"].startswith("Hello from reqbench!")
@@ -205,8 +205,7 @@ def test_reqbench_demo_command_end_to_end(monkeypatch: pytest.MonkeyPatch) -> No
         app = pilot.app
         await pilot.pause()
         await pilot.press("ctrl+j")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         seen["response"] = app.last_response  # type: ignore[attr-defined]
         await pilot.press("ctrl+q")
 

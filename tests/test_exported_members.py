@@ -11,8 +11,9 @@ SURFACES: dict[str, list[str]] = {
     "tui.core.collection": [
         "BODY_KINDS", "Auth", "Body", "BodyKind", "Collection", "DEFAULT_CHUNK_SIZE", "DEFAULT_TIMEOUT",
         "Defaults", "Download", "Expect", "FORMAT_VERSION", "Fingerprint", "MultipartPart", "Pair",
-        "Request", "Span", "dumps", "escape", "find_spans", "find_variables", "fingerprint", "load",
-        "loads", "resolve", "save", "scope", "substitute", "unresolved",
+        "Request", "Span", "apply_url", "display_url", "dumps", "escape", "find_spans", "find_variables",
+        "fingerprint", "load", "loads", "parse_query", "query_string", "resolve", "save", "scope",
+        "split_display_url", "substitute", "unresolved",
     ],
     "tui.core.engine": [
         "DEFAULT_MEMORY_LIMIT", "DownloadSink", "Engine", "Event", "EventHandler", "Failed", "FileSink",
@@ -29,6 +30,7 @@ SURFACES: dict[str, list[str]] = {
         "to_junit", "write_report",
     ],
     "tui.core.formats": ["to_curl"],
+    "tui.core.workspace": ["Workspace", "scratch_collection", "unique_name"],
     "tui.core.display": [
         "BYTES_PER_LINE", "ByteLines", "HexLines", "JsonFormatError", "LINE_SIZES", "OUT_OF_PROCESS_MIN",
         "bytes_per_line_for", "format_json", "hexdump_line", "is_probably_binary", "line_width",

@@ -11,6 +11,8 @@ import pytest
 from textual.app import App, ComposeResult
 from textual.widgets import Input
 
+from _pilot import settle
+
 from tui.core import errors
 from tui.core.formats.to_curl import to_curl
 from tui.core.engine.events import Progress
@@ -93,8 +95,7 @@ async def test_json_is_shown_pretty_and_highlighted() -> None:
         viewer = viewer_of(app)
         body = b'{"name":"reqbench","tags":["a","b"],"n":1.5,"ok":true,"none":null}'
         viewer.show_response(make_response(body, content_type="application/json"))
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         assert viewer.body_text.splitlines() == [
             "{",
             '  "name": "reqbench",',
@@ -126,8 +127,7 @@ async def test_invalid_json_stays_raw_with_a_notice() -> None:
     async with app.run_test(size=(100, 30)) as pilot:
         viewer = viewer_of(app)
         viewer.show_response(make_response(b'{"a": 1,', content_type="application/json"))
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         assert viewer.body_text == '{"a": 1,'
         assert "Not valid JSON" in viewer.body_panel.notice
 
@@ -203,15 +203,13 @@ async def test_hex_dump_fits_the_pane_width() -> None:
         assert viewer.body_panel.notice.endswith("hex dump of 4.0 KiB")
 
         view.search("NEEDLE")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         assert [m[0] for m in view.matches] == [0x800 // 8]
         top = view.scroll_offset.y
         assert top <= 0x800 // 8 < top + view.size.height
 
         await pilot.resize_terminal(120, 30)
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         wide = view.lines
         assert isinstance(wide, HexLines) and wide.bytes_per_line == 16 and wide.size == len(body)
         assert [m[0] for m in view.matches] == [0x800 // 16]  # the search follows the re-flow
@@ -222,8 +220,7 @@ async def test_hex_dump_fits_the_pane_width() -> None:
         assert any("|NEEDLE" in row for row in rows)
 
         await pilot.resize_terminal(80, 24)
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(view.lines, HexLines) and view.lines.bytes_per_line == 8
         assert all(row.endswith("|") for row in visible_body_rows(app, view))
 
@@ -361,8 +358,7 @@ async def test_copy_body_url_and_curl() -> None:
         request = ResolvedRequest(name="r", method="POST", url="http://h/x", body=ResolvedBody(kind="json", text='{"a":1}'))
         viewer.show_sending(request)
         viewer.show_response(make_response(b'{"a":1}', content_type="application/json", url="http://h/x?final=1"))
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         viewer.body_view.focus()
         await pilot.press("c")
         assert app.copied[-1] == '{\n  "a": 1\n}'
@@ -385,8 +381,7 @@ async def test_save_body_writes_the_file(tmp_path: Path) -> None:
         viewer = viewer_of(app)
         body = '{"é":1}'.encode()
         viewer.show_response(make_response(body, content_type="application/json"))
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         viewer.body_view.focus()
         await pilot.press("s")
         await pilot.pause()
@@ -396,15 +391,13 @@ async def test_save_body_writes_the_file(tmp_path: Path) -> None:
         target = tmp_path / "saved.json"
         field.value = str(target)
         await pilot.press("enter")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         assert not isinstance(app.screen, SaveBodyScreen)
         assert target.read_bytes() == body  # as received, not the pretty view
         assert any("Saved 8 B" in message for _, message in app.notes)
         # An unwritable path: an error notification, the app keeps running.
         viewer.save_body(tmp_path / "missing-dir" / "x.json")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         assert app.notes[-1][0] == "error" and "Could not save" in app.notes[-1][1]
 
 
@@ -417,16 +410,14 @@ async def test_spilled_and_downloaded_bodies_show_first_part(tmp_path: Path) -> 
         spill.write_bytes(whole)
         first = whole[:1000]
         viewer.show_response(make_response(first, body_path=spill, decoded_size=len(whole)))
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         assert viewer.body_text.splitlines()[0] == "line 0"
         assert viewer.body_view.line_count == first.count(b"\n") + 1  # the cut last line too
         assert f"Full body saved at {spill}" in viewer.body_panel.notice
         assert "Showing the first 1000 B of" in viewer.body_panel.notice
         # A download with no in-memory content: the viewer reads the first part itself.
         viewer.show_response(make_response(b"", body_path=spill, downloaded=True, decoded_size=len(whole)))
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         assert viewer.body_view.line_count == 100_000
         assert f"Downloaded to {spill}" in viewer.body_panel.notice
         # Saving copies the file.
@@ -449,8 +440,7 @@ async def test_five_megabyte_json_is_raw_at_once_then_pretty() -> None:
         assert view.line_count == 1
         assert view.lines[0].startswith('{"items":[{"id":0,')
         assert viewer.body_panel.formatting
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         assert not viewer.body_panel.formatting
         assert view.line_count == 60_000 * 10 + 4  # 10 lines per item, plus the wrapper
         assert view.lines[:3] == ["{", '  "items": [', "    {"]
@@ -465,8 +455,7 @@ async def test_only_visible_lines_are_rendered() -> None:
     async with app.run_test(size=(100, 30)) as pilot:
         viewer = viewer_of(app)
         viewer.show_response(make_response(body))
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         view = viewer.body_view
         assert view.line_count == 200_000
         height = view.size.height
@@ -506,16 +495,14 @@ async def test_search_jumps_to_a_match_deep_in_a_large_body() -> None:
     async with app.run_test(size=(100, 30)) as pilot:
         viewer = viewer_of(app)
         viewer.show_response(make_response("\n".join(lines).encode()))
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         view = viewer.body_view
         view.focus()
         await pilot.press("slash")
         await pilot.pause()
         assert viewer.body_panel.search_open
         await pilot.press(*"needle", "enter")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         assert [m[0] for m in view.matches] == [123_456, 140_000]  # lower-case query: case-insensitive
         assert view.current_match == 0
         top = view.scroll_offset.y
@@ -540,8 +527,7 @@ async def test_search_jumps_to_a_match_deep_in_a_large_body() -> None:
         assert view.current_match == 0
         # Upper case in the query: case-sensitive.
         view.search("NEEDLE")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         assert [m[0] for m in view.matches] == [123_456]
 
 

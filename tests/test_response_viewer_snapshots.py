@@ -12,6 +12,8 @@ from textual.app import App, ComposeResult
 from textual.pilot import Pilot
 from textual.widgets import Footer
 
+from _pilot import settle
+
 from tui.core import errors
 from tui.core.engine.events import Progress
 from tui.core.engine.resolved import ResolvedRequest
@@ -53,8 +55,7 @@ def test_json_response(snap_compare: Any) -> None:
     async def run_before(pilot: Pilot[None]) -> None:
         viewer = pilot.app.query_one(ResponseViewer)
         viewer.show_response(json_response())
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         viewer.focus()
         await pilot.pause()
 
@@ -72,8 +73,7 @@ def test_search_match(snap_compare: Any) -> None:
         viewer.focus()
         await pilot.pause()
         await pilot.press("slash", *'"ok"', "enter")
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
 
     assert snap_compare(Host(), terminal_size=(80, 24), run_before=run_before)
 

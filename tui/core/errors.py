@@ -4,7 +4,8 @@ ReqbenchError
 ├── CollectionError          a collection file cannot be used
 │   ├── TomlSyntaxError      file, line, column
 │   ├── SchemaError          file, request (index and name), key
-│   └── SaveError            the old file is left intact
+│   ├── SaveError            the old file is left intact
+│   └── RequestNameError     a request renamed to nothing or to a name already used
 ├── VariableError            request, field, variable; raised before anything is sent
 ├── PathError                a path leaves the collection's folder, or cannot be read
 ├── BodyError                e.g. JSON body that does not parse, bad base64
@@ -29,6 +30,7 @@ __all__ = [
     "TomlSyntaxError",
     "SchemaError",
     "SaveError",
+    "RequestNameError",
     "VariableError",
     "PathError",
     "BodyError",
@@ -79,6 +81,15 @@ class SchemaError(CollectionError):
 
 class SaveError(CollectionError):
     pass
+
+
+class RequestNameError(CollectionError):
+    """Names identify requests in a collection (captures, `reqbench run NAME`): each is
+    required and unique. `name` is the refused name."""
+
+    def __init__(self, message: str, *, name: str) -> None:
+        super().__init__(message)
+        self.name = name
 
 
 class VariableError(ReqbenchError):

@@ -27,6 +27,9 @@ clients wait for another), codes above 999 are 400 (httpbin crashes, 500).
 
 Request bodies above the server's cap are not stored: `data` holds a note with their size and
 sha256, and every body-echoing reply carries `X-Echo-Body-Size` / `X-Echo-Body-Sha256`.
+
+One module (~600 lines) on purpose: one short handler per httpbin route, in one table, so it
+reads against httpbin's own route list.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The sidebar: the requests of the open collection, then the other `.toml` files of its folder.
 
-Attributes down: `show(CollectionView)`. Messages up (the app edits the model and shows the
+Attributes down: `show(CollectionView)` (`view_of(workspace)` builds one). Messages up (the app edits the model and shows the
 result): `RequestSelected`, `FileSelected`, `NewRequested`, `DuplicateRequested`,
 `RenameRequested`, `DeleteRequested`, `MoveRequested`.
 
@@ -23,7 +23,9 @@ from textual.message import Message
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
-__all__ = ["CollectionTree", "CollectionView", "RequestEntry"]
+from tui.core.workspace import Workspace
+
+__all__ = ["CollectionTree", "CollectionView", "RequestEntry", "view_of"]
 
 _METHOD_LABEL = {"DELETE": "DEL", "OPTIONS": "OPT", "PATCH": "PTCH"}
 _METHOD_STYLE = {
@@ -193,3 +195,19 @@ class CollectionTree(Vertical):
     def action_move(self, delta: int) -> None:
         if (index := self.highlighted_request) is not None:
             self.post_message(self.MoveRequested(index, delta))
+
+
+def view_of(workspace: Workspace) -> CollectionView:
+    """What the sidebar shows for `workspace`: its title, dirty mark, requests (each marked
+    when unsaved) and the other collections of its folder."""
+    collection = workspace.collection
+    return CollectionView(
+        title=collection.path.name if collection.path else f"{collection.name or 'scratch'} (not saved)",
+        dirty=workspace.dirty,
+        requests=tuple(
+            RequestEntry(r.name, r.method.upper(), unsaved)
+            for r, unsaved in zip(collection.requests, workspace.unsaved_requests(), strict=True)
+        ),
+        current=workspace.current,
+        files=workspace.other_files(),
+    )

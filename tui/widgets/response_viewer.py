@@ -12,6 +12,10 @@ The app drives it with five calls and never reaches inside:
 Keys while the pane has focus: `/` or `ctrl+f` search the body, `p` raw/pretty, `c` copy body,
 `u` copy URL, `k` copy as curl, `s` save body to a file. Copy uses OSC 52
 (`App.copy_to_clipboard`), so it works over SSH and tmux.
+
+Its parts live next to it: the body pane in `body_panel` (over the line view `body_view`), what
+the pane says in `response_text`, the timings in `timing_view`, the progress bar in `transfer`,
+the save-body prompt in `tui/screens/save_body.py`.
 """
 
 from __future__ import annotations
@@ -27,175 +31,26 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.css.query import NoMatches
 from textual.reactive import reactive
-from textual.screen import ModalScreen
-from textual.widgets import Input, Label, Static, TabbedContent, TabPane, Tabs
+from textual.widgets import Static, TabbedContent, TabPane, Tabs
 
 from tui.core import errors
 from tui.core.formats.to_curl import to_curl
 from tui.core.engine.events import Progress
-from tui.core.engine.resolved import ResolvedBody, ResolvedRequest
+from tui.core.engine.resolved import ResolvedRequest
 from tui.core.engine.response import Response, SentRequest
 
-from .body_view import BodyPanel, BodyView
+from tui.screens.save_body import SaveBodyScreen
+
+from .body_panel import BodyPanel
+from .body_view import BodyView
+from .response_text import body_summary, describe_error, error_title, headers_text, status_class_for, status_line
 from .timing_view import TimingView
 from .transfer import TransferProgress, format_bytes
 
-__all__ = ["ResponseViewer", "SaveBodyScreen", "status_class_for", "error_title"]
+# SaveBodyScreen, status_class_for and error_title: re-exported for the callers that used them from here.
+__all__ = ["ResponseViewer", "SaveBodyScreen", "error_title", "status_class_for"]
 
 COPY_LIMIT = 8 * 2**20  # characters; above this, copying a body over OSC 52 is not sensible
-
-_ERROR_TITLES: tuple[tuple[type[errors.ReqbenchError], str], ...] = (
-    (errors.Cancelled, "Cancelled"),
-    (errors.ConnectError, "Could not connect"),
-    (errors.TimeoutError, "Timed out"),
-    (errors.TLSError, "TLS error"),
-    (errors.ProtocolError, "Connection broken"),
-    (errors.TooManyRedirects, "Too many redirects"),
-    (errors.InvalidURL, "Invalid URL"),
-    (errors.DownloadError, "Download failed"),
-    (errors.RequestError, "Request failed"),
-    (errors.VariableError, "Unknown variable"),
-    (errors.PathError, "Cannot read file"),
-    (errors.BodyError, "Invalid body"),
-    (errors.CollectionError, "Collection error"),
-)
-
-
-def status_class_for(status: int) -> str:
-    """CSS class for a status code: -info, -success, -redirect, -client-error, -server-error."""
-    if status < 200:
-        return "-info"
-    if status < 300:
-        return "-success"
-    if status < 400:
-        return "-redirect"
-    if status < 500:
-        return "-client-error"
-    return "-server-error"
-
-
-def error_title(error: BaseException) -> str:
-    for kind, title in _ERROR_TITLES:
-        if isinstance(error, kind):
-            return title
-    return "Error"
-
-
-def describe_error(error: BaseException) -> str:
-    """Title, the error's own message, and the details it carries (what, where, how much)."""
-    title, message = error_title(error), str(error)
-    lines = [f"{title}: {message}" if message and message.lower() != title.lower() else title]
-    if isinstance(error, errors.TimeoutError):
-        detail = " ".join(p for p in (error.phase and f"while {error.phase}", error.after_s is not None and f"after {error.after_s:g} s" or "") if p)
-        if detail:
-            lines.append(f"Timed out {detail}.")
-    if isinstance(error, errors.ProtocolError) and error.bytes_received is not None:
-        lines.append(f"{format_bytes(error.bytes_received)} received before the connection broke.")
-    if isinstance(error, errors.Cancelled):
-        if error.bytes_received:
-            lines.append(f"{format_bytes(error.bytes_received)} received.")
-        if error.part_path is not None:
-            lines.append(f"The partial download is kept at {error.part_path}")
-    if isinstance(error, errors.DownloadError) and error.part_path is not None:
-        lines.append(f"The partial download is kept at {error.part_path}")
-    if isinstance(error, errors.TLSError):
-        lines.append("Hint: set a CA bundle (verify = \"ca.pem\") or verify = false in the request options.")
-    if isinstance(error, errors.VariableError):
-        lines.append(f"Request {error.request!r}, field {error.field}: {{{{{error.variable}}}}} is not defined.")
-    if isinstance(error, errors.PathError):
-        lines.append(f"Path: {error.path}")
-    return "\n".join(lines)
-
-
-def _status_line(response: Response) -> str:
-    parts = [f"{response.status} {response.reason}".strip(), response.http_version, _duration(response.elapsed_ms)]
-    decoded = response.decoded_size or len(response.content)
-    if response.wire_size and response.wire_size != decoded:
-        parts.append(f"{format_bytes(decoded)} ({format_bytes(response.wire_size)} on the wire)")
-    else:
-        parts.append(format_bytes(decoded))
-    parts.append("connection reused" if response.timings.reused else "new connection")
-    return " · ".join(part for part in parts if part)
-
-
-def _duration(ms: float) -> str:
-    return f"{ms:.0f} ms" if ms < 1000 else f"{ms / 1000:.2f} s"
-
-
-def _headers_text(headers: tuple[tuple[str, str], ...], name_style: str = "bold") -> Text:
-    text = Text()
-    for name, value in headers:
-        text.append(name, style=name_style)
-        text.append(f": {value}\n")
-    text.rstrip()
-    return text
-
-
-BODY_PREVIEW_CHARS = 4000
-
-
-def _body_summary(body: ResolvedBody) -> Text:
-    """What the request body was: the text (cut), the form rows, the parts, or the file."""
-    text = Text()
-    text.append(f"Body ({body.kind})", style="bold")
-    if body.content_type:
-        text.append(f", Content-Type {body.content_type}")
-    text.append(":\n")
-    if body.kind in ("text", "json"):
-        shown = body.text[:BODY_PREVIEW_CHARS]
-        text.append(shown)
-        if len(body.text) > len(shown):
-            text.append(f"\n… ({len(body.text) - len(shown):,} more characters)")
-    elif body.kind == "base64":
-        text.append(f"{len(body.text):,} base64 characters")
-    elif body.kind == "form":
-        for name, value in body.form:
-            text.append(f"{name}={value}\n")
-    elif body.kind == "multipart":
-        for part in body.parts:
-            if part.file is not None:
-                extra = ", ".join(x for x in (part.filename, part.content_type) if x)
-                text.append(f"{part.name}: file {part.file}" + (f" ({extra})" if extra else "") + "\n")
-            else:
-                text.append(f"{part.name}: {part.value or ''}\n")
-    elif body.kind == "file":
-        text.append(f"file {body.path}")
-    elif body.kind == "stream":
-        text.append(f"streamed from {body.path} in {format_bytes(body.chunk_size)} chunks")
-    text.rstrip()
-    return text
-
-
-class SaveBodyScreen(ModalScreen[str | None]):
-    """Ask for a path to save the body to; dismisses with the path, or None."""
-
-    DEFAULT_CSS = """
-    SaveBodyScreen { align: center middle; }
-    SaveBodyScreen > Vertical {
-        width: 70; max-width: 90%; height: auto; padding: 1 2;
-        background: $panel; border: round $primary;
-    }
-    SaveBodyScreen Label { margin-bottom: 1; }
-    SaveBodyScreen Input { width: 1fr; }
-    """
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
-
-    def __init__(self, suggestion: str) -> None:
-        super().__init__()
-        self._suggestion = suggestion
-
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Label("Save the response body to (enter: save, esc: cancel):")
-            yield Input(value=self._suggestion, id="save-path")
-
-    @on(Input.Submitted, "#save-path")
-    def _submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.dismiss(event.value.strip() or None)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
 
 class ErrorMessage(Static, can_focus=True):
@@ -408,7 +263,7 @@ class ResponseViewer(Vertical):
         self.response = response
         self.error = None
         self.error_text = ""
-        self._set_status(_status_line(response), status_class_for(response.status))
+        self._set_status(status_line(response), status_class_for(response.status))
         self.body_panel.show_response(response)
         self._set_headers(response.headers)
         self.timing_view.show(response.timings)
@@ -440,7 +295,7 @@ class ResponseViewer(Vertical):
     # -- tab contents ------------------------------------------------------------------------
 
     def _set_headers(self, headers: tuple[tuple[str, str], ...]) -> None:
-        text = _headers_text(headers)
+        text = headers_text(headers)
         self._headers_plain = text.plain
         self.query_one("#headers-text", Static).update(text if headers else "No headers.")
 
@@ -453,10 +308,10 @@ class ResponseViewer(Vertical):
         text.append(f"{request.method} {request.full_url}", style="bold")
         if request.headers:
             text.append("\n\n")
-            text.append_text(_headers_text(request.headers))
+            text.append_text(headers_text(request.headers))
         if request.body is not None:
             text.append("\n\n")
-            text.append_text(_body_summary(request.body))
+            text.append_text(body_summary(request.body))
         self._set_request_text(text)
 
     def _show_sent(self, response: Response) -> None:
@@ -474,14 +329,14 @@ class ResponseViewer(Vertical):
             text.append(f"  → {response.url}\n")
         if sent is not None:
             text.append("\n")
-            text.append_text(_headers_text(sent.headers))
+            text.append_text(headers_text(sent.headers))
             if sent.body_size:
                 text.append(f"\n\nBody: {format_bytes(sent.body_size)}")
             elif sent.body_size is None and self.request is not None and self.request.body is not None:
                 text.append("\n\nBody: streamed (size unknown)")
         if self.request is not None and self.request.body is not None:
             text.append("\n\n" if sent is None else "\n")
-            text.append_text(_body_summary(self.request.body))
+            text.append_text(body_summary(self.request.body))
         curl = self._curl(multiline=True)
         if curl:
             text.append("\n\nAs curl (k copies it):\n", style="bold")

@@ -1,5 +1,5 @@
 """Collections: the model, the TOML store (load with file:line:col, canonical atomic
-save), its schema, writer and locator, and variable resolution.
+save), its schema, writer and locator, the URL bar's query text, and variable resolution.
 
 Names are re-exported lazily (PEP 562): importing the package costs nothing until a name
 is used, so the start-up path stays as light as the flat modules were.
@@ -26,6 +26,13 @@ if TYPE_CHECKING:
         Collection,
         DEFAULT_CHUNK_SIZE,
         DEFAULT_TIMEOUT,
+    )
+    from .query import (
+        apply_url,
+        display_url,
+        parse_query,
+        query_string,
+        split_display_url,
     )
     from .store import (
         Fingerprint,
@@ -61,6 +68,11 @@ _EXPORTS = {
     "Collection": "model",
     "DEFAULT_CHUNK_SIZE": "model",
     "DEFAULT_TIMEOUT": "model",
+    "apply_url": "query",
+    "display_url": "query",
+    "parse_query": "query",
+    "query_string": "query",
+    "split_display_url": "query",
     "Fingerprint": "store",
     "dumps": "store",
     "fingerprint": "store",
@@ -92,6 +104,11 @@ __all__ = [
     "Collection",
     "DEFAULT_CHUNK_SIZE",
     "DEFAULT_TIMEOUT",
+    "apply_url",
+    "display_url",
+    "parse_query",
+    "query_string",
+    "split_display_url",
     "Fingerprint",
     "dumps",
     "fingerprint",

@@ -21,6 +21,9 @@ process environment, `{{{{` writes a literal `{{`. Anything else is left as type
 is one pass: a value that itself holds `{{...}}` is inserted as is, never expanded again (so a
 captured response value can never inject variables).
 
+One module (~475 lines) on purpose: the substitution rules and the resolver that applies them
+to every field of a request (with the field names its errors use) are read together.
+
 Field names in errors: "url", "params.NAME" / "params[i]" (a row's value / name), "headers.NAME",
 "auth.password", "body.text", "body.json", "body.form.NAME", "body.multipart[i].value",
 "body.file", "download.path", "verify"; the same under "defaults." for [defaults].
@@ -380,6 +383,34 @@ class _Resolver:
         )
 
 
+def _resolver(
+    collection: Collection,
+    request: Request,
+    *,
+    collect: bool,
+    environment: str | None,
+    overrides: Mapping[str, str],
+    captured: Mapping[str, str],
+    allowed_paths: Iterable[Path | str],
+    check_paths: bool,
+    environ: Mapping[str, str] | None,
+    ca_bundles: dict[tuple[Path | None, bool, str], Path] | None = None,
+) -> _Resolver:
+    """The parameter plumbing `resolve` and `unresolved` share: the scope (raises
+    `VariableError` for an unknown environment) and a resolver over it."""
+    values = scope(collection, environment=environment, overrides=overrides, captured=captured)
+    return _Resolver(
+        collection,
+        request,
+        values,
+        os.environ if environ is None else environ,
+        collect=collect,
+        allowed_paths=allowed_paths,
+        check_paths=check_paths,
+        ca_bundles=ca_bundles,
+    )
+
+
 def resolve(
     collection: Collection,
     request: Request,
@@ -399,18 +430,18 @@ def resolve(
     (replay's plan: every request at once) that remembers each CA bundle found, so the same
     `verify = "path"` is looked up (realpath, existence) once rather than per request.
     """
-    values = scope(collection, environment=environment, overrides=overrides, captured=captured)
-    resolver = _Resolver(
+    return _resolver(
         collection,
         request,
-        values,
-        os.environ if environ is None else environ,
         collect=False,
+        environment=environment,
+        overrides=overrides,
+        captured=captured,
         allowed_paths=allowed_paths,
         check_paths=check_paths,
+        environ=environ,
         ca_bundles=ca_bundles,
-    )
-    return resolver.resolve()
+    ).resolve()
 
 
 def unresolved(
@@ -426,20 +457,22 @@ def unresolved(
 ) -> list[VariableError]:
     """Every unknown variable in `request` (all fields), without raising; for UI flagging.
 
-    Only variables are reported; paths and JSON are checked by `resolve`.
+    Only variables are reported; paths and JSON are checked by `resolve` (`check_paths` is
+    accepted for the same call shape and ignored: collecting never checks paths).
     """
     try:
-        values = scope(collection, environment=environment, overrides=overrides, captured=captured)
+        resolver = _resolver(
+            collection,
+            request,
+            collect=True,
+            environment=environment,
+            overrides=overrides,
+            captured=captured,
+            allowed_paths=allowed_paths,
+            check_paths=False,
+            environ=environ,
+        )
     except VariableError as error:
         return [error]
-    resolver = _Resolver(
-        collection,
-        request,
-        values,
-        os.environ if environ is None else environ,
-        collect=True,
-        allowed_paths=allowed_paths,
-        check_paths=False,
-    )
     resolver.resolve()
     return resolver.problems

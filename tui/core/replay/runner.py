@@ -31,6 +31,9 @@ completed, `RequestError`, or could not be built at run time, e.g. a captured pa
 folder); `skipped` (not sent: fail-fast, or a value it needs was not captured).
 `RunSummary.exit_code`: 2 if a request could not be built, else 3 if one could not be completed,
 else 1 if anything failed or was skipped, else 0.
+
+One module (~630 lines) on purpose: the plan, the scheduler (ordering, capture waits,
+concurrency, fail-fast) and the summary share the `Step` state; apart they would pass it around.
 """
 
 from __future__ import annotations
