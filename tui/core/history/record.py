@@ -1,0 +1,220 @@
+"""Turn one send (resolved request + response or error) into what history stores, masked.
+
+Masking happens here, before anything reaches the database: a `Masker` (the one `reqbench run
+-v` uses) first learns every credential the send carries (auth, Authorization / Cookie /
+token-like headers, secret query parameters, and the values of `{{env:NAME}}` the request
+used), then hides them in the URL, headers, bodies and the error message.
+
+    env_secrets(collection, request, environ=None) -> list[str]   # values {{env:…}} resolves to
+    build(resolved, response=None, error=None, *, secrets=(), body_cap, head_size) -> Recorded
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import os
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from tui.core.collection.model import Collection, Request
+from tui.core.collection.variables import find_variables
+from tui.core.engine.resolved import ResolvedRequest
+from tui.core.engine.response import Response
+from tui.core.history.model import RecordedRequest, RecordedResponse
+from tui.core.replay.masking import MASK, Masker, is_secret_name, is_secret_param
+
+__all__ = ["DEFAULT_BODY_CAP", "DEFAULT_HEAD_SIZE", "Recorded", "build", "env_secrets"]
+
+DEFAULT_BODY_CAP = 2**20  # bodies up to this are kept whole
+DEFAULT_HEAD_SIZE = 64 * 2**10  # larger ones keep this much of their start, and a sha256
+_HASH_CHUNK = 2**20
+
+
+@dataclass(frozen=True, slots=True)
+class Recorded:
+    request: RecordedRequest
+    response: RecordedResponse | None
+    body: bytes
+    body_size: int
+    body_complete: bool
+    body_sha256: str | None
+    error: str | None
+    url: str
+    status: int | None
+    elapsed_ms: float | None
+
+
+def _strings(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        for item in dataclasses.fields(value):
+            yield from _strings(getattr(value, item.name))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(key)
+            yield from _strings(item)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _strings(item)
+
+
+def env_secrets(collection: Collection | None, request: Request, environ: Mapping[str, str] | None = None) -> list[str]:
+    """The values of every `{{env:NAME}}` that `request` (or the collection's defaults) uses:
+    history treats them all as secrets, whatever field they land in."""
+    source = os.environ if environ is None else environ
+    found: list[str] = []
+    roots: list[Any] = [request]
+    if collection is not None:
+        roots.append(collection.defaults)
+    for root in roots:
+        for text in _strings(root):
+            if "{{" not in text:
+                continue
+            for name in find_variables(text):
+                if name.startswith("env:"):
+                    value = source.get(name[4:])
+                    if value:
+                        found.append(value)
+    return found
+
+
+def _learn(masker: Masker, resolved: ResolvedRequest, response: Response | None, secrets: Iterable[str]) -> None:
+    for value in secrets:
+        masker.add(value)
+    masker.add_auth(resolved.auth)
+    masker.learn_headers(resolved.headers)
+    masker.url(resolved.url)
+    for name, value in resolved.params:
+        if is_secret_param(name):
+            masker.add(value)
+    if resolved.body is not None:
+        for name, value in resolved.body.form:
+            if is_secret_name(name) or is_secret_param(name):
+                masker.add(value)
+        for part in resolved.body.parts:
+            if part.value is not None and (is_secret_name(part.name) or is_secret_param(part.name)):
+                masker.add(part.value)
+    if response is not None:
+        if response.sent is not None:
+            masker.learn_headers(response.sent.headers)
+            masker.url(response.sent.url)
+        masker.learn_headers(response.headers)
+
+
+def _request_body(resolved: ResolvedRequest, masker: Masker, cap: int) -> tuple[str | None, str | None]:
+    """(body text, body summary): text for inline kinds, a summary for files and streams."""
+    body = resolved.body
+    if body is None:
+        return None, None
+    if body.kind in ("text", "json", "base64"):
+        text = body.text if len(body.text) <= cap else body.text[:cap]
+        summary = None if len(body.text) <= cap else f"{body.kind} body of {len(body.text)} characters, first {cap} kept"
+        return masker.text(text), summary
+    if body.kind == "form":
+        rows = [(n, MASK if is_secret_name(n) or is_secret_param(n) else masker.text(v)) for n, v in body.form]
+        return urlencode(rows, safe="*"), None
+    if body.kind == "multipart":
+        described = []
+        for part in body.parts:
+            if part.file is not None:
+                described.append(f"{part.name}=@{part.file}")
+            elif is_secret_name(part.name) or is_secret_param(part.name):
+                described.append(f"{part.name}={MASK}")
+            else:
+                described.append(f"{part.name}={masker.text(part.value or '')}")
+        return None, "multipart: " + ", ".join(described)
+    path = body.path
+    size = ""
+    if path is not None:
+        try:
+            size = f" ({path.stat().st_size} bytes)"
+        except OSError:
+            size = ""
+    how = "streamed in chunks" if body.kind == "stream" else "sent with Content-Length"
+    return None, f"{body.kind} {path}{size}, {how}"
+
+
+def _sha256_file(path: Path) -> str | None:
+    digest = hashlib.sha256()
+    try:
+        with path.open("rb") as handle:
+            while chunk := handle.read(_HASH_CHUNK):
+                digest.update(chunk)
+    except OSError:
+        return None
+    return digest.hexdigest()
+
+
+def _mask_body(data: bytes, masker: Masker) -> bytes:
+    """Text bodies go through the masker (an echoed token is hidden); binary ones are kept."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data
+    masked = masker.text(text)
+    return data if masked == text else masked.encode("utf-8")
+
+
+def _response_body(response: Response, masker: Masker, cap: int, head: int) -> tuple[bytes, int, bool, str | None]:
+    """(stored bytes, whole size, complete, sha256 of the whole body when only a head is kept)."""
+    size = response.decoded_size
+    if response.downloaded:
+        return b"", size, False, None  # the body is the user's file: keep its path, not a copy
+    if response.body_path is not None:  # spilled: content is a preview, the file is the body
+        return _mask_body(response.content[:head], masker), size, False, _sha256_file(response.body_path)
+    content = response.content
+    if len(content) <= cap:
+        return _mask_body(content, masker), len(content), True, None
+    return _mask_body(content[:head], masker), len(content), False, hashlib.sha256(content).hexdigest()
+
+
+def build(
+    resolved: ResolvedRequest,
+    response: Response | None = None,
+    error: BaseException | None = None,
+    *,
+    secrets: Iterable[str] = (),
+    body_cap: int = DEFAULT_BODY_CAP,
+    head_size: int = DEFAULT_HEAD_SIZE,
+) -> Recorded:
+    masker = Masker()
+    _learn(masker, resolved, response, secrets)
+    sent = response.sent if response is not None else None
+    headers = sent.headers if sent is not None else resolved.headers
+    text, summary = _request_body(resolved, masker, body_cap)
+    url = masker.url(resolved.full_url)
+    request = RecordedRequest(
+        method=sent.method if sent is not None else resolved.method,
+        url=url,
+        headers=tuple(masker.headers(headers)),
+        body_kind=None if resolved.body is None else resolved.body.kind,
+        body=text,
+        body_summary=summary,
+        timeout=resolved.timeout,
+        follow_redirects=resolved.follow_redirects,
+        verify=resolved.verify if isinstance(resolved.verify, bool) else str(resolved.verify),
+        http2=resolved.http2,
+    )
+    if response is None:
+        message = masker.text(str(error)) if error is not None else "no response"
+        return Recorded(request, None, b"", 0, True, None, message, url, None, None)
+    body, size, complete, sha = _response_body(response, masker, body_cap, head_size)
+    recorded = RecordedResponse(
+        status=response.status,
+        reason=response.reason,
+        http_version=response.http_version,
+        headers=tuple(masker.headers(response.headers)),
+        url=masker.url(response.url),
+        redirects=tuple((hop.status, masker.url(hop.url)) for hop in response.history),
+        timings=dataclasses.asdict(response.timings),
+        wire_size=response.wire_size,
+        decoded_size=response.decoded_size,
+        reused=response.timings.reused,
+        download_path=str(response.body_path) if response.downloaded and response.body_path is not None else None,
+    )
+    return Recorded(request, recorded, body, size, complete, sha, None, url, response.status, response.elapsed_ms)
