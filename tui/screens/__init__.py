@@ -1,0 +1,1 @@
+"""Full screens of the workbench, one per module; they talk to the app through messages."""
