@@ -249,3 +249,20 @@ def test_two_processes_write_at_once(tmp_path: Path) -> None:
         assert history.count(Query(name="w0")) == 150 and history.count(Query(name="w1")) == 150
         assert history._use(lambda c: c.execute("PRAGMA integrity_check").fetchone()) == ("ok",)
         assert history._use(lambda c: c.execute("PRAGMA journal_mode").fetchone()) == ("wal",)
+
+
+def test_the_hand_written_dicts_cover_every_field() -> None:
+    """`to_dict` is written out by hand (asdict's deep copies were most of recording's cost)."""
+    import dataclasses
+
+    from tui.core.engine import Timings
+    from tui.core.history import RecordedRequest, RecordedResponse
+    from tui.core.history.record import _TIMING_FIELDS
+
+    assert tuple(f.name for f in dataclasses.fields(Timings)) == _TIMING_FIELDS
+    request = RecordedRequest("GET", "http://x/", (("a", "b"),), body="x")
+    response = RecordedResponse(200, "OK", "HTTP/1.1", (("c", "d"),), "http://x/", redirects=((302, "http://y/"),))
+    assert set(request.to_dict()) == {f.name for f in dataclasses.fields(RecordedRequest)}
+    assert set(response.to_dict()) == {f.name for f in dataclasses.fields(RecordedResponse)}
+    assert RecordedRequest.from_dict(request.to_dict()) == request
+    assert RecordedResponse.from_dict(response.to_dict()) == response

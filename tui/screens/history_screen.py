@@ -1,6 +1,6 @@
 """The History screen: every send, newest first, a page at a time (fast at 100,000 entries).
 
-`HistoryScreen(history, *, filter="", page_size=200)` shows a `DataTable` of entries and a
+`HistoryScreen(history, *, filter="", page_size=100)` shows a `DataTable` of entries and a
 filter line (`text  name:NAME  status:4xx  collection:FILE`). Database queries run in a thread
 worker; a newer query's rows win over an older one still in flight. Scrolling near the last
 row loads the next page (keyset paging: `before=` the last id shown).
@@ -38,6 +38,10 @@ from tui.screens.compare_screen import CompareScreen
 __all__ = ["HistoryScreen"]
 
 _MARK = "●"
+_COLUMNS = (
+    (" ", "mark", 1), ("id", "id", 7), ("time", "time", 14), ("name", "name", 24), ("method", "method", 7),
+    ("status", "status", 6), ("ms", "ms", 6), ("size", "size", 7), ("url", "url", 160),
+)  # fmt: skip
 _STATUS_STYLES = {"2": "green", "3": "cyan", "4": "yellow", "5": "red"}
 
 
@@ -61,7 +65,6 @@ class _Page:
     generation: int
     rows: list[EntrySummary]
     reset: bool
-    total: int | None  # how many match (counted with the first page only)
 
 
 class HistoryScreen(Screen[None]):
@@ -102,7 +105,7 @@ class HistoryScreen(Screen[None]):
             super().__init__()
             self.entry_id = entry_id
 
-    def __init__(self, history: History, *, filter: str = "", page_size: int = 200, name: str | None = None) -> None:
+    def __init__(self, history: History, *, filter: str = "", page_size: int = 100, name: str | None = None) -> None:
         super().__init__(name=name)
         self.history = history
         self.page_size = page_size
@@ -125,15 +128,9 @@ class HistoryScreen(Screen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_column(" ", key="mark", width=1)
-        table.add_column("id", key="id")
-        table.add_column("time", key="time")
-        table.add_column("name", key="name")
-        table.add_column("method", key="method")
-        table.add_column("status", key="status")
-        table.add_column("ms", key="ms")
-        table.add_column("size", key="size")
-        table.add_column("url", key="url")
+        # Fixed widths: DataTable measures every cell of auto-width columns as rows arrive.
+        for label, key, width in _COLUMNS:
+            table.add_column(label, key=key, width=width)
         if not self.history.available:
             self._show_status(self.history.problem or "history off", error=True)
             return
@@ -166,11 +163,12 @@ class HistoryScreen(Screen[None]):
     def _load(self, generation: int, query: Query, before: int | None, *, reset: bool) -> None:
         try:
             rows = self.history.entries(query, limit=self.page_size, before=before)
-            total = self.history.count(query) if reset else None
+            self.app.call_from_thread(self._add_page, _Page(generation, rows, reset))
+            if reset and len(rows) == self.page_size:  # (a short first page is the whole count)
+                total = self.history.count(query)  # after the rows are shown: a filter's 2nd scan
+                self.app.call_from_thread(self._set_total, generation, total)
         except HistoryError as error:
             self.app.call_from_thread(self._show_status, str(error), error=True)
-            return
-        self.app.call_from_thread(self._add_page, _Page(generation, rows, reset, total))
 
     def _add_page(self, page: _Page) -> None:
         self._loading = False
@@ -180,7 +178,7 @@ class HistoryScreen(Screen[None]):
         if page.reset:
             table.clear()
             self._ids = []
-            self.total = page.total
+            self.total = len(page.rows) if len(page.rows) < self.page_size else None
         for entry in page.rows:
             stamp = datetime.fromtimestamp(entry.time).strftime("%m-%d %H:%M:%S")
             ms = "" if entry.elapsed_ms is None else f"{entry.elapsed_ms:.0f}"
@@ -194,11 +192,20 @@ class HistoryScreen(Screen[None]):
             self._ids.append(entry.id)
         if len(page.rows) < self.page_size:
             self._exhausted = True
+        self._show_count()
+
+    def _set_total(self, generation: int, total: int) -> None:
+        if generation == self._generation:
+            self.total = total
+            self._show_count()
+
+    def _show_count(self) -> None:
         shown = len(self._ids)
-        if self.total == 0:
+        if shown == 0:
             self._show_status("no entries" if self._query.empty else "no entries match")
-        else:
-            self._show_status(f"{shown} of {self.total} entries" + ("" if self._query.empty else " matching"))
+            return
+        total = "…" if self.total is None else str(self.total)
+        self._show_status(f"{shown} of {total} entries" + ("" if self._query.empty else " matching"))
 
     def _load_more(self) -> None:
         if self._exhausted or self._loading or not self._ids:

@@ -6,7 +6,7 @@ came back and the stored body. Every string in them was masked before it was wri
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -70,9 +70,19 @@ class RecordedRequest:
     http2: bool = False
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["headers"] = [list(pair) for pair in self.headers]
-        return data
+        # by hand: dataclasses.asdict deep-copies every value (most of what recording cost)
+        return {
+            "method": self.method,
+            "url": self.url,
+            "headers": [[name, value] for name, value in self.headers],
+            "body_kind": self.body_kind,
+            "body": self.body,
+            "body_summary": self.body_summary,
+            "timeout": self.timeout,
+            "follow_redirects": self.follow_redirects,
+            "verify": self.verify,
+            "http2": self.http2,
+        }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> RecordedRequest:
@@ -97,10 +107,19 @@ class RecordedResponse:
     download_path: str | None = None  # the body went to this file
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["headers"] = [list(pair) for pair in self.headers]
-        data["redirects"] = [list(hop) for hop in self.redirects]
-        return data
+        return {
+            "status": self.status,
+            "reason": self.reason,
+            "http_version": self.http_version,
+            "headers": [[name, value] for name, value in self.headers],
+            "url": self.url,
+            "redirects": [[status, url] for status, url in self.redirects],
+            "timings": dict(self.timings),
+            "wire_size": self.wire_size,
+            "decoded_size": self.decoded_size,
+            "reused": self.reused,
+            "download_path": self.download_path,
+        }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> RecordedResponse:

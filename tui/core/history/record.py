@@ -32,6 +32,7 @@ __all__ = ["DEFAULT_BODY_CAP", "DEFAULT_HEAD_SIZE", "Recorded", "build", "env_se
 DEFAULT_BODY_CAP = 2**20  # bodies up to this are kept whole
 DEFAULT_HEAD_SIZE = 64 * 2**10  # larger ones keep this much of their start, and a sha256
 _HASH_CHUNK = 2**20
+_TIMING_FIELDS = ("dns_ms", "connect_ms", "tls_ms", "request_sent_ms", "first_byte_ms", "total_ms", "reused")
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,7 +212,7 @@ def build(
         headers=tuple(masker.headers(response.headers)),
         url=masker.url(response.url),
         redirects=tuple((hop.status, masker.url(hop.url)) for hop in response.history),
-        timings=dataclasses.asdict(response.timings),
+        timings={name: getattr(response.timings, name) for name in _TIMING_FIELDS},
         wire_size=response.wire_size,
         decoded_size=response.decoded_size,
         reused=response.timings.reused,
