@@ -52,10 +52,11 @@ def fill(history, count: int) -> None:  # type: ignore[no-untyped-def]
         connection.execute(
             """
             WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?)
-            INSERT INTO entries (time, collection, name, method, url, status, elapsed_ms, size, error)
+            INSERT INTO entries (time, collection, name, method, url, status, status_class, elapsed_ms, size, error)
             SELECT 1.7e9 + i, '/bench/' || (i % 5) || '.toml', 'request ' || (i % 50), 'GET',
                    'http://127.0.0.1:8000/items/' || i || '?page=' || (i % 7),
-                   CASE i % 10 WHEN 0 THEN 404 WHEN 1 THEN 500 ELSE 200 END, 1.5 + (i % 30), 2000, NULL
+                   CASE i % 10 WHEN 0 THEN 404 WHEN 1 THEN 500 ELSE 200 END,
+                   CASE i % 10 WHEN 0 THEN 4 WHEN 1 THEN 5 ELSE 2 END, 1.5 + (i % 30), 2000, NULL
             FROM n
             """,
             (count,),

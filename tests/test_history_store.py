@@ -109,7 +109,7 @@ def _fill(history: History, count: int, *, start: float = 1_700_000_000.0, step:
         resolved = ResolvedRequest(name=name, method="GET", url=f"http://example.test/item/{i}")
         # an error entry needs no server: record builds the summary from the resolved request
         history.record(resolved, error=ConnectError(f"status {status}"), collection=collection, when=start + i * step)
-        history._use(lambda c, s=status: c.execute("UPDATE entries SET status = ? WHERE id = (SELECT max(id) FROM entries)", (s,)))
+        history._use(lambda c, s=status: c.execute("UPDATE entries SET status = ?, status_class = ? WHERE id = (SELECT max(id) FROM entries)", (s, s // 100)))
 
 
 def test_queries_filter_and_page_newest_first(tmp_path: Path) -> None:

@@ -24,6 +24,7 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             method TEXT NOT NULL,
             url TEXT NOT NULL,
             status INTEGER,
+            status_class INTEGER NOT NULL DEFAULT 0,
             elapsed_ms REAL,
             size INTEGER,
             error TEXT
@@ -41,6 +42,8 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "CREATE INDEX entries_collection ON entries(collection, id)",
         "CREATE INDEX entries_name ON entries(name, id)",
         "CREATE INDEX entries_status ON entries(status, id)",
+        # status // 100, 0 for errors: "4xx" is an equality, so the index also gives id order
+        "CREATE INDEX entries_status_class ON entries(status_class, id)",
     ),
     (
         """CREATE TABLE cookies (

@@ -50,11 +50,10 @@ class Query:
         if self.status is not None:
             status = self.status.lower()
             if status == "error":
-                clauses.append("status IS NULL")
+                clauses.append("status_class = 0")
             elif status.endswith("xx"):
-                low = int(status[0]) * 100
-                clauses.append("status BETWEEN ? AND ?")
-                args.extend([low, low + 99])
+                clauses.append("status_class = ?")
+                args.append(int(status[0]))
             else:
                 clauses.append("status = ?")
                 args.append(int(status))

@@ -212,10 +212,10 @@ class History:
 
         def insert(connection: sqlite3.Connection) -> int:
             cursor = connection.execute(
-                "INSERT INTO entries (time, collection, name, method, url, status, elapsed_ms, size, error)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO entries (time, collection, name, method, url, status, status_class, elapsed_ms, size, error)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (stamp, where, resolved.name, recorded.request.method, recorded.url, recorded.status,
-                 recorded.elapsed_ms, recorded.body_size if recorded.response is not None else None, recorded.error),
+                 0 if recorded.status is None else recorded.status // 100, recorded.elapsed_ms, recorded.body_size if recorded.response is not None else None, recorded.error),
             )  # fmt: skip
             entry_id = int(cursor.lastrowid or 0)
             connection.execute(
