@@ -62,8 +62,8 @@ def fill(history, count: int) -> None:  # type: ignore[no-untyped-def]
             (count,),
         )
         connection.execute(
-            """INSERT INTO entry_details (entry_id, request, response, body, body_size, body_complete, body_sha256)
-               SELECT e.id, d.request, d.response, d.body, d.body_size, d.body_complete, d.body_sha256
+            """INSERT INTO entry_details (entry_id, request, response, body, body_size, body_complete, body_sha256, source)
+               SELECT e.id, d.request, d.response, d.body, d.body_size, d.body_complete, d.body_sha256, d.source
                FROM entries e, entry_details d WHERE d.entry_id = 1 AND e.id > 1"""
         )
 

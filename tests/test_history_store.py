@@ -266,3 +266,37 @@ def test_the_hand_written_dicts_cover_every_field() -> None:
     assert set(response.to_dict()) == {f.name for f in dataclasses.fields(RecordedResponse)}
     assert RecordedRequest.from_dict(request.to_dict()) == request
     assert RecordedResponse.from_dict(response.to_dict()) == response
+
+
+async def test_restore_and_resend_an_entry(tmp_path: Path, httpbin_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Restoring gives the request as written ({{env:…}} kept, a literal secret masked); resolving
+    and sending it again reaches the server with the real token."""
+    from tui.core.history import request_from_entry
+
+    monkeypatch.setenv("REQBENCH_RESTORE_TOKEN", "restore-token-31337")
+    path = tmp_path / "api.toml"
+    path.write_text(
+        'format = 1\n[variables]\nbase = "' + httpbin_url + '"\n[[requests]]\nname = "who"\nmethod = "POST"\nurl = "{{base}}/anything"\n'
+        'headers = { Authorization = "Bearer {{env:REQBENCH_RESTORE_TOKEN}}", "X-Api-Key" = "literal-key-8080" }\n'
+        'body = { json = \'{"a": 1}\' }\n',
+        encoding="utf-8",
+    )
+    collection = store.load(path)
+    request = collection.requests[0]
+    resolved = resolve(collection, request)
+    db = tmp_path / "h.db"
+    with History.open(db) as history:
+        entry_id = history.record(resolved, await _send(resolved), collection=path, request=request, secrets=env_secrets(collection, request))
+        entry = history.get(entry_id or 0)
+        unnamed = history.get(history.record(resolved, await _send(resolved)) or 0)  # no source kept
+    assert b"restore-token-31337" not in _files_bytes(db) and b"literal-key-8080" not in _files_bytes(db)
+    restored = request_from_entry(entry)
+    assert restored.url == "{{base}}/anything" and restored.method == "POST"
+    assert {p.name: p.value for p in restored.headers} == {"Authorization": "Bearer {{env:REQBENCH_RESTORE_TOKEN}}", "X-Api-Key": "***"}
+    assert restored.body is not None and restored.body.kind == "json" and restored.body.text == '{"a": 1}'
+    resent = await _send(resolve(collection, restored))
+    assert resent.json()["headers"]["Authorization"] == "Bearer restore-token-31337"
+    rebuilt = request_from_entry(unnamed, name="copy")
+    assert rebuilt.name == "copy" and rebuilt.url == f"{httpbin_url}/anything"
+    assert {p.name.lower(): p.value for p in rebuilt.headers} == {"authorization": "Bearer ***", "x-api-key": "***"}
+    assert rebuilt.body is not None and rebuilt.body.kind == "json"

@@ -183,7 +183,9 @@ def _recorder(args: RunArgs, collection: Collection) -> tuple[History | None, Ca
             return  # not sent: nothing to remember
         if result.name not in secrets:
             secrets[result.name] = env_secrets(collection, result.request)
-        history.record(result.resolved, result.response, result.error, collection=args.file, secrets=secrets[result.name])
+        history.record(
+            result.resolved, result.response, result.error, collection=args.file, request=result.request, secrets=secrets[result.name]
+        )
 
     return history, record
 

@@ -38,6 +38,9 @@ if TYPE_CHECKING:
     from .migrations import (
         SCHEMA_VERSION,
     )
+    from .restore import (
+        request_from_entry,
+    )
     from .diff import (
         BodyDiff,
         DiffLine,
@@ -74,6 +77,7 @@ _EXPORTS = {
     "DEFAULT_HEAD_SIZE": "record",
     "env_secrets": "record",
     "SCHEMA_VERSION": "migrations",
+    "request_from_entry": "restore",
     "BodyDiff": "diff",
     "DiffLine": "diff",
     "EntryDiff": "diff",

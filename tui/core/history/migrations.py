@@ -4,7 +4,8 @@
 `schema_version` holds one row: the version the file is at (0: empty file).
 
 1. `entries` (the slim list rows, indexed for the filters) and `entry_details` (what was sent,
-   what came back, the body), one row each per send.
+   what came back, the body, and the request as written in the collection -- `{{var}}`s kept --
+   for restoring it), one row each per send.
 2. `cookies`: the persisted cookie jar of each collection.
 """
 
@@ -36,7 +37,8 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             body BLOB,
             body_size INTEGER NOT NULL DEFAULT 0,
             body_complete INTEGER NOT NULL DEFAULT 1,
-            body_sha256 TEXT
+            body_sha256 TEXT,
+            source TEXT
         )""",
         "CREATE INDEX entries_time ON entries(time)",
         "CREATE INDEX entries_collection ON entries(collection, id)",

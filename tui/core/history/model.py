@@ -139,6 +139,7 @@ class Entry:
     body_size: int = 0  # the whole body's size
     body_complete: bool = True  # False: `body` is a head; `body_sha256` is of the whole body
     body_sha256: str | None = None
+    source: str | None = None  # the request as written in the collection (TOML, masked), if known
 
     @property
     def id(self) -> int:
@@ -155,6 +156,7 @@ class Entry:
         data["body_size"] = self.body_size
         data["body_complete"] = self.body_complete
         data["body_sha256"] = self.body_sha256
+        data["source"] = self.source
         if body:
             try:
                 data["body"] = self.body.decode("utf-8")

@@ -6,7 +6,7 @@ token-like headers, secret query parameters, and the values of `{{env:NAME}}` th
 used), then hides them in the URL, headers, bodies and the error message.
 
     env_secrets(collection, request, environ=None) -> list[str]   # values {{env:…}} resolves to
-    build(resolved, response=None, error=None, *, secrets=(), body_cap, head_size) -> Recorded
+    build(resolved, response=None, error=None, *, request=None, secrets=(), body_cap, head_size) -> Recorded
 """
 
 from __future__ import annotations
@@ -47,6 +47,7 @@ class Recorded:
     url: str
     status: int | None
     elapsed_ms: float | None
+    source: str | None = None
 
 
 def _strings(value: Any) -> Iterator[str]:
@@ -140,6 +141,32 @@ def _request_body(resolved: ResolvedRequest, masker: Masker, cap: int) -> tuple[
     return None, f"{body.kind} {path}{size}, {how}"
 
 
+def _masked(value: Any, masker: Masker) -> Any:
+    """A copy of a model value with every string passed through the masker."""
+    if isinstance(value, str):
+        return masker.text(value)
+    if isinstance(value, list):
+        return [_masked(item, masker) for item in value]
+    if isinstance(value, dict):
+        return {key: _masked(item, masker) for key, item in value.items()}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changes = {f.name: _masked(getattr(value, f.name), masker) for f in dataclasses.fields(value) if f.init}
+        return dataclasses.replace(value, **changes)
+    return value
+
+
+def _source(request: Request, masker: Masker) -> str:
+    """The request as the collection writes it (`{{var}}`s kept, literal secrets masked): what
+    restoring an entry puts back into the editor."""
+    from tui.core.collection.store import dumps
+
+    masked: Request = _masked(request, masker)
+    for pair in masked.headers:
+        if is_secret_name(pair.name) and "{{" not in pair.value:
+            pair.value = MASK
+    return dumps(Collection(requests=[masked]))
+
+
 def _sha256_file(path: Path) -> str | None:
     digest = hashlib.sha256()
     try:
@@ -179,17 +206,19 @@ def build(
     response: Response | None = None,
     error: BaseException | None = None,
     *,
+    request: Request | None = None,
     secrets: Iterable[str] = (),
     body_cap: int = DEFAULT_BODY_CAP,
     head_size: int = DEFAULT_HEAD_SIZE,
 ) -> Recorded:
+    """`request`: the collection's request that `resolved` came from (kept for restoring)."""
     masker = Masker()
     _learn(masker, resolved, response, secrets)
     sent = response.sent if response is not None else None
     headers = sent.headers if sent is not None else resolved.headers
     text, summary = _request_body(resolved, masker, body_cap)
     url = masker.url(resolved.full_url)
-    request = RecordedRequest(
+    recorded_request = RecordedRequest(
         method=sent.method if sent is not None else resolved.method,
         url=url,
         headers=tuple(masker.headers(headers)),
@@ -201,9 +230,10 @@ def build(
         verify=resolved.verify if isinstance(resolved.verify, bool) else str(resolved.verify),
         http2=resolved.http2,
     )
+    source = None if request is None else _source(request, masker)
     if response is None:
         message = masker.text(str(error)) if error is not None else "no response"
-        return Recorded(request, None, b"", 0, True, None, message, url, None, None)
+        return Recorded(recorded_request, None, b"", 0, True, None, message, url, None, None, source)
     body, size, complete, sha = _response_body(response, masker, body_cap, head_size)
     recorded = RecordedResponse(
         status=response.status,
@@ -218,4 +248,4 @@ def build(
         reused=response.timings.reused,
         download_path=str(response.body_path) if response.downloaded and response.body_path is not None else None,
     )
-    return Recorded(request, recorded, body, size, complete, sha, None, url, response.status, response.elapsed_ms)
+    return Recorded(recorded_request, recorded, body, size, complete, sha, None, url, response.status, response.elapsed_ms, source)

@@ -42,6 +42,7 @@ from tui.core.history.query import Query
 from tui.core.history.record import DEFAULT_BODY_CAP, DEFAULT_HEAD_SIZE, build
 
 if TYPE_CHECKING:
+    from tui.core.collection.model import Request
     from tui.core.engine.resolved import ResolvedRequest
     from tui.core.engine.response import Response
     from tui.core.history.cookies import CookieStore
@@ -198,13 +199,16 @@ class History:
         error: BaseException | None = None,
         *,
         collection: Path | str | None = None,
+        request: Request | None = None,
         secrets: Iterable[str] = (),
         when: float | None = None,
     ) -> int | None:
-        """Store one send (masked); its id, or None when history is off (see `problem`)."""
+        """Store one send (masked); its id, or None when history is off (see `problem`).
+        `request`: the collection's request it was resolved from (restoring uses it);
+        `secrets`: values to hide wherever they appear (`env_secrets(collection, request)`)."""
         if self._connection is None:
             return None
-        recorded = build(resolved, response, error, secrets=secrets, body_cap=self.body_cap, head_size=self.head_size)
+        recorded = build(resolved, response, error, request=request, secrets=secrets, body_cap=self.body_cap, head_size=self.head_size)
         stamp = time.time() if when is None else when
         where = "" if collection is None else str(Path(collection).expanduser().resolve())
         request_json = json.dumps(recorded.request.to_dict(), separators=(",", ":"))
@@ -219,10 +223,10 @@ class History:
             )  # fmt: skip
             entry_id = int(cursor.lastrowid or 0)
             connection.execute(
-                "INSERT INTO entry_details (entry_id, request, response, body, body_size, body_complete, body_sha256)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO entry_details (entry_id, request, response, body, body_size, body_complete, body_sha256, source)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (entry_id, request_json, response_json, recorded.body, recorded.body_size,
-                 int(recorded.body_complete), recorded.body_sha256),
+                 int(recorded.body_complete), recorded.body_sha256, recorded.source),
             )  # fmt: skip
             return entry_id
 
@@ -257,7 +261,7 @@ class History:
             if head is None:
                 return None
             details = connection.execute(
-                "SELECT request, response, body, body_size, body_complete, body_sha256 FROM entry_details WHERE entry_id = ?",
+                "SELECT request, response, body, body_size, body_complete, body_sha256, source FROM entry_details WHERE entry_id = ?",
                 (entry_id,),
             ).fetchone()
             return head, details
@@ -265,7 +269,7 @@ class History:
         found = self._use(read)
         if found is None or found[1] is None:
             raise KeyError(entry_id)
-        head, (request, response, body, size, complete, sha) = found
+        head, (request, response, body, size, complete, sha, source) = found
         try:
             return Entry(
                 summary=_summary(head),
@@ -275,6 +279,7 @@ class History:
                 body_size=int(size),  # type: ignore[call-overload]
                 body_complete=bool(complete),
                 body_sha256=None if sha is None else str(sha),
+                source=None if source is None else str(source),
             )
         except (ValueError, TypeError, KeyError) as error:
             raise HistoryError(f"{self.path}: history entry {entry_id} is damaged ({error})", path=self.path) from error
