@@ -300,3 +300,20 @@ async def test_restore_and_resend_an_entry(tmp_path: Path, httpbin_url: str, mon
     assert rebuilt.name == "copy" and rebuilt.url == f"{httpbin_url}/anything"
     assert {p.name.lower(): p.value for p in rebuilt.headers} == {"authorization": "Bearer ***", "x-api-key": "***"}
     assert rebuilt.body is not None and rebuilt.body.kind == "json"
+
+
+async def test_an_entry_opens_as_a_response_for_the_viewer(tmp_path: Path, httpbin_url: str) -> None:
+    from tui.core.history import response_from_entry
+
+    resolved = ResolvedRequest(name="r", method="GET", url=f"{httpbin_url}/redirect-to?url=/json", follow_redirects=True)
+    response = await _send(resolved)
+    with History.open(tmp_path / "h.db") as history:
+        entry = history.get(history.record(resolved, response) or 0)
+        failed = history.get(history.record(resolved, error=ConnectError("refused")) or 0)
+    shown = response_from_entry(entry)
+    assert shown is not None and response_from_entry(failed) is None
+    assert (shown.status, shown.reason, shown.http_version) == (200, "OK", "HTTP/1.1")
+    assert shown.json() == response.json() and shown.content_type == "application/json"
+    assert [hop.status for hop in shown.history] == [302] and shown.url.endswith("/json")
+    assert shown.timings == response.timings and shown.decoded_size == response.decoded_size
+    assert shown.sent is not None and shown.sent.url.endswith("/json")

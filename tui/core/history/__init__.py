@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     )
     from .restore import (
         request_from_entry,
+        response_from_entry,
     )
     from .diff import (
         BodyDiff,
@@ -78,6 +79,7 @@ _EXPORTS = {
     "env_secrets": "record",
     "SCHEMA_VERSION": "migrations",
     "request_from_entry": "restore",
+    "response_from_entry": "restore",
     "BodyDiff": "diff",
     "DiffLine": "diff",
     "EntryDiff": "diff",

@@ -1,6 +1,7 @@
 """An entry's request back as a collection `Request`, for the editor ("restore") or a re-send.
 
     request_from_entry(entry, *, name=None) -> Request
+    response_from_entry(entry) -> Response | None   # for the response viewer (read-only), None on error
 
 When the entry kept its source (the request as written in the collection, `{{var}}`s and
 `{{env:…}}` kept, literal secrets masked), that is what comes back: resolving it again with the
@@ -12,14 +13,16 @@ values come back as "***": the editor shows them to be retyped, nothing invents 
 
 from __future__ import annotations
 
+from pathlib import Path
 from urllib.parse import parse_qsl
 
 from tui.core.collection.model import Body, Pair, Request
 from tui.core.engine.clients import USER_AGENT
+from tui.core.engine.response import RedirectHop, Response, SentRequest, Timings
 from tui.core.errors import CollectionError
 from tui.core.history.model import Entry
 
-__all__ = ["request_from_entry"]
+__all__ = ["request_from_entry", "response_from_entry"]
 
 # What httpx (or the engine) puts on the wire by itself: not part of what the user wrote.
 _ADDED = frozenset({"host", "content-length", "transfer-encoding", "connection", "accept-encoding"})
@@ -70,4 +73,36 @@ def _rebuilt(entry: Entry) -> Request:
         follow_redirects=sent.follow_redirects,
         verify=sent.verify,
         http2=sent.http2,
+    )
+
+
+def response_from_entry(entry: Entry) -> Response | None:
+    """The stored response as an engine `Response`, so every tab of the response viewer works
+    on it (pretty, hex, headers, timing, what was sent). `content` is the stored body (its head
+    when not complete); a download points at its file if it still exists. None: it failed."""
+    recorded = entry.response
+    if recorded is None:
+        return None
+    timings = Timings(**{k: v for k, v in recorded.timings.items() if k in Timings.__dataclass_fields__})  # type: ignore[arg-type]
+    download = Path(recorded.download_path) if recorded.download_path else None
+    try:
+        entry.body.decode("utf-8")
+        encoding: str | None = "utf-8"
+    except UnicodeDecodeError:
+        encoding = None
+    return Response(
+        status=recorded.status,
+        reason=recorded.reason,
+        http_version=recorded.http_version,
+        headers=recorded.headers,
+        url=recorded.url,
+        history=tuple(RedirectHop(status, url) for status, url in recorded.redirects),
+        sent=SentRequest(entry.request.method, entry.request.url, entry.request.headers),
+        content=entry.body,
+        body_path=download if download is not None and download.exists() else None,
+        downloaded=download is not None and download.exists(),
+        wire_size=recorded.wire_size,
+        decoded_size=recorded.decoded_size,
+        detected_encoding=encoding,
+        timings=timings,
     )
