@@ -317,3 +317,19 @@ async def test_an_entry_opens_as_a_response_for_the_viewer(tmp_path: Path, httpb
     assert [hop.status for hop in shown.history] == [302] and shown.url.endswith("/json")
     assert shown.timings == response.timings and shown.decoded_size == response.decoded_size
     assert shown.sent is not None and shown.sent.url.endswith("/json")
+
+
+def test_a_lock_held_past_the_busy_timeout_skips_one_entry_not_the_history(tmp_path: Path) -> None:
+    db = tmp_path / "h.db"
+    resolved = ResolvedRequest(name="x", method="GET", url="http://x/")
+    with History.open(db, busy_timeout=0.2) as history:
+        other = sqlite3.connect(db, isolation_level=None)
+        other.execute("BEGIN EXCLUSIVE")  # another process in the middle of a long write
+        started = time.perf_counter()
+        assert history.record(resolved, error=ConnectError("x")) is None
+        assert 0.15 < time.perf_counter() - started < 3
+        assert history.available and history.problem is not None and "locked" in history.problem
+        other.execute("ROLLBACK")
+        other.close()
+        assert history.record(resolved, error=ConnectError("x")) == 1
+        assert history.problem is None

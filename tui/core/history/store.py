@@ -17,12 +17,14 @@
     history.cookies -> CookieStore                           # the jars, same file
 
 Concurrency: every write is one short IMMEDIATE transaction; `busy_timeout` makes a second
-process wait for it instead of failing. One connection is shared by threads (the UI queries
-from thread workers) under a lock.
+process wait for it instead of failing. Still locked after it: that one call fails (`record`
+returns None, `problem` says why) and history stays on. One connection is shared by threads
+(the UI queries from thread workers) under a lock.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sqlite3
@@ -123,11 +125,12 @@ class History:
         retention: Retention | None = None,
         body_cap: int = DEFAULT_BODY_CAP,
         head_size: int = DEFAULT_HEAD_SIZE,
+        busy_timeout: float = BUSY_TIMEOUT_S,
     ) -> History:
         target = Path(path).expanduser() if path is not None else default_path()
         settings = dict(retention=retention or Retention(), body_cap=body_cap, head_size=head_size)
         try:
-            connection = _connect(target)
+            connection = _connect(target, busy_timeout)
         except HistoryError as error:
             return cls(target, None, str(error), **settings)  # type: ignore[arg-type]
         history = cls(target, connection, None, **settings)  # type: ignore[arg-type]
@@ -168,24 +171,37 @@ class History:
         return HistoryError(self.problem, path=self.path)
 
     def _use(self, action: Callable[[sqlite3.Connection], T]) -> T:
-        """Run `action` on the connection; a database error turns history off (HistoryError)."""
+        """Run `action` on the connection; a database error turns history off (HistoryError).
+        Still locked by another process after the busy timeout: HistoryError for this call
+        only (`problem` says so) -- a long VACUUM elsewhere must not end history here."""
         with self._lock:
             if self._connection is None:
                 raise HistoryError(self.problem or "history off", path=self.path)
             try:
-                return action(self._connection)
+                result = action(self._connection)
+            except sqlite3.OperationalError as error:
+                if _is_lock(error):
+                    self.problem = f"history: {self.path}: {_describe(error)}; this entry was not recorded"
+                    raise HistoryError(self.problem, path=self.path) from error
+                raise self._turn_off(error) from error
             except (sqlite3.Error, OSError) as error:
                 raise self._turn_off(error) from error
+            if self.problem is not None and self.problem.startswith("history: "):
+                self.problem = None  # the lock is gone
+            return result
 
     def _write(self, action: Callable[[sqlite3.Connection], T]) -> T:
         def transaction(connection: sqlite3.Connection) -> T:
             connection.execute("BEGIN IMMEDIATE")
             try:
                 result = action(connection)
+                connection.execute("COMMIT")
             except BaseException:
-                connection.execute("ROLLBACK")
+                if connection.in_transaction:
+                    # the error that got us here is the one to report; a failed rollback adds nothing
+                    with contextlib.suppress(sqlite3.Error):
+                        connection.execute("ROLLBACK")
                 raise
-            connection.execute("COMMIT")
             return result
 
         return self._use(transaction)
@@ -347,6 +363,11 @@ class History:
         return self._write(action) if write else self._use(action)
 
 
+def _is_lock(error: sqlite3.Error) -> bool:
+    text = str(error)
+    return "locked" in text or "busy" in text
+
+
 def _describe(error: sqlite3.Error | OSError | ValueError) -> str:
     text = str(error)
     if isinstance(error, OSError):
@@ -358,7 +379,7 @@ def _describe(error: sqlite3.Error | OSError | ValueError) -> str:
     return text
 
 
-def _connect(path: Path) -> sqlite3.Connection:
+def _connect(path: Path, busy_timeout: float) -> sqlite3.Connection:
     """Open (creating folder and file as needed), WAL, busy timeout, migrated; HistoryError if not."""
     if path.is_dir():
         raise HistoryError(f"history off: {path} is a folder, not a history file", path=path)
@@ -368,8 +389,8 @@ def _connect(path: Path) -> sqlite3.Connection:
         raise HistoryError(f"history off: cannot create {path.parent}: {error.strerror or error}", path=path) from error
     connection: sqlite3.Connection | None = None
     try:
-        connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False)
-        connection.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+        connection = sqlite3.connect(path, timeout=busy_timeout, isolation_level=None, check_same_thread=False)
+        connection.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
         mode = connection.execute("PRAGMA journal_mode = WAL").fetchone()
         if mode is None or str(mode[0]).lower() != "wal":
             raise sqlite3.OperationalError(f"cannot switch to WAL mode (got {mode})")
