@@ -38,9 +38,10 @@ from tui.screens.compare_screen import CompareScreen
 __all__ = ["HistoryScreen"]
 
 _MARK = "●"
+# The request (method and URL) last and wide; the short columns first so 80 columns show them.
 _COLUMNS = (
-    (" ", "mark", 1), ("id", "id", 7), ("time", "time", 14), ("name", "name", 24), ("method", "method", 7),
-    ("status", "status", 6), ("ms", "ms", 6), ("size", "size", 7), ("url", "url", 160),
+    (" ", "mark", 1), ("id", "id", 6), ("time", "time", 11), ("st", "status", 3), ("ms", "ms", 5),
+    ("size", "size", 6), ("name", "name", 18), ("request", "request", 200),
 )  # fmt: skip
 _STATUS_STYLES = {"2": "green", "3": "cyan", "4": "yellow", "5": "red"}
 
@@ -180,13 +181,13 @@ class HistoryScreen(Screen[None]):
             self._ids = []
             self.total = len(page.rows) if len(page.rows) < self.page_size else None
         for entry in page.rows:
-            stamp = datetime.fromtimestamp(entry.time).strftime("%m-%d %H:%M:%S")
+            stamp = datetime.fromtimestamp(entry.time).strftime("%m-%d %H:%M")
             ms = "" if entry.elapsed_ms is None else f"{entry.elapsed_ms:.0f}"
             where = f"{Path(entry.collection).name}: " if entry.collection and self._query.collection is None else ""
+            request = f"{entry.method} {entry.url}" + ("" if entry.error is None else f"  ({entry.error})")
             table.add_row(
                 _MARK if entry.id in self.marked else "",
-                str(entry.id), stamp, where + entry.name, entry.method, _status(entry), ms, _size(entry.size),
-                entry.url if entry.error is None else f"{entry.url}  ({entry.error})",
+                str(entry.id), stamp, _status(entry), ms, _size(entry.size), where + entry.name, request,
                 key=str(entry.id),
             )  # fmt: skip
             self._ids.append(entry.id)
