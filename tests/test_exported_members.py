@@ -34,7 +34,7 @@ SURFACES: dict[str, list[str]] = {
         "Entry", "EntryDiff", "EntrySummary", "FILE_NAME", "HeaderChange", "History", "Query",
         "RecordedRequest", "RecordedResponse", "Retention", "SCHEMA_VERSION", "STATUS_CLASSES",
         "StoredCookie", "collection_key", "copy_jar", "default_path", "diff_bodies", "diff_entries",
-        "env_secrets", "iso_time", "load_cookie_file", "parse_filter", "request_from_entry", "response_from_entry", "restore_jar",
+        "entry_from_send", "env_secrets", "iso_time", "load_cookie_file", "parse_filter", "request_from_entry", "response_from_entry", "restore_jar",
         "save_cookie_file",
     ],
     "tui.core.display": [

@@ -180,3 +180,22 @@ async def test_cookies_screen_lists_deletes_and_clears(tmp_path: Path, httpbin_u
             await pilot.press("X")
             await _settle(pilot)
             assert history.cookies.list() == [] and table.row_count == 0
+
+
+async def test_compare_the_current_response_with_an_entry(filled: History, httpbin_url: str) -> None:
+    from tui.core.history import entry_from_send
+
+    request = ResolvedRequest(name="anything", method="GET", url=f"{httpbin_url}/anything", params=(("x", "3"), ("same", "s")))
+    async with Engine() as engine:
+        current = entry_from_send(request, await engine.send(request))
+    compare = CompareScreen(filled, 1, current)
+
+    class Direct(App[None]):
+        def on_mount(self) -> None:
+            self.push_screen(compare)
+
+    async with Direct().run_test(size=(100, 30)) as pilot:
+        await _settle(pilot)
+        assert compare.diff is not None and compare.b_id == 0
+        changed = [(kind, text.strip()) for kind, text in compare.query_one(DiffView).rows if kind in "+-"]
+        assert ("-", '"x": "1"') in changed and ("+", '"x": "3"') in changed

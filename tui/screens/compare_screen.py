@@ -1,7 +1,9 @@
 """Compare two history entries: status, headers, then the body diff with changed lines marked.
 
-`CompareScreen(history, a_id, b_id)` loads both entries and computes `diff_entries` in a thread
-worker (big bodies stay responsive), then shows the result in a line-virtualised `DiffView`.
+`CompareScreen(history, a, b)` loads both entries (each an entry id, or an `Entry` already at
+hand: `entry_from_send(resolved, response)` makes one of the current response) and computes
+`diff_entries` in a thread worker (big bodies stay responsive), then shows the result in a
+line-virtualised `DiffView`.
 Keys: escape back, n / N next / previous change.
 """
 
@@ -22,7 +24,7 @@ from textual.strip import Strip
 from textual.widgets import Footer, Label
 
 from tui.core.errors import HistoryError
-from tui.core.history import EntryDiff, History, diff_entries
+from tui.core.history import Entry, EntryDiff, History, diff_entries
 
 __all__ = ["CompareScreen", "DiffView", "diff_lines"]
 
@@ -115,12 +117,16 @@ class CompareScreen(Screen[None]):
         Binding("N", "previous_change", "Prev change"),
     ]
 
-    def __init__(self, history: History, a_id: int, b_id: int) -> None:
+    def __init__(self, history: History, a: int | Entry, b: int | Entry) -> None:
         super().__init__()
         self.history = history
-        self.a_id = a_id
-        self.b_id = b_id
+        self._a, self._b = a, b
+        self.a_id = a if isinstance(a, int) else a.id
+        self.b_id = b if isinstance(b, int) else b.id
         self.diff: EntryDiff | None = None
+
+    def _entry(self, which: int | Entry) -> Entry:
+        return self.history.get(which) if isinstance(which, int) else which
 
     def compose(self) -> ComposeResult:
         yield Label(f"comparing #{self.a_id} with #{self.b_id}…", id="compare-status")
@@ -133,7 +139,7 @@ class CompareScreen(Screen[None]):
     @work(thread=True, exclusive=True)
     def _compute(self) -> None:
         try:
-            diff = diff_entries(self.history.get(self.a_id), self.history.get(self.b_id))
+            diff = diff_entries(self._entry(self._a), self._entry(self._b))
         except KeyError as missing:
             self.app.call_from_thread(self._failed, f"history entry {missing} is gone")
             return

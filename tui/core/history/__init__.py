@@ -39,6 +39,7 @@ if TYPE_CHECKING:
         SCHEMA_VERSION,
     )
     from .restore import (
+        entry_from_send,
         request_from_entry,
         response_from_entry,
     )
@@ -78,6 +79,7 @@ _EXPORTS = {
     "DEFAULT_HEAD_SIZE": "record",
     "env_secrets": "record",
     "SCHEMA_VERSION": "migrations",
+    "entry_from_send": "restore",
     "request_from_entry": "restore",
     "response_from_entry": "restore",
     "BodyDiff": "diff",

@@ -2,6 +2,8 @@
 
     request_from_entry(entry, *, name=None) -> Request
     response_from_entry(entry) -> Response | None   # for the response viewer (read-only), None on error
+    entry_from_send(resolved, response) -> Entry    # the current response as an (unsaved, id 0)
+                                                    # entry, to compare it with a stored one
 
 When the entry kept its source (the request as written in the collection, `{{var}}`s and
 `{{env:…}}` kept, literal secrets masked), that is what comes back: resolving it again with the
@@ -20,9 +22,11 @@ from tui.core.collection.model import Body, Pair, Request
 from tui.core.engine.clients import USER_AGENT
 from tui.core.engine.response import RedirectHop, Response, SentRequest, Timings
 from tui.core.errors import CollectionError
-from tui.core.history.model import Entry
+from tui.core.engine.resolved import ResolvedRequest
+from tui.core.history.model import Entry, EntrySummary
+from tui.core.history.record import build
 
-__all__ = ["request_from_entry", "response_from_entry"]
+__all__ = ["entry_from_send", "request_from_entry", "response_from_entry"]
 
 # What httpx (or the engine) puts on the wire by itself: not part of what the user wrote.
 _ADDED = frozenset({"host", "content-length", "transfer-encoding", "connection", "accept-encoding"})
@@ -106,3 +110,12 @@ def response_from_entry(entry: Entry) -> Response | None:
         detected_encoding=encoding,
         timings=timings,
     )
+
+
+def entry_from_send(resolved: ResolvedRequest, response: Response, *, when: float = 0.0) -> Entry:
+    """What `History.record` would store for this send (masked, body capped), not stored: id 0."""
+    recorded = build(resolved, response)
+    summary = EntrySummary(0, when, "", resolved.name, recorded.request.method, recorded.url,
+                           recorded.status, recorded.elapsed_ms, recorded.body_size)  # fmt: skip
+    return Entry(summary, recorded.request, recorded.response, recorded.body, recorded.body_size,
+                 recorded.body_complete, recorded.body_sha256)  # fmt: skip
