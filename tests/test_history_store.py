@@ -4,7 +4,9 @@ two processes writing at once, and a database that breaks mid-run (history off, 
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
+import os
 import sqlite3
 import time
 from datetime import UTC, datetime
@@ -207,6 +209,32 @@ def test_an_unusable_file_means_history_off_not_a_crash(tmp_path: Path, kind: st
     assert history.problem is not None and history.problem.startswith("history off: ") and str(db) in history.problem
     assert history.record(ResolvedRequest(name="x", method="GET", url="http://x/")) is None
     assert history.cookies.load("/c.toml") is not None and not history.cookies.save("/c.toml", [])
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads a file whatever its mode")
+def test_an_unreadable_file_means_history_off(tmp_path: Path) -> None:
+    db = tmp_path / "h.db"
+    History.open(db).close()
+    db.chmod(0)
+    try:
+        history = History.open(db)
+        assert not history.available and history.problem is not None and str(db) in history.problem
+    finally:
+        db.chmod(0o600)
+
+
+def test_a_database_truncated_mid_run_is_no_crash(tmp_path: Path) -> None:
+    db = tmp_path / "h.db"
+    history = History.open(db)
+    _fill(history, 20)
+    history._use(lambda c: c.execute("PRAGMA wal_checkpoint(TRUNCATE)"))
+    with db.open("r+b") as handle:
+        handle.truncate(1000)  # cut mid-page
+    for _ in range(10):
+        history.record(ResolvedRequest(name="x", method="GET", url="http://x/"))  # never raises
+        with contextlib.suppress(HistoryError):
+            history.entries()
+    history.close()
 
 
 def test_a_database_overwritten_mid_run_turns_history_off(tmp_path: Path) -> None:
