@@ -361,3 +361,27 @@ def test_a_lock_held_past_the_busy_timeout_skips_one_entry_not_the_history(tmp_p
         other.close()
         assert history.record(resolved, error=ConnectError("x")) == 1
         assert history.problem is None
+
+
+async def test_credential_keys_in_json_bodies_are_masked(tmp_path: Path, httpbin_url: str) -> None:
+    """A login posts a token in JSON and httpbin sends it back (as a login response would):
+    neither the request nor the response body keeps it; ordinary keys stay."""
+    from tui.core.collection.model import Body, Request
+
+    body = '{"user": "tom", "access_token": "json-token-424242", "author": "ann", "n": [{"client_secret": "nested-secret-99"}]}'
+    request = Request(name="login", method="POST", url=f"{httpbin_url}/post", body=Body(kind="json", text=body))
+    resolved = ResolvedRequest(name="login", method="POST", url=f"{httpbin_url}/post", body=_json_body(body))
+    response = await _send(resolved)
+    assert b"json-token-424242" in response.content
+    db = tmp_path / "h.db"
+    with History.open(db) as history:
+        entry = history.get(history.record(resolved, response, request=request) or 0)
+    raw = _files_bytes(db)
+    assert b"json-token-424242" not in raw and b"nested-secret-99" not in raw
+    assert '"author": "ann"' in (entry.request.body or "") and b'"user": "tom"' in entry.body.replace(b'\\"', b'"')
+
+
+def _json_body(text: str):  # type: ignore[no-untyped-def]
+    from tui.core.engine import ResolvedBody
+
+    return ResolvedBody(kind="json", text=text)

@@ -171,6 +171,7 @@ def _recorder(args: RunArgs, collection: Collection) -> tuple[History | None, Ca
         return None, None
     from tui.core.errors import RequestError
     from tui.core.history import History, env_secrets
+    from tui.core.replay.masking import is_secret_name
 
     history = History.open(Path(args.history) if args.history else None)
     if not history.available:
@@ -183,9 +184,12 @@ def _recorder(args: RunArgs, collection: Collection) -> tuple[History | None, Ca
             return  # not sent: nothing to remember
         if result.name not in secrets:
             secrets[result.name] = env_secrets(collection, result.request)
+        # as `run -v` does: a value captured into a secret-looking variable is a secret
+        captured = [value for variable, value in result.captured.items() if is_secret_name(variable)]
         history.record(
-            result.resolved, result.response, result.error, collection=args.file, request=result.request, secrets=secrets[result.name]
-        )
+            result.resolved, result.response, result.error,
+            collection=args.file, request=result.request, secrets=[*secrets[result.name], *captured],
+        )  # fmt: skip
 
     return history, record
 

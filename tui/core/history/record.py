@@ -2,8 +2,10 @@
 
 Masking happens here, before anything reaches the database: a `Masker` (the one `reqbench run
 -v` uses) first learns every credential the send carries (auth, Authorization / Cookie /
-token-like headers, secret query parameters, and the values of `{{env:NAME}}` the request
-used), then hides them in the URL, headers, bodies and the error message.
+token-like headers, secret query parameters, the values of `{{env:NAME}}` the request used,
+and -- because a history lasts -- the values of credential-like keys in JSON bodies sent or
+received, such as a login's `"access_token"`), then hides them in the URL, headers, bodies
+and the error message.
 
     env_secrets(collection, request, environ=None) -> list[str]   # values {{env:…}} resolves to
     build(resolved, response=None, error=None, *, request=None, secrets=(), body_cap, head_size) -> Recorded
@@ -13,7 +15,9 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import json
 import os
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +36,13 @@ __all__ = ["DEFAULT_BODY_CAP", "DEFAULT_HEAD_SIZE", "Recorded", "build", "env_se
 DEFAULT_BODY_CAP = 2**20  # bodies up to this are kept whole
 DEFAULT_HEAD_SIZE = 64 * 2**10  # larger ones keep this much of their start, and a sha256
 _HASH_CHUNK = 2**20
+# JSON keys whose string values are credentials (stricter than header names: "key" or "auth"
+# alone would hide every "monkey" and "author").
+_SECRET_JSON_KEY = re.compile(
+    r"token|secret|passw|credential|signature|api[-_]?key|access[-_]?key|private[-_]?key|session[-_]?id|^auth(orization)?$|^sid$",
+    re.IGNORECASE,
+)
+_JSON_SCAN_LIMIT = 4 * 2**20  # bodies larger than this are not parsed for credential keys
 _TIMING_FIELDS = ("dns_ms", "connect_ms", "tls_ms", "request_sent_ms", "first_byte_ms", "total_ms", "reused")
 
 
@@ -101,11 +112,40 @@ def _learn(masker: Masker, resolved: ResolvedRequest, response: Response | None,
         for part in resolved.body.parts:
             if part.value is not None and (is_secret_name(part.name) or is_secret_param(part.name)):
                 masker.add(part.value)
+        if resolved.body.kind == "json":
+            _learn_json(masker, resolved.body.text)
     if response is not None:
         if response.sent is not None:
             masker.learn_headers(response.sent.headers)
             masker.url(response.sent.url)
         masker.learn_headers(response.headers)
+        if not response.downloaded:
+            _learn_json(masker, response.content)
+
+
+def _learn_json(masker: Masker, data: bytes | str) -> None:
+    """Learn the values of credential-like keys anywhere in a JSON document (cheap when the
+    text holds no such key: one regex search, no parse)."""
+    if not data or len(data) > _JSON_SCAN_LIMIT:
+        return
+    text = data.decode("utf-8", errors="replace") if isinstance(data, bytes) else data
+    if text.lstrip()[:1] not in ("{", "[") or _SECRET_JSON_KEY.search(text) is None:
+        return
+    try:
+        document = json.loads(text)
+    except ValueError:
+        return
+    stack = [document]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if isinstance(item, str) and _SECRET_JSON_KEY.search(key):
+                    masker.add(item)
+                elif isinstance(item, (dict, list)):
+                    stack.append(item)
+        elif isinstance(value, list):
+            stack.extend(item for item in value if isinstance(item, (dict, list)))
 
 
 def _request_body(resolved: ResolvedRequest, masker: Masker, cap: int) -> tuple[str | None, str | None]:
