@@ -19,7 +19,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 from typing import ClassVar
 
 from rich.text import Text
@@ -183,11 +182,10 @@ class HistoryScreen(Screen[None]):
         for entry in page.rows:
             stamp = datetime.fromtimestamp(entry.time).strftime("%m-%d %H:%M")
             ms = "" if entry.elapsed_ms is None else f"{entry.elapsed_ms:.0f}"
-            where = f"{Path(entry.collection).name}: " if entry.collection and self._query.collection is None else ""
             request = f"{entry.method} {entry.url}" + ("" if entry.error is None else f"  ({entry.error})")
             table.add_row(
                 _MARK if entry.id in self.marked else "",
-                str(entry.id), stamp, _status(entry), ms, _size(entry.size), where + entry.name, request,
+                str(entry.id), stamp, _status(entry), ms, _size(entry.size), entry.name, request,
                 key=str(entry.id),
             )  # fmt: skip
             self._ids.append(entry.id)
