@@ -31,7 +31,7 @@ EXIT_UNUSABLE = 2
 _HELP = """List what was sent, newest first (id, time, collection, name, method, URL, status, ms, size).
 
 \b
-The workbench records every send; `reqbench run` records only with --history.
+`reqbench run` records only with --history (PATH, or the same default file).
 Secrets (Authorization, cookies, token-like names, {{env:...}} values) were masked before
 they were written.
 

@@ -159,7 +159,7 @@ class RunArgs:
 @click.option("-q", "--quiet", is_flag=True, help="Print only requests that did not pass, and the summary.")
 @click.option("--history", "history", is_flag=False, flag_value="", default=None, metavar="[PATH]", callback=_history_path,
               help="Record every send in the history (PATH, else $REQBENCH_HISTORY, else $XDG_STATE_HOME/reqbench/history.sqlite3).")  # fmt: skip
-@click.option("--no-history", is_flag=True, help="Record nothing (the default for run; wins over an alias adding --history).")
+@click.option("--no-history", is_flag=True, help="Record nothing (the default for run; an error together with --history).")
 @click.option("--cookies", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE", help="Load cookies from a Netscape/Mozilla cookie file (curl -b/-c) and save them back to it.")
 def run_command(**params: Any) -> None:
     sys.exit(_run(RunArgs(**params).checked()))
