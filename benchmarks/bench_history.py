@@ -80,7 +80,8 @@ def time_queries(history, rounds: int) -> dict[str, list[float]]:  # type: ignor
         "text 'items/4242'": Query(text="items/4242"),
         "name 'request 7'": Query(name="request 7"),
         "status 5xx": Query(status="5xx"),
-        "collection 3.toml": Query(collection="/bench/3.toml"),
+        "collection /bench/3.toml": Query(collection="/bench/3.toml"),
+        "collection by name 3.toml": Query(collection="3.toml"),
     }
     out: dict[str, list[float]] = {}
     for _ in range(rounds):

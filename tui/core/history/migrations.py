@@ -43,8 +43,8 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "CREATE INDEX entries_time ON entries(time)",
         "CREATE INDEX entries_collection ON entries(collection, id)",
         "CREATE INDEX entries_name ON entries(name, id)",
-        "CREATE INDEX entries_status ON entries(status, id)",
         # status // 100, 0 for errors: "4xx" is an equality, so the index also gives id order
+        # (an exact code filters within its class: one index fewer to write per send)
         "CREATE INDEX entries_status_class ON entries(status_class, id)",
     ),
     (

@@ -33,14 +33,24 @@ class Query:
     def empty(self) -> bool:
         return not self.text and self.name is None and self.status is None and self.collection is None
 
-    def where(self) -> tuple[str, list[object]]:
-        """An SQL condition on `entries` (no leading WHERE; "1" when nothing is filtered)."""
+    def matches_collection(self, collection: str) -> bool:
+        """Does a stored collection path match the `collection` filter (exact, or by its end)?"""
+        wanted = self.collection
+        return wanted is not None and (collection == wanted or (not wanted.startswith("/") and collection.endswith("/" + wanted)))
+
+    def where(self, collections: list[str] | None = None) -> tuple[str, list[object]]:
+        """An SQL condition on `entries` (no leading WHERE; "1" when nothing is filtered).
+        `collections`: the stored paths the collection filter matches, when the caller looked
+        them up (an indexed IN instead of a LIKE scan)."""
         clauses: list[str] = []
         args: list[object] = []
         if self.name is not None:
             clauses.append("name = ?")
             args.append(self.name)
-        if self.collection is not None:
+        if self.collection is not None and collections is not None:
+            clauses.append(f"collection IN ({', '.join('?' * len(collections))})" if collections else "0")
+            args.extend(collections)
+        elif self.collection is not None:
             if self.collection.startswith("/"):
                 clauses.append("collection = ?")
                 args.append(self.collection)
@@ -55,8 +65,8 @@ class Query:
                 clauses.append("status_class = ?")
                 args.append(int(status[0]))
             else:
-                clauses.append("status = ?")
-                args.append(int(status))
+                clauses.append("status_class = ? AND status = ?")
+                args.extend([int(status) // 100, int(status)])
         for word in self.text.split():
             pattern = "%" + _like_escape(word) + "%"
             clauses.append("(url LIKE ? ESCAPE '\\' OR name LIKE ? ESCAPE '\\')")

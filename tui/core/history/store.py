@@ -257,8 +257,15 @@ class History:
 
     # -- reading -------------------------------------------------------------------------
 
+    def _where(self, query: Query | None) -> tuple[str, list[object]]:
+        query = query or Query()
+        if query.collection is None or query.collection.startswith("/"):
+            return query.where()
+        # a file name: find the matching paths among the few distinct ones (an index walk)
+        return query.where([c for c in self.collections() if query.matches_collection(c)])
+
     def entries(self, query: Query | None = None, *, limit: int = 100, before: int | None = None) -> list[EntrySummary]:
-        condition, args = (query or Query()).where()
+        condition, args = self._where(query)
         if before is not None:
             condition = f"({condition}) AND id < ?"
             args = [*args, before]
@@ -267,7 +274,7 @@ class History:
         return [_summary(row) for row in rows]
 
     def count(self, query: Query | None = None) -> int:
-        condition, args = (query or Query()).where()
+        condition, args = self._where(query)
         row = self._use(lambda c: c.execute(f"SELECT count(*) FROM entries WHERE {condition}", args).fetchone())
         return int(row[0])
 
