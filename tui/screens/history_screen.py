@@ -60,6 +60,12 @@ def _status(entry: EntrySummary) -> Text:
     return Text(str(entry.status), style=_STATUS_STYLES.get(str(entry.status)[0], ""))
 
 
+class _EntryTable(DataTable[str | Text]):
+    """DataTable whose enter (select the row = open the entry) is listed in the footer."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "select_cursor", "Open")]
+
+
 @dataclass(frozen=True, slots=True)
 class _Page:
     generation: int
@@ -78,15 +84,15 @@ class HistoryScreen(Screen[None]):
     }
     """
 
+    # In footer order: what fits at 80 columns comes first.
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back"),
-        Binding("enter", "open", "Open", show=True),
-        Binding("r", "restore(True)", "Restore as new"),
-        Binding("R", "restore(False)", "Restore over"),
-        Binding("s", "resend", "Re-send"),
+        Binding("slash", "focus_filter", "Filter"),
         Binding("space", "mark", "Mark"),
         Binding("d", "compare", "Compare"),
-        Binding("slash", "focus_filter", "Filter"),
+        Binding("r", "restore(True)", "Restore"),
+        Binding("R", "restore(False)", "Restore over"),
+        Binding("s", "resend", "Re-send"),
+        Binding("escape", "back", "Back"),
     ]
 
     class Open(Message):
@@ -122,8 +128,7 @@ class HistoryScreen(Screen[None]):
         with Vertical():
             yield Input(self._initial_filter, placeholder="filter: text  name:NAME  status:2xx|4xx|error  collection:FILE", id="history-filter")
             yield Label("loading…", id="history-status")
-            table: DataTable[str | Text] = DataTable(id="history-table", cursor_type="row", zebra_stripes=True)
-            yield table
+            yield _EntryTable(id="history-table", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
     def on_mount(self) -> None:
