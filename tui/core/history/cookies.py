@@ -143,7 +143,9 @@ class CookieStore:
 
     def save(self, collection: Path | str | None, jar: Iterable[http.cookiejar.Cookie]) -> bool:
         """Replace the saved jar of `collection` with `jar` (expired cookies left out).
-        False when history is off (nothing saved)."""
+        False when history is off (nothing saved). Saving from a thread while sends go on:
+        pass `list(engine.cookies)` taken on the event loop (iterating a live jar is not
+        safe against a Set-Cookie arriving meanwhile)."""
         if not self.available:
             return False
         key = collection_key(collection)
