@@ -128,13 +128,14 @@ class History:
         busy_timeout: float = BUSY_TIMEOUT_S,
     ) -> History:
         target = Path(path).expanduser() if path is not None else default_path()
-        settings = dict(retention=retention or Retention(), body_cap=body_cap, head_size=head_size)
+        connection: sqlite3.Connection | None = None
+        problem: str | None = None
         try:
             connection = _connect(target, busy_timeout)
         except HistoryError as error:
-            return cls(target, None, str(error), **settings)  # type: ignore[arg-type]
-        history = cls(target, connection, None, **settings)  # type: ignore[arg-type]
-        history.prune()
+            problem = str(error)
+        history = cls(target, connection, problem, retention=retention or Retention(), body_cap=body_cap, head_size=head_size)
+        history.prune()  # (nothing to do when off)
         return history
 
     @classmethod
