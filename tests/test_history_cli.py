@@ -57,6 +57,11 @@ def test_run_records_only_when_asked(tmp_path: Path, collection: Path) -> None:
 
     shown = _invoke("history", "show", str(first["id"]), "--json", "--body", env=env)
     entry = json.loads(shown.output)
+    # the documented document (docs/history.md): fields may be added, never renamed or dropped
+    assert set(entry) >= set(first) | {"request", "response", "body_size", "body_complete", "body_sha256", "source", "body", "body_encoding"}
+    assert set(entry["request"]) >= {"method", "url", "headers", "body_kind", "body", "body_summary", "timeout", "follow_redirects", "verify", "http2"}
+    assert set(entry["response"]) >= {"status", "reason", "http_version", "headers", "url", "redirects", "timings", "wire_size", "decoded_size", "reused", "download_path"}
+    assert set(entry["response"]["timings"]) >= {"dns_ms", "connect_ms", "tls_ms", "request_sent_ms", "first_byte_ms", "total_ms", "reused"}
     assert entry["request"]["headers"] and ["authorization", "Bearer ***"] in entry["request"]["headers"]
     assert entry["response"]["status"] == 200 and entry["body_encoding"] == "utf-8" and '"url"' in entry["body"]
     assert TOKEN not in shown.output
