@@ -309,12 +309,22 @@ class History:
             raise HistoryError(f"{self.path}: history entry {entry_id} is damaged ({error})", path=self.path) from error
 
     def names(self) -> list[str]:
-        """The request names in the history (for a filter picker)."""
-        rows = self._use(lambda c: c.execute("SELECT DISTINCT name FROM entries ORDER BY name").fetchall())
-        return [str(row[0]) for row in rows]
+        """The request names in the history, sorted (for a filter picker)."""
+        return self._distinct("name")
 
     def collections(self) -> list[str]:
-        rows = self._use(lambda c: c.execute("SELECT DISTINCT collection FROM entries ORDER BY collection").fetchall())
+        """The collection paths in the history, sorted."""
+        return self._distinct("collection")
+
+    def _distinct(self, column: str) -> list[str]:
+        # A skip-scan of the column's index: one lookup per distinct value, not a walk of
+        # every row's entry (100,000 rows, a handful of collections).
+        sql = (
+            f"WITH RECURSIVE v(x) AS (SELECT min({column}) FROM entries UNION ALL"
+            f" SELECT (SELECT min({column}) FROM entries WHERE {column} > x) FROM v WHERE x IS NOT NULL)"
+            " SELECT x FROM v WHERE x IS NOT NULL"
+        )
+        rows = self._use(lambda c: c.execute(sql).fetchall())
         return [str(row[0]) for row in rows]
 
     # -- forgetting ----------------------------------------------------------------------
