@@ -147,13 +147,14 @@ async def time_screen(history, rounds: int) -> dict[str, list[Clock]]:  # type: 
     return out
 
 
-async def time_recording(history, url: str, sends: int, rounds: int) -> tuple[list[float], list[float], list[float]]:  # type: ignore[no-untyped-def]
+async def time_recording(history, url: str, sends: int, rounds: int) -> tuple[list[float], list[float], list[float], list[float]]:  # type: ignore[no-untyped-def]
     from tui.core.engine import Engine, ResolvedRequest
 
     request = ResolvedRequest(name="bench", method="GET", url=f"{url}/big?size=512", headers=(("Authorization", "Bearer x-secret-123"),))
     off: list[float] = []
     on: list[float] = []
     record_only: list[float] = []
+    send_only: list[float] = []  # the sends of the recording rounds, without their record()
     async with Engine() as engine:
         await engine.send(request)  # connect once
         for _ in range(rounds):
@@ -168,9 +169,11 @@ async def time_recording(history, url: str, sends: int, rounds: int) -> tuple[li
                 r0 = time.perf_counter()
                 history.record(request, response, collection="/bench/api.toml")
                 spent += time.perf_counter() - r0
-            on.append((time.perf_counter() - t0) / sends)
+            total = time.perf_counter() - t0
+            on.append(total / sends)
             record_only.append(spent / sends)
-    return off, on, record_only
+            send_only.append((total - spent) / sends)
+    return off, on, record_only, send_only
 
 
 def main() -> None:
@@ -206,11 +209,12 @@ def main() -> None:
         steady = History.open(Path(tmp) / "steady.sqlite3")
         asyncio.run(_one_real_entry(steady, url))
         fill(steady, 10_000)
-        off, on, record_only = asyncio.run(time_recording(steady, url, args.sends, max(3, args.rounds // 2)))
+        off, on, record_only, send_only = asyncio.run(time_recording(steady, url, args.sends, max(3, args.rounds // 2)))
         steady.close()
         print(f"  {'send, history off':<38}{_ms(off)}")
         print(f"  {'send + record':<38}{_ms(on)}")
         print(f"  {'record() alone':<38}{_ms(record_only)}")
+        print(f"  {'the sends of those rounds alone':<38}{_ms(send_only)}")
         print(f"  recording adds {(min(on) - min(off)) * 1000:.3f} ms per send (best vs best; median {(statistics.median(on) - statistics.median(off)) * 1000:.3f} ms)")
 
 
