@@ -199,3 +199,33 @@ async def test_compare_the_current_response_with_an_entry(filled: History, httpb
         assert compare.diff is not None and compare.b_id == 0
         changed = [(kind, text.strip()) for kind, text in compare.query_one(DiffView).rows if kind in "+-"]
         assert ("-", '"x": "1"') in changed and ("+", '"x": "3"') in changed
+
+
+async def test_typing_fast_skips_the_scans_of_stale_filters(tmp_path: Path) -> None:
+    """Each keystroke starts a query; those still waiting when a newer one is typed are skipped."""
+    import time
+
+    from tui.core.errors import ConnectError
+
+    with History.open(tmp_path / "h.db") as history:
+        for i in range(50):
+            history.record(ResolvedRequest(name=f"n{i}", method="GET", url=f"http://x.test/item/{i}"), error=ConnectError("x"))
+        calls: list[str] = []
+        real = history.entries
+
+        def slow_entries(query, **kwargs):  # type: ignore[no-untyped-def]
+            calls.append(query.text)
+            time.sleep(0.05)  # a scan of a big file
+            return real(query, **kwargs)
+
+        history.entries = slow_entries  # type: ignore[method-assign]
+        screen = HistoryScreen(history)
+        async with Host(screen).run_test(size=(100, 30)) as pilot:
+            await _settle(pilot)
+            calls.clear()
+            field = screen.query_one("#history-filter", Input)
+            for end in range(1, len("item/42") + 1):  # a burst of keystrokes, no pause between
+                field.value = "item/42"[:end]
+            await _settle(pilot)
+            assert screen.row_ids == [43]
+            assert len(calls) < len("item/42") and calls[-1] == "item/42"

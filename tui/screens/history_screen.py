@@ -17,6 +17,7 @@ Messages (they bubble to the app, which owns the response viewer, editor and eng
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from datetime import datetime
 from typing import ClassVar
@@ -123,6 +124,7 @@ class HistoryScreen(Screen[None]):
         self._loading = False
         self.total: int | None = None
         self.marked: list[int] = []
+        self._query_lock = threading.Lock()
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -166,6 +168,12 @@ class HistoryScreen(Screen[None]):
 
     @work(thread=True, group="history-page")
     def _load(self, generation: int, query: Query, before: int | None, *, reset: bool) -> None:
+        with self._query_lock:  # one query at a time; typing fast queues workers behind it
+            if generation != self._generation:
+                return  # a newer filter was typed while this one waited: skip the scan
+            self._fetch(generation, query, before, reset=reset)
+
+    def _fetch(self, generation: int, query: Query, before: int | None, *, reset: bool) -> None:
         try:
             rows = self.history.entries(query, limit=self.page_size, before=before)
             self.app.call_from_thread(self._add_page, _Page(generation, rows, reset))
