@@ -49,3 +49,21 @@ def test_entries_status_headers_and_notes() -> None:
 def test_an_error_entry_compares_by_its_message() -> None:
     diff = diff_entries(_entry(1, None, (), b""), _entry(2, 200, (), b"ok"))
     assert diff.a_status is None and diff.status_changed and diff.body.changed == 2
+
+
+def test_a_big_json_diff_stays_quick_and_exact() -> None:
+    """12,000 objects (~0.8 MiB, ~100,000 pretty lines, many repeated ones like "},"): a few
+    changes are found exactly, in seconds rather than the minutes autojunk=False took."""
+    import json
+    import time
+
+    doc = [{"id": i, "name": f"item {i}", "tags": ["a", "b"], "price": i * 1.5} for i in range(12000)]
+    changed = [dict(d) for d in doc]
+    for i in (10, 5000, 11990):
+        changed[i]["price"] = -1
+    started = time.perf_counter()
+    result = diff_bodies(json.dumps(doc).encode(), json.dumps(changed).encode())
+    assert time.perf_counter() - started < 30
+    assert result.changed == 6
+    assert [(l.kind, l.text.strip(), l.a_line) for l in result.lines if l.kind == "-"][0] == ("-", '"price": 15.0,', 5 + 9 * 10)
+    assert all(l.a_line == l.b_line for l in result.lines if l.kind == " ")
