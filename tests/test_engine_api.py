@@ -15,7 +15,7 @@ def test_exported_names() -> None:
 
 def test_engine_signature() -> None:
     init = inspect.signature(Engine.__init__)
-    assert list(init.parameters) == ["self", "memory_limit", "spill_dir", "max_redirects"]
+    assert list(init.parameters) == ["self", "memory_limit", "spill_dir", "max_redirects", "cookies"]
     assert all(p.kind is p.KEYWORD_ONLY for name, p in init.parameters.items() if name != "self")
     assert init.parameters["memory_limit"].default == 64 * 2**20
     assert init.parameters["spill_dir"].default is None
@@ -24,6 +24,8 @@ def test_engine_signature() -> None:
     assert send.parameters["on_event"].default is None
     assert inspect.iscoroutinefunction(Engine.send) and inspect.iscoroutinefunction(Engine.aclose)
     assert isinstance(inspect.getattr_static(Engine, "client_count"), property)
+    assert init.parameters["cookies"].default is None
+    assert isinstance(inspect.getattr_static(Engine, "cookies"), property)
 
 
 async def test_context_manager_closes_clients() -> None:

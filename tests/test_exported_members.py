@@ -31,6 +31,14 @@ SURFACES: dict[str, list[str]] = {
     ],
     "tui.core.formats": ["to_curl"],
     "tui.core.workspace": ["Workspace", "scratch_collection", "unique_name"],
+    "tui.core.history": [
+        "BUSY_TIMEOUT_S", "BodyDiff", "CookieStore", "DEFAULT_BODY_CAP", "DEFAULT_HEAD_SIZE", "DiffLine",
+        "Entry", "EntryDiff", "EntrySummary", "FILE_NAME", "HeaderChange", "History", "Query",
+        "RecordedRequest", "RecordedResponse", "Retention", "SCHEMA_VERSION", "STATUS_CLASSES",
+        "StoredCookie", "collection_key", "copy_jar", "default_path", "diff_bodies", "diff_entries",
+        "entry_from_send", "env_secrets", "iso_time", "load_cookie_file", "parse_filter", "request_from_entry", "response_from_entry", "restore_jar",
+        "save_cookie_file",
+    ],
     "tui.core.display": [
         "BYTES_PER_LINE", "ByteLines", "HexLines", "JsonFormatError", "LINE_SIZES", "OUT_OF_PROCESS_MIN",
         "bytes_per_line_for", "format_json", "hexdump_line", "is_probably_binary", "line_width",

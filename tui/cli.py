@@ -9,6 +9,7 @@ from __future__ import annotations
 import click
 
 from tui.cli_demo import demo_command
+from tui.cli_history import history_group
 from tui.cli_run import run_command
 
 
@@ -31,6 +32,7 @@ def main(ctx: click.Context) -> None:
     reqbench [COLLECTION.toml]   open the workbench (default: collections/quickstart.toml)
     reqbench run FILE.toml       replay a collection headlessly (see `reqbench run --help`)
     reqbench demo                open the workbench against an embedded local echo server
+    reqbench history             list what was sent (see `reqbench history --help`)
     """
     if ctx.invoked_subcommand is None:
         ctx.invoke(open_command)
@@ -49,3 +51,4 @@ def open_command(collection: str | None = None, environment: str | None = None, 
 
 main.add_command(run_command)
 main.add_command(demo_command)
+main.add_command(history_group)

@@ -6,17 +6,22 @@ stays fast.
 
 from __future__ import annotations
 
+import dataclasses
 import sys
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
 if TYPE_CHECKING:
     from tui.core.errors import CollectionError
     from tui.core.collection.model import Collection
+    from tui.core.history import History
+    from tui.core.replay import RequestResult
 
-__all__ = ["EXIT_FAILED", "EXIT_OK", "EXIT_REQUEST", "EXIT_USAGE", "run_command"]
+__all__ = ["EXIT_FAILED", "EXIT_OK", "EXIT_REQUEST", "EXIT_USAGE", "RunArgs", "run_command"]
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -47,6 +52,12 @@ Examples:
   reqbench run api.toml -r login -r "list items" --var user=tom -v
   reqbench run api.toml --repeat 50 --concurrency 8 --quiet
   reqbench run api.toml --report junit --output build/reqbench.xml
+  reqbench run api.toml --history --cookies cookies.txt
+
+\b
+History and cookies: a run records nothing unless --history is given. It starts from an
+empty cookie jar (or the --cookies file, saved back at the end); every --repeat iteration
+starts from that same jar, as captured values start empty.
 """
 
 
@@ -87,6 +98,51 @@ def _load(path: Path) -> Collection:
         sys.exit(EXIT_USAGE)
 
 
+def _history_path(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is not None and value.endswith(".toml"):
+        raise click.BadParameter(
+            f"{value!r} looks like the collection: put --history after FILE, or write --history=PATH", ctx=ctx, param=param
+        )
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class RunArgs:
+    """Every option of `reqbench run`, as click parsed them: built once, passed whole."""
+
+    file: Path
+    names: tuple[str, ...]
+    environment: str | None
+    overrides: dict[str, str]
+    concurrency: int
+    repeat: int
+    fail_fast: bool
+    report_kind: str | None
+    output: Path | None
+    allowed_paths: tuple[Path, ...]
+    insecure: bool
+    verbose: bool
+    quiet: bool
+    history: str | None  # None: do not record; "": the default file; else a path
+    no_history: bool
+    cookies: Path | None
+
+    def checked(self) -> RunArgs:
+        """The same options with the report kind guessed; `click.UsageError` when they clash."""
+        if self.verbose and self.quiet:
+            raise click.UsageError("--verbose and --quiet cannot be used together")
+        if self.history is not None and self.no_history:
+            raise click.UsageError("--history and --no-history cannot be used together")
+        if self.report_kind is not None and self.output is None:
+            raise click.UsageError(f"--report {self.report_kind} needs --output PATH")
+        if self.output is not None and self.report_kind is None:
+            guessed = {".xml": "junit", ".json": "json"}.get(self.output.suffix.lower())
+            if guessed is None:
+                raise click.UsageError(f"--output {self.output}: say --report junit or --report json (or use a .xml / .json name)")
+            return dataclasses.replace(self, report_kind=guessed)
+        return self
+
+
 @click.command("run", help=_HELP, context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("-r", "--request", "names", multiple=True, metavar="NAME", help="Run only this request (repeatable; runs in the order given).")
@@ -101,97 +157,99 @@ def _load(path: Path) -> Collection:
 @click.option("-k", "--insecure", is_flag=True, help="Do not verify TLS certificates (overrides verify in the file).")
 @click.option("-v", "--verbose", is_flag=True, help="Also print request/response headers and bodies (credentials masked).")
 @click.option("-q", "--quiet", is_flag=True, help="Print only requests that did not pass, and the summary.")
-def run_command(
-    file: Path,
-    names: tuple[str, ...],
-    environment: str | None,
-    overrides: dict[str, str],
-    concurrency: int,
-    repeat: int,
-    fail_fast: bool,
-    report_kind: str | None,
-    output: Path | None,
-    allowed_paths: tuple[Path, ...],
-    insecure: bool,
-    verbose: bool,
-    quiet: bool,
-) -> None:
-    if verbose and quiet:
-        raise click.UsageError("--verbose and --quiet cannot be used together")
-    if report_kind is not None and output is None:
-        raise click.UsageError(f"--report {report_kind} needs --output PATH")
-    if output is not None and report_kind is None:
-        guessed = {".xml": "junit", ".json": "json"}.get(output.suffix.lower())
-        if guessed is None:
-            raise click.UsageError(f"--output {output}: say --report junit or --report json (or use a .xml / .json name)")
-        report_kind = guessed
-
-    sys.exit(
-        _run(
-            file,
-            names=names,
-            environment=environment,
-            overrides=overrides,
-            concurrency=concurrency,
-            repeat=repeat,
-            fail_fast=fail_fast,
-            report_kind=report_kind,
-            output=output,
-            allowed_paths=allowed_paths,
-            insecure=insecure,
-            verbose=verbose,
-            quiet=quiet,
-        )
-    )
+@click.option("--history", "history", is_flag=False, flag_value="", default=None, metavar="[PATH]", callback=_history_path,
+              help="Record every send in the history (PATH, else $REQBENCH_HISTORY, else $XDG_STATE_HOME/reqbench/history.sqlite3).")  # fmt: skip
+@click.option("--no-history", is_flag=True, help="Record nothing (the default for run; an error together with --history).")
+@click.option("--cookies", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE", help="Load cookies from a Netscape/Mozilla cookie file (curl -b/-c) and save them back to it.")
+def run_command(**params: Any) -> None:
+    sys.exit(_run(RunArgs(**params).checked()))
 
 
-def _run(
-    file: Path,
-    *,
-    names: tuple[str, ...],
-    environment: str | None,
-    overrides: dict[str, str],
-    concurrency: int,
-    repeat: int,
-    fail_fast: bool,
-    report_kind: str | None,
-    output: Path | None,
-    allowed_paths: tuple[Path, ...],
-    insecure: bool,
-    verbose: bool,
-    quiet: bool,
-) -> int:
+def _recorder(args: RunArgs, collection: Collection) -> tuple[History | None, Callable[[RequestResult], None] | None]:
+    """The history to record into (None: not asked), and an on_result hook that records."""
+    if args.history is None or args.no_history:
+        return None, None
+    from tui.core.errors import RequestError
+    from tui.core.history import History, env_secrets
+    from tui.core.replay.masking import is_secret_name
+
+    history = History.open(Path(args.history) if args.history else None)
+    if not history.available:
+        click.echo(f"warning: {history.problem}; the run goes on without it", err=True)
+        return history, None
+    secrets: dict[str, list[str]] = {}
+
+    def record(result: RequestResult) -> None:
+        if result.resolved is None or (result.response is None and not isinstance(result.error, RequestError)):
+            return  # not sent: nothing to remember
+        if result.name not in secrets:
+            secrets[result.name] = env_secrets(collection, result.request)
+        # as `run -v` does: a value captured into a secret-looking variable is a secret
+        captured = [value for variable, value in result.captured.items() if is_secret_name(variable)]
+        history.record(
+            result.resolved, result.response, result.error,
+            collection=args.file, request=result.request, secrets=[*secrets[result.name], *captured],
+        )  # fmt: skip
+
+    return history, record
+
+
+def _then(first: Callable[[RequestResult], None], second: Callable[[RequestResult], None]) -> Callable[[RequestResult], None]:
+    """Record (before the runner drops the body: keep_bodies=False), then print."""
+
+    def both(result: RequestResult) -> None:
+        first(result)
+        second(result)
+
+    return both
+
+
+def _run(args: RunArgs) -> int:
     import asyncio
     import gc
 
     from rich.console import Console
 
+    from tui.core.engine import Engine
+    from tui.core.errors import CookieFileError
     from tui.core.replay import PlanError, RunOptions, RunSummary, run
     from tui.core.replay.report import write_report
     from tui.run_render import RunPrinter
 
-    collection = _load(file)
+    collection = _load(args.file)
+    jar = None
+    if args.cookies is not None:
+        from tui.core.history.cookies import load_cookie_file
+
+        try:
+            jar = load_cookie_file(args.cookies)
+        except CookieFileError as error:
+            click.echo(f"error: {error}", err=True)
+            return EXIT_USAGE
+    history, record = _recorder(args, collection)
     console = Console(highlight=False, soft_wrap=True)
-    printer = RunPrinter(console, verbose=verbose, quiet=quiet, repeat=repeat)
+    printer = RunPrinter(console, verbose=args.verbose, quiet=args.quiet, repeat=args.repeat)
     options = RunOptions(
-        names=names,
-        environment=environment,
-        overrides=overrides,
-        concurrency=concurrency,
-        repeat=repeat,
-        fail_fast=fail_fast,
-        allowed_paths=tuple(p.expanduser().resolve() for p in allowed_paths),
-        insecure=insecure,
+        names=args.names,
+        environment=args.environment,
+        overrides=args.overrides,
+        concurrency=args.concurrency,
+        repeat=args.repeat,
+        fail_fast=args.fail_fast,
+        allowed_paths=tuple(p.expanduser().resolve() for p in args.allowed_paths),
+        insecure=args.insecure,
         keep_bodies=False,
         on_event=printer.on_event if printer.wants_events else None,
     )
+    on_result = printer.on_result if record is None else _then(record, printer.on_result)
     summaries: list[RunSummary] = []
 
     async def replay() -> None:
         # Not `return await run(...)`: asyncio.run's SIGINT bookkeeping ends up building the
         # repr of the main task, result included, twice (`signal.getsignal` fails to turn the
         # handler into an enum and formats it) -- the whole RunSummary, O(requests).
-        summaries.append(await run(collection, options, printer.on_result))
+        async with Engine(cookies=jar) as engine:
+            summaries.append(await run(collection, options, on_result, engine=engine))
 
     # Everything alive now (imports, the collection) lives for the whole run: keep it out of
     # the cyclic collector's full passes, which would otherwise re-scan it during the run.
@@ -206,7 +264,7 @@ def _run(
     except PlanError as error:
         for problem in error.problems:
             click.echo(f"error: {problem}", err=True)
-        click.echo(f"{file}: nothing was sent ({len(error.problems)} problem{'s' if len(error.problems) != 1 else ''})", err=True)
+        click.echo(f"{args.file}: nothing was sent ({len(error.problems)} problem{'s' if len(error.problems) != 1 else ''})", err=True)
         return EXIT_USAGE
     except KeyboardInterrupt:
         click.echo("interrupted", err=True)
@@ -214,13 +272,25 @@ def _run(
     finally:
         if freeze:
             gc.unfreeze()
+        if history is not None:
+            if record is not None and not history.available:
+                click.echo(f"warning: {history.problem}; later sends were not recorded", err=True)
+            history.close()
     printer.summary(summary)
-    if report_kind is not None and output is not None:
+    if jar is not None:
+        from tui.core.history.cookies import save_cookie_file
+
         try:
-            written = write_report(summary, "junit" if report_kind == "junit" else "json", output)
-        except OSError as error:
-            click.echo(f"error: cannot write the report {output}: {error.strerror or error}", err=True)
+            save_cookie_file(jar)
+        except CookieFileError as error:
+            click.echo(f"error: {error}", err=True)
             return EXIT_USAGE
-        if not quiet:
-            click.echo(f"{report_kind} report written to {written}")
+    if args.report_kind is not None and args.output is not None:
+        try:
+            written = write_report(summary, "junit" if args.report_kind == "junit" else "json", args.output)
+        except OSError as error:
+            click.echo(f"error: cannot write the report {args.output}: {error.strerror or error}", err=True)
+            return EXIT_USAGE
+        if not args.quiet:
+            click.echo(f"{args.report_kind} report written to {written}")
     return summary.exit_code

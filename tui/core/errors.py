@@ -9,6 +9,8 @@ ReqbenchError
 ├── VariableError            request, field, variable; raised before anything is sent
 ├── PathError                a path leaves the collection's folder, or cannot be read
 ├── BodyError                e.g. JSON body that does not parse, bad base64
+├── HistoryError             the history database cannot be used (history is off); `path`
+├── CookieFileError          a Netscape/Mozilla cookie file cannot be read or written; `path`
 └── RequestError             the request could not be completed
     ├── ConnectError         refused, DNS failure, unreachable
     ├── TimeoutError         which phase, after how long
@@ -43,6 +45,8 @@ __all__ = [
     "InvalidURL",
     "DownloadError",
     "Cancelled",
+    "HistoryError",
+    "CookieFileError",
 ]
 
 
@@ -155,3 +159,21 @@ class Cancelled(RequestError):
         super().__init__(message)
         self.part_path = part_path
         self.bytes_received = bytes_received
+
+
+class HistoryError(ReqbenchError):
+    """The history (or cookie) database is missing, locked, corrupt or from a newer reqbench:
+    history is off. The message says which file and why."""
+
+    def __init__(self, message: str, *, path: Path | str | None = None) -> None:
+        super().__init__(message)
+        self.path = path
+
+
+class CookieFileError(ReqbenchError):
+    """`reqbench run --cookies FILE`: the file is not a Netscape/Mozilla cookie file, or cannot
+    be read or written."""
+
+    def __init__(self, message: str, *, path: Path | str) -> None:
+        super().__init__(message)
+        self.path = path

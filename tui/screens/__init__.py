@@ -9,6 +9,7 @@ that importing one screen does not import them all — none is on the start-up p
 - `help`         every key binding (f1)
 - `environment`  pick the environment, previewing its variables (f4)
 - `variables`    edit `[variables]` and the environments (f5)
+- `history_screen`, `compare_screen`, `cookies_screen`  history (issue 11): browse, compare, cookies
 
 Adding a screen (History, import/export…): a module here with a `ModalScreen` (or `Screen`)
 that takes plain values and dismisses with its result — it never imports `tui.app`. Then, in

@@ -123,6 +123,7 @@ class Defaults:
     follow_redirects: bool = True
     verify: bool | str = True  # a string is a CA bundle path
     http2: bool = False
+    cookies: bool = True  # false: no cookie jar (nothing sent from it, nothing stored in it)
 
 
 @dataclass(slots=True)
@@ -143,6 +144,7 @@ class Request:
     follow_redirects: bool | None = None
     verify: bool | str | None = None
     http2: bool | None = None
+    cookies: bool | None = None
     # Comment lines written just above this request's [[requests]] header; a trailing "\n"
     # keeps a blank line between them and the header. Not compared; store keeps it on save.
     comment: str = field(default="", compare=False)

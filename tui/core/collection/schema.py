@@ -44,10 +44,10 @@ CAPTURE_SOURCES = ("status", "json:", "header:")
 _METHOD = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 
 _TOP_KEYS = ("format", "name", "description", "variables", "environments", "defaults", "requests")
-_DEFAULTS_KEYS = ("headers", "auth", "timeout", "follow_redirects", "verify", "http2")
+_DEFAULTS_KEYS = ("headers", "auth", "timeout", "follow_redirects", "verify", "http2", "cookies")
 _REQUEST_KEYS = (
     "name", "method", "url", "params", "headers", "auth", "body", "download", "expect", "capture",
-    "encoding", "timeout", "follow_redirects", "verify", "http2",
+    "encoding", "timeout", "follow_redirects", "verify", "http2", "cookies",
 )  # fmt: skip
 _BODY_EXTRA_KEYS = ("content_type", "chunk_size")
 _PART_KEYS = ("name", "value", "file", "filename", "content_type")
@@ -454,6 +454,8 @@ def _defaults(where: _Where, key: str, value: object) -> Defaults:
     verify = _optional(table, "verify", _verify, inner)
     defaults.verify = True if verify is None else verify
     defaults.http2 = bool(_optional(table, "http2", _bool, inner))
+    cookies = _optional(table, "cookies", _bool, inner)
+    defaults.cookies = True if cookies is None else cookies
     return defaults
 
 
@@ -488,6 +490,7 @@ def _request(where: _Where, table: dict[str, Any]) -> Request:
     request.follow_redirects = _optional(table, "follow_redirects", _bool, where)
     request.verify = _optional(table, "verify", _verify, where)
     request.http2 = _optional(table, "http2", _bool, where)
+    request.cookies = _optional(table, "cookies", _bool, where)
     return request
 
 

@@ -212,6 +212,8 @@ def _overrides(doc: dict[str, Any], item: Request | Defaults, *, defaults: bool)
         doc["verify"] = verify
     if http2 is not None and not (defaults and http2 is False):
         doc["http2"] = http2
+    if item.cookies is not None and not (defaults and item.cookies is True):
+        doc["cookies"] = item.cookies
 
 
 def _request(request: Request) -> dict[str, Any]:

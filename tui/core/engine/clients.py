@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.cookiejar
 import ssl
 from pathlib import Path
 
@@ -10,13 +11,33 @@ import httpx
 from tui.core import errors
 from tui.core.engine.resolved import ResolvedRequest
 
-__all__ = ["USER_AGENT", "ClientCache", "ClientKey"]
+__all__ = ["USER_AGENT", "ClientCache", "ClientKey", "NoCookies"]
 
 USER_AGENT = "reqbench/0.1"
 
-# verify (True / False / CA bundle path), http2, client cert, proxy. `ResolvedRequest` has no
-# cert/proxy fields yet, so those are None (httpx still honours the *_PROXY environment vars).
-ClientKey = tuple[bool | str, bool, str | None, str | None]
+# verify (True / False / CA bundle path), http2, client cert, proxy, cookies on. `ResolvedRequest`
+# has no cert/proxy fields yet, so those are None (httpx still honours the *_PROXY environment vars).
+ClientKey = tuple[bool | str, bool, str | None, str | None, bool]
+
+
+class NoCookies(http.cookiejar.CookiePolicy):
+    """The policy of the jar given to clients of `cookies = false` requests: accept none, send none."""
+
+    netscape = True
+    rfc2965 = False
+    hide_cookie2 = True
+
+    def set_ok(self, cookie: http.cookiejar.Cookie, request: object) -> bool:
+        return False
+
+    def return_ok(self, cookie: http.cookiejar.Cookie, request: object) -> bool:
+        return False
+
+    def domain_return_ok(self, domain: str, request: object) -> bool:
+        return False
+
+    def path_return_ok(self, path: str, request: object) -> bool:
+        return False
 
 
 def _verify_for(verify: bool | Path) -> ssl.SSLContext | bool:
@@ -32,14 +53,16 @@ def _verify_for(verify: bool | Path) -> ssl.SSLContext | bool:
 
 def client_key(request: ResolvedRequest) -> ClientKey:
     verify: bool | str = request.verify if isinstance(request.verify, bool) else str(request.verify)
-    return (verify, request.http2, None, None)
+    return (verify, request.http2, None, None, request.cookies)
 
 
 class ClientCache:
-    """Creates a client the first time a key is seen and reuses it for the cache's lifetime."""
+    """Creates a client the first time a key is seen and reuses it for the cache's lifetime.
+    Every client with cookies on shares `cookies` (one jar for the whole engine)."""
 
-    def __init__(self, *, max_redirects: int) -> None:
+    def __init__(self, *, max_redirects: int, cookies: http.cookiejar.CookieJar | None = None) -> None:
         self.max_redirects = max_redirects
+        self.cookies = cookies if cookies is not None else http.cookiejar.CookieJar()
         self.created = 0
         self._clients: dict[ClientKey, httpx.AsyncClient] = {}
 
@@ -63,6 +86,8 @@ class ClientCache:
                 follow_redirects=False,  # decided per request in send()
                 max_redirects=self.max_redirects,
                 headers={"User-Agent": USER_AGENT},
+                # httpx.Cookies(jar) wraps this very jar (a Cookies or dict would be copied)
+                cookies=self.cookies if request.cookies else http.cookiejar.CookieJar(NoCookies()),
                 limits=httpx.Limits(max_connections=100, max_keepalive_connections=20),
             )
         except ImportError as exc:

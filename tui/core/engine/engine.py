@@ -4,14 +4,16 @@ Public surface (others code against it):
 
     class Engine:
         def __init__(self, *, memory_limit: int = 64 * 2**20, spill_dir: Path | None = None,
-                     max_redirects: int = 20) -> None
+                     max_redirects: int = 20, cookies: http.cookiejar.CookieJar | None = None) -> None
         async def __aenter__(self) -> Engine ; async def __aexit__(...) ; async def aclose(self) -> None
         async def send(self, request: ResolvedRequest, on_event: EventHandler | None = None) -> Response
             # raises tui.core.errors.RequestError subclasses (also reported as a Failed event);
             # on asyncio cancellation: emits Failed(Cancelled(part_path=...)), keeps .part, re-raises CancelledError.
             # A body found unsendable just before sending (bad JSON or base64, unreadable file) is a
             # RequestError whose __cause__ is the BodyError / PathError; nothing is sent.
-        client_count: int   # number of pooled clients created (keyed by verify/http2/cert/proxy)
+        client_count: int   # number of pooled clients created (keyed by verify/http2/cert/proxy/cookies)
+        cookies: http.cookiejar.CookieJar   # the one jar every client shares (the one given, or a
+                                            # new empty one); requests with cookies = false bypass it
 
 Events, in order: Started, Progress("upload") for file/stream bodies, HeadersReceived,
 Progress("download") (throttled, plus a final one), then Finished or Failed.
@@ -31,7 +33,7 @@ Timeouts raise `errors.TimeoutError` whose message starts with the kind ("connec
 "while": "connecting", "sending the request", "waiting for the response headers", "reading the
 response body", "waiting for a free connection".
 
-Clients are keyed by (verify, http2, client cert, proxy): see `clients`.
+Clients are keyed by (verify, http2, client cert, proxy, cookies on): see `clients`.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+import http.cookiejar
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
@@ -133,18 +136,24 @@ class Engine:
         memory_limit: int = DEFAULT_MEMORY_LIMIT,
         spill_dir: Path | None = None,
         max_redirects: int = 20,
+        cookies: http.cookiejar.CookieJar | None = None,
     ) -> None:
         tune_httpcore()
         self.memory_limit = memory_limit
         self.spill_dir = spill_dir
         self.max_redirects = max_redirects
-        self._clients = ClientCache(max_redirects=max_redirects)
+        self._clients = ClientCache(max_redirects=max_redirects, cookies=cookies)
         self._spills: list[Path] = []
         self._closed = False
 
     @property
     def client_count(self) -> int:
         return self._clients.created
+
+    @property
+    def cookies(self) -> http.cookiejar.CookieJar:
+        """The cookie jar all sends share: read it after sends to persist it."""
+        return self._clients.cookies
 
     async def __aenter__(self) -> Self:
         return self

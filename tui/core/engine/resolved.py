@@ -73,6 +73,7 @@ class ResolvedRequest:
     follow_redirects: bool = True
     verify: bool | Path = True  # a Path is a CA bundle
     http2: bool = False
+    cookies: bool = True  # use the engine's cookie jar (send its cookies, store Set-Cookie)
     extras: dict[str, str] = field(default_factory=dict)  # free for callers (e.g. replay ids)
 
     @property

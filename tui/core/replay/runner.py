@@ -11,7 +11,9 @@ call the same function:
 
 What `run` does:
 - Requests run in file order, or in the order of `options.names`. Each repeat
-  (`options.repeat`) is a whole fresh run: captured values start empty each time.
+  (`options.repeat`) is a whole fresh run: captured values start empty each time, and the
+  engine's cookie jar is put back to what it held before the first iteration (cookies set by
+  iteration 1 are not sent by iteration 2). After the run the jar holds the last iteration's.
 - One `Engine` for the whole run (pass your own with `engine=`; it is then not closed), so
   keep-alive connections are reused. With `options.concurrency > 1` requests run in parallel
   through that same pool, except that a request using `{{var}}` captured by an earlier request
@@ -39,6 +41,7 @@ concurrency, fail-fast) and the summary share the `Step` state; apart they would
 from __future__ import annotations
 
 import asyncio
+import copy
 import dataclasses
 import functools
 import itertools
@@ -589,9 +592,15 @@ class _Runner:
             self._in_flight = set()
 
     async def run(self) -> None:
+        jar = self.engine.cookies
+        first_state = [copy.copy(cookie) for cookie in jar] if self.options.repeat > 1 else []
         for iteration in range(1, self.options.repeat + 1):
             if self.stopped:
                 break
+            if iteration > 1:  # like captures: every iteration starts from the same cookies
+                jar.clear()
+                for cookie in first_state:
+                    jar.set_cookie(copy.copy(cookie))
             if self.options.concurrency == 1:
                 await self._sequential(iteration)
             else:
