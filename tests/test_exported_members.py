@@ -28,7 +28,10 @@ SURFACES: dict[str, list[str]] = {
         "parse_source", "percentile", "plan", "result_dict", "run", "same_value", "show", "to_json",
         "to_junit", "write_report",
     ],
-    "tui.core.formats": ["to_curl"],
+    "tui.core.formats": [
+        "FORMATS", "IMPORTERS", "ImportContext", "ImportResult", "add_to", "detect", "import_path",
+        "import_text", "to_curl",
+    ],
     "tui.core.display": [
         "BYTES_PER_LINE", "ByteLines", "HexLines", "JsonFormatError", "LINE_SIZES", "OUT_OF_PROCESS_MIN",
         "bytes_per_line_for", "format_json", "hexdump_line", "is_probably_binary", "line_width",

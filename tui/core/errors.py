@@ -4,7 +4,8 @@ ReqbenchError
 ├── CollectionError          a collection file cannot be used
 │   ├── TomlSyntaxError      file, line, column
 │   ├── SchemaError          file, request (index and name), key
-│   └── SaveError            the old file is left intact
+│   ├── SaveError            the old file is left intact
+│   └── ImportFailed         another tool's file cannot be read: file:line:col or a JSON path
 ├── VariableError            request, field, variable; raised before anything is sent
 ├── PathError                a path leaves the collection's folder, or cannot be read
 ├── BodyError                e.g. JSON body that does not parse, bad base64
@@ -29,6 +30,7 @@ __all__ = [
     "TomlSyntaxError",
     "SchemaError",
     "SaveError",
+    "ImportFailed",
     "VariableError",
     "PathError",
     "BodyError",
@@ -79,6 +81,28 @@ class SchemaError(CollectionError):
 
 class SaveError(CollectionError):
     pass
+
+
+class ImportFailed(CollectionError):
+    """Input for `reqbench import` that cannot be read; the message starts with where.
+
+    `line`/`column` (1-based) for text formats, `json_path` (`$.item[3].request`) for
+    JSON/YAML documents whose structure is wrong; either may be None.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: Path | str | None = None,
+        line: int | None = None,
+        column: int | None = None,
+        json_path: str | None = None,
+    ) -> None:
+        super().__init__(message, file=file)
+        self.line = line
+        self.column = column
+        self.json_path = json_path
 
 
 class VariableError(ReqbenchError):

@@ -10,16 +10,34 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from .imported import ImportContext, ImportResult
+    from .importers import FORMATS, IMPORTERS, add_to, detect, import_path, import_text
     from .to_curl import (
         to_curl,
     )
 
 _EXPORTS = {
     "to_curl": "to_curl",
+    "ImportContext": "imported",
+    "ImportResult": "imported",
+    "FORMATS": "importers",
+    "IMPORTERS": "importers",
+    "add_to": "importers",
+    "detect": "importers",
+    "import_path": "importers",
+    "import_text": "importers",
 }
 
 __all__ = [
     "to_curl",
+    "ImportContext",
+    "ImportResult",
+    "FORMATS",
+    "IMPORTERS",
+    "add_to",
+    "detect",
+    "import_path",
+    "import_text",
 ]
 
 

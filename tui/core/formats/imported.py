@@ -1,0 +1,136 @@
+"""The contract every importer (`from_*.py`) follows, and helpers they share.
+
+An importer is one module exposing::
+
+    def import_text(text: str, ctx: ImportContext) -> ImportResult
+
+- `text` is the whole input, already decoded (a BOM removed).
+- `ctx.source` names the input in messages (a path, or "-" for stdin); `ctx.base_dir` is
+  the folder relative file references (`-d @body.json`, `< ./file`, a Postman file part)
+  are kept relative to — the output collection is written there too, so they still resolve.
+- It returns an `ImportResult`: a `Collection` (requests with unique non-empty names,
+  `folder` as a "/"-joined group path, `description` where the source had docs) and
+  `warnings`: one line per thing that could not be mapped, naming the request, e.g.
+  `"login: pre-request script not imported"`.
+- Input it cannot read at all raises `ImportFailed` (use `fail_at` / `fail_path` below):
+  the message starts with `source:line:col` for text, or `source: $.json.path` for a
+  document whose structure is wrong. Never any other exception for bad input.
+
+`importers.import_text` runs `finish()` on the result (unique names, clean folders, the
+`--name` override), so an importer need not be perfect about those, only honest.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, NoReturn
+from urllib.parse import urlsplit
+
+from tui.core.collection.model import Collection
+from tui.core.errors import ImportFailed
+
+__all__ = [
+    "ImportContext",
+    "ImportFailed",
+    "ImportResult",
+    "fail_at",
+    "fail_path",
+    "finish",
+    "host_matches",
+    "line_col",
+    "parse_json",
+    "unique_name",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class ImportContext:
+    """What an importer knows besides the text."""
+
+    source: str = "-"
+    base_dir: Path = field(default_factory=Path.cwd)
+    # `--host`: keep only requests to this host (importers that see literal URLs honour it).
+    host: str | None = None
+
+
+@dataclass(slots=True)
+class ImportResult:
+    collection: Collection
+    warnings: list[str] = field(default_factory=list)
+
+
+def line_col(text: str, offset: int) -> tuple[int, int]:
+    """1-based line and column of character `offset` in `text`."""
+    line = text.count("\n", 0, offset) + 1
+    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return line, column
+
+
+def fail_at(ctx: ImportContext, line: int, column: int, message: str) -> NoReturn:
+    """Raise `ImportFailed` pointing at `source:line:col`."""
+    raise ImportFailed(f"{ctx.source}:{line}:{column}: {message}", file=ctx.source, line=line, column=column)
+
+
+def fail_path(ctx: ImportContext, json_path: str, message: str) -> NoReturn:
+    """Raise `ImportFailed` pointing at a JSON path such as `$.log.entries[3].request`."""
+    raise ImportFailed(f"{ctx.source}: {json_path}: {message}", file=ctx.source, json_path=json_path)
+
+
+def parse_json(text: str, ctx: ImportContext, *, what: str = "JSON") -> Any:
+    """`json.loads` with a syntax error turned into `ImportFailed` at line:col."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        fail_at(ctx, error.lineno, error.colno, f"not valid {what}: {error.msg}")
+    except RecursionError:
+        raise ImportFailed(f"{ctx.source}: nested too deeply to read", file=ctx.source) from None
+
+
+def unique_name(name: str, taken: set[str]) -> str:
+    """`name`, or `name (2)`, `name (3)`… — the first not in `taken`; added to `taken`."""
+    base = " ".join(name.split()) or "request"
+    candidate, n = base, 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{base} ({n})"
+    taken.add(candidate)
+    return candidate
+
+
+def host_matches(url: str, host: str) -> bool:
+    """Does `url` (absolute, or scheme-less as curl allows) go to `host` (name, or name:port)?"""
+    try:
+        parts = urlsplit(url if "://" in url else f"http://{url}")
+        hostname = (parts.hostname or "").lower()
+        port = parts.port
+    except ValueError:
+        return False
+    wanted = host.lower().strip()
+    if ":" in wanted and not wanted.startswith("["):
+        name, _, wanted_port = wanted.rpartition(":")
+        default_port = {"http": 80, "https": 443}.get(parts.scheme)
+        return hostname == name and str(port or default_port) == wanted_port
+    return hostname == wanted.strip("[]")
+
+
+def _clean_folder(folder: str) -> str:
+    return "/".join(segment.strip() for segment in folder.split("/") if segment.strip())
+
+
+def finish(result: ImportResult, *, name: str | None = None) -> ImportResult:
+    """Make any importer's output saveable: unique non-empty names, clean folder paths.
+
+    A renamed duplicate is reported as a warning so `capture`/`-r NAME` users know.
+    """
+    taken: set[str] = set()
+    for request in result.collection.requests:
+        wanted = request.name
+        request.name = unique_name(wanted, taken)
+        if wanted.strip() and request.name != " ".join(wanted.split()):
+            result.warnings.append(f"{wanted}: name already used; imported as {request.name!r}")
+        request.folder = _clean_folder(request.folder)
+    if name:
+        result.collection.name = name
+    return result
