@@ -1,0 +1,134 @@
+"""Helpers the document importers (Postman, Insomnia, OpenAPI) share.
+
+    parse_document(text, ctx) -> Any     # JSON or YAML (safe), syntax errors as ImportFailed at line:col
+    jpath(parent, key) -> str            # `$.paths['/pets/{id}'].get.parameters[2]`
+    variable_name(name) -> str           # a name `{{...}}` accepts (other characters become "_")
+    scalar_text(value) -> str            # a JSON/YAML scalar as the text a variable or row holds
+    rename_references(collection, renames)   # `{{old}}` -> `{{new}}` in every request field
+
+YAML is read with PyYAML's `safe_load` (the C loader when libyaml is there: a large OpenAPI
+document parses several times faster). YAML 1.1 turns `200:` into an int key and bare dates
+into `date` objects; `scalar_text` and the importers treat both as the text they were.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import re
+from collections.abc import Callable
+from typing import Any
+
+from tui.core.collection.model import Collection, Pair, Request
+from tui.core.collection.schema import VARIABLE_NAME
+from tui.core.errors import ImportFailed
+from tui.core.formats.imported import ImportContext, fail_at, parse_json
+
+__all__ = [
+    "jpath",
+    "parse_document",
+    "rename_references",
+    "rewrite_request_strings",
+    "scalar_text",
+    "variable_name",
+]
+
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+_INVALID = re.compile(r"[^A-Za-z0-9_.\-]")
+
+
+def parse_document(text: str, ctx: ImportContext, *, what: str = "document") -> Any:
+    """The parsed JSON (when `text` starts with `{` or `[`) or YAML document."""
+    if text.lstrip(" \t\r\n").startswith(("{", "[")):
+        return parse_json(text, ctx, what=f"JSON ({what})")
+    import yaml  # only YAML input pays for the import
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        return yaml.load(text, Loader=loader)  # noqa: S506 - a safe loader
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        problem = error.problem or error.context or "cannot be read"
+        if mark is None:
+            raise ImportFailed(f"{ctx.source}: not valid YAML ({what}): {problem}", file=ctx.source) from None
+        fail_at(ctx, mark.line + 1, mark.column + 1, f"not valid YAML ({what}): {problem}")
+    except yaml.YAMLError as error:
+        raise ImportFailed(f"{ctx.source}: not valid YAML ({what}): {error}", file=ctx.source) from None
+    except RecursionError:
+        raise ImportFailed(f"{ctx.source}: nested too deeply to read", file=ctx.source) from None
+
+
+def jpath(parent: str, key: str | int) -> str:
+    """`parent` extended by one step, in the JSON path notation messages use."""
+    if isinstance(key, int):
+        return f"{parent}[{key}]"
+    if _IDENTIFIER.match(key):
+        return f"{parent}.{key}"
+    return f"{parent}[{json.dumps(key)}]"
+
+
+def variable_name(name: str) -> str:
+    """`name` if `{{name}}` can refer to it, else the same with offending characters as "_"."""
+    name = name.strip()
+    if VARIABLE_NAME.fullmatch(name):
+        return name
+    cleaned = _INVALID.sub("_", name) or "_"
+    if not (cleaned[0].isalpha() or cleaned[0] == "_") or not cleaned[0].isascii():
+        cleaned = "_" + cleaned
+    return cleaned
+
+
+def scalar_text(value: Any) -> str:
+    """A scalar as text: booleans as `true`/`false`, None as "", dates in ISO form, containers as JSON."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (int, float)):
+        return json.dumps(value)
+    if isinstance(value, (_dt.date, _dt.datetime)):
+        return value.isoformat()
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
+def rewrite_request_strings(request: Request, rewrite: Callable[[str], str]) -> None:
+    """Apply `rewrite` to every string of `request` that may hold `{{variables}}`."""
+    request.url = rewrite(request.url)
+    for rows in (request.params, request.headers):
+        _rewrite_pairs(rows, rewrite)
+    if request.auth is not None:
+        request.auth.user = rewrite(request.auth.user)
+        request.auth.password = rewrite(request.auth.password)
+        request.auth.token = rewrite(request.auth.token)
+    body = request.body
+    if body is not None:
+        body.text = rewrite(body.text)
+        _rewrite_pairs(body.form, rewrite)
+        for part in body.parts:
+            if part.value is not None:
+                part.value = rewrite(part.value)
+            if part.file is not None:
+                part.file = rewrite(part.file)
+
+
+def _rewrite_pairs(rows: list[Pair], rewrite: Callable[[str], str]) -> None:
+    for row in rows:
+        row.name = rewrite(row.name)
+        row.value = rewrite(row.value)
+
+
+def rename_references(collection: Collection, renames: dict[str, str]) -> None:
+    """Rewrite `{{old}}` (spaces inside allowed) to `{{new}}` everywhere in `collection`'s requests."""
+    if not renames:
+        return
+    pattern = re.compile(r"\{\{\s*(" + "|".join(re.escape(old) for old in sorted(renames, key=len, reverse=True)) + r")\s*\}\}")
+
+    def rewrite(text: str) -> str:
+        if "{{" not in text:
+            return text
+        return pattern.sub(lambda match: "{{" + renames[match.group(1)] + "}}", text)
+
+    for request in collection.requests:
+        rewrite_request_strings(request, rewrite)
