@@ -9,6 +9,7 @@ ReqbenchError
 ├── VariableError            request, field, variable; raised before anything is sent
 ├── PathError                a path leaves the collection's folder, or cannot be read
 ├── BodyError                e.g. JSON body that does not parse, bad base64
+├── ExportError              a collection cannot be written in another tool's format (names the request)
 └── RequestError             the request could not be completed
     ├── ConnectError         refused, DNS failure, unreachable
     ├── TimeoutError         which phase, after how long
@@ -34,6 +35,7 @@ __all__ = [
     "VariableError",
     "PathError",
     "BodyError",
+    "ExportError",
     "RequestError",
     "ConnectError",
     "TimeoutError",
@@ -121,6 +123,16 @@ class PathError(ReqbenchError):
 
 class BodyError(ReqbenchError):
     pass
+
+
+class ExportError(ReqbenchError):
+    """A collection that cannot be exported as asked: `problems` holds one message per
+    request that cannot be expressed (each names the request); `request` is the first one's."""
+
+    def __init__(self, problems: list[str], *, request: str | None = None) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+        self.request = request
 
 
 class RequestError(ReqbenchError):
