@@ -9,7 +9,7 @@ ReqbenchError
 ├── VariableError            request, field, variable; raised before anything is sent
 ├── PathError                a path leaves the collection's folder, or cannot be read
 ├── BodyError                e.g. JSON body that does not parse, bad base64
-├── ExportError              a collection cannot be written in another tool's format (names the request)
+├── ExportError              a request another tool's format cannot express (request, format)
 └── RequestError             the request could not be completed
     ├── ConnectError         refused, DNS failure, unreachable
     ├── TimeoutError         which phase, after how long
@@ -126,13 +126,12 @@ class BodyError(ReqbenchError):
 
 
 class ExportError(ReqbenchError):
-    """A collection that cannot be exported as asked: `problems` holds one message per
-    request that cannot be expressed (each names the request); `request` is the first one's."""
+    """`reqbench export`: `request` (its name) cannot be written as `fmt` without changing it."""
 
-    def __init__(self, problems: list[str], *, request: str | None = None) -> None:
-        super().__init__("\n".join(problems))
-        self.problems = problems
+    def __init__(self, message: str, *, request: str = "", fmt: str = "") -> None:
+        super().__init__(message)
         self.request = request
+        self.fmt = fmt
 
 
 class RequestError(ReqbenchError):
