@@ -9,6 +9,7 @@ from __future__ import annotations
 import click
 
 from tui.cli_demo import demo_command
+from tui.cli_export import export_group
 from tui.cli_run import run_command
 
 
@@ -49,3 +50,4 @@ def open_command(collection: str | None = None, environment: str | None = None, 
 
 main.add_command(run_command)
 main.add_command(demo_command)
+main.add_command(export_group)
