@@ -53,6 +53,9 @@ _DEFAULT_TIMEOUT = 30.0
 class NotSent(Exception):
     """Why a request of the flow was not sent; reported to Locust as that request's failure."""
 
+    def __repr__(self) -> str:  # Locust groups and shows failures by repr: just the message
+        return repr(str(self))
+
 
 class Sub:
     """Text whose `{{name}}` (a value captured earlier in the same iteration) and `{{env:NAME}}`
