@@ -30,7 +30,7 @@ SURFACES: dict[str, list[str]] = {
     ],
     "tui.core.formats": [
         "FORMATS", "IMPORTERS", "ImportContext", "ImportResult", "add_to", "detect", "import_path",
-        "import_text", "to_curl",
+        "import_text", "to_curl", "to_locust",
     ],
     "tui.core.display": [
         "BYTES_PER_LINE", "ByteLines", "HexLines", "JsonFormatError", "LINE_SIZES", "OUT_OF_PROCESS_MIN",

@@ -408,3 +408,31 @@ def test_wrong_expects_fail_distributed_with_reqbench_messages(tmp_path: Path, h
     assert "not sent: it needs 'missing' from 'capture that fails', which was not captured" in errors["needs the missing value"]
     assert SECRET not in (tmp_path / "wrong_failures.csv").read_text()
     print(output)
+
+
+# -- reqbench export locust -------------------------------------------------------------------
+
+
+def test_cli_writes_the_locustfile(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from tui.cli import main
+
+    target = tmp_path / "out" / "locustfile.py"
+    result = CliRunner().invoke(main, ["export", "locust", str(QUICKSTART), "--env", "local", "-r", "get", "-r", "log in", "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    assert "2 requests written to" in result.output
+    assert target.read_text() == to_locust(store.load(QUICKSTART), names=["get", "log in"], env="local")
+
+
+def test_cli_refuses_with_exit_2_naming_the_request(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from tui.cli import main
+
+    path = tmp_path / "h2.toml"
+    path.write_text('format = 1\n\n[[requests]]\nname = "fast"\nurl = "https://h/"\nhttp2 = true\n')
+    result = CliRunner().invoke(main, ["export", "locust", str(path)])
+    assert result.exit_code == 2
+    assert "error: request 'fast': http2 = true cannot be expressed" in result.output
+    assert "Traceback" not in result.output

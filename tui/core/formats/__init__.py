@@ -15,9 +15,11 @@ if TYPE_CHECKING:
     from .to_curl import (
         to_curl,
     )
+    from .to_locust import to_locust
 
 _EXPORTS = {
     "to_curl": "to_curl",
+    "to_locust": "to_locust",
     "ImportContext": "imported",
     "ImportResult": "imported",
     "FORMATS": "importers",
@@ -30,6 +32,7 @@ _EXPORTS = {
 
 __all__ = [
     "to_curl",
+    "to_locust",
     "ImportContext",
     "ImportResult",
     "FORMATS",

@@ -90,6 +90,7 @@ EXPORTERS: dict[str, Exporter] = {
         Exporter("aiohttp", "a runnable async Python script, one aiohttp.ClientSession", ".py"),
         Exporter("hurl", "a Hurl file (captures kept; env secrets as --variable)", ".hurl"),
         Exporter("har", "HAR 1.2 (requests only; secrets masked)", ".har"),
+        Exporter("locust", "a Locust load test (one HttpUser; captures and expects kept)", ".py", works_on="collection"),
     )
 }
 

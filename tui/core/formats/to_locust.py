@@ -42,7 +42,7 @@ from tui.core.formats import locust_runtime
 from tui.core.replay import expect as expect_module
 from tui.core.replay.capture import parse_source
 
-__all__ = ["to_locust"]
+__all__ = ["render_collection", "to_locust"]
 
 _INDENT = " " * 12  # keyword arguments of a `flow.send(...)` call inside the task
 
@@ -486,3 +486,15 @@ def _render(collection: Collection, exporter: _Exporter, blocks: list[str], host
         lines.append("        pass  # no request selected")
     lines += ["", "", "# --- helpers written by reqbench (standard library only) " + "-" * 32, "", "", runtime.rstrip("\n"), ""]
     return "\n".join(lines)
+
+
+def render_collection(
+    collection: Collection,
+    names: Sequence[str],
+    *,
+    environment: str | None,
+    overrides: Mapping[str, str],
+    options: Mapping[str, object],
+) -> str:
+    """The exporters registry's entry point (`reqbench export locust`)."""
+    return to_locust(collection, names=names or None, env=environment, variables=overrides)
