@@ -10,10 +10,18 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from tui.core.engine.resolved import ResolvedRequest
-from tui.core.formats.exported import ExportInput, ExportRequest
+from tui.core.formats.exported import ExportInput, ExportRequest, has_refs, url_of
 from tui.core.formats.wire import content_type, python_str
 
-__all__ = ["CAPTURE_HELPER", "header_lines", "headers_expr", "capture_lines", "module_doc", "multipart_type_reason"]
+__all__ = [
+    "CAPTURE_HELPER",
+    "capture_lines",
+    "header_lines",
+    "headers_expr",
+    "module_doc",
+    "multipart_type_reason",
+    "url_expr",
+]
 
 # `lookup` follows reqbench's dotted paths (tui.core.replay.expect.lookup): a numeric segment
 # indexes a list, keys holding dots are found too.
@@ -38,6 +46,16 @@ def lookup(data, path):
         else:
             raise KeyError(f"cannot follow {path!r} in the response")
     return data
+
+
+def with_params(url, params):
+    """`params` urlencoded onto `url`'s query, as reqbench appends them (for values known
+    only at run time; the client percent-encodes the rest)."""
+    if not params:
+        return url
+    base, hash_, fragment = url.partition("#")
+    sep = "?" if "?" not in base else ("" if base.endswith(("?", "&")) else "&")
+    return f"{base}{sep}{urlencode(params)}{hash_}{fragment}"
 
 
 def as_variable(value):
@@ -100,3 +118,12 @@ def multipart_type_reason(request: ResolvedRequest) -> str | None:
     ):
         return f"a multipart body with its own content_type ({body.content_type!r}) keeping the generated boundary"
     return None
+
+
+def url_expr(request: ResolvedRequest) -> tuple[str, bool]:
+    """(a Python expression for the URL, whether it is already encoded). Without references,
+    the encoded URL httpx sends, as a literal; with some, built at run time by `with_params`."""
+    if not has_refs(request.url) and not any(has_refs(k) or has_refs(v) for k, v in request.params):
+        return python_str(url_of(request)), True
+    rows = ", ".join(f"({python_str(k)}, {python_str(v)})" for k, v in request.params)
+    return f"with_params({python_str(request.url)}, [{rows}])", False

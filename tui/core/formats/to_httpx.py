@@ -16,8 +16,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from tui.core.engine.resolved import ResolvedRequest
-from tui.core.formats.exported import ExportInput, ExportRequest, url_of
-from tui.core.formats.pyscript import CAPTURE_HELPER, capture_lines, headers_expr, module_doc, multipart_type_reason
+from tui.core.formats.exported import ExportInput, ExportRequest
+from tui.core.formats.pyscript import CAPTURE_HELPER, capture_lines, headers_expr, module_doc, multipart_type_reason, url_expr
 from tui.core.formats.wire import part_filename, part_type, python_str
 
 __all__ = ["check", "render"]
@@ -84,7 +84,7 @@ def _request(item: ExportRequest, client: str) -> list[str]:
     name = request.name
     arguments = [
         repr(request.method.upper()),
-        python_str(url_of(request)),
+        url_expr(request)[0],
         f"headers={headers_expr(request)}",
         *_body(request),
         *_auth(request),
@@ -120,6 +120,8 @@ def _request(item: ExportRequest, client: str) -> list[str]:
 
 
 def check(item: ExportRequest) -> str | None:
+    if item.request.download is not None and any(s.strip().startswith("json") for s in item.captures.values()):
+        return "a JSON capture from a downloaded body"
     return multipart_type_reason(item.request)
 
 
