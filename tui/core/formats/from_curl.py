@@ -38,11 +38,20 @@ import posixpath
 import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from urllib.parse import parse_qsl, quote_plus, unquote, urlencode, urlsplit, urlunsplit
+from urllib.parse import quote_plus, unquote, urlsplit, urlunsplit
 
 from tui.core.collection.model import Auth, Body, Collection, Download, MultipartPart, Pair, Request
 from tui.core.collection.variables import escape
-from tui.core.formats.imported import ImportContext, ImportResult, fail_at, host_matches, line_col
+from tui.core.formats.imported import (
+    ImportContext,
+    ImportResult,
+    fail_at,
+    host_matches,
+    line_col,
+    split_query,
+    unique_name,
+    urlencoded_pairs,
+)
 from tui.core.formats.shellwords import ENV_END, ENV_MARK, ENV_START, Command, Word, split_commands
 
 __all__ = ["import_text", "parse_curl"]
@@ -474,16 +483,7 @@ def _joined_data(opts: _Options) -> tuple[str | None, str | None, bool]:
 
 
 def _exact_pairs(text: str) -> list[Pair] | None:
-    """Pairs that reqbench's form encoding turns back into exactly `text`, else None."""
-    if not text or ENV_START in text:
-        return None
-    try:
-        pairs = parse_qsl(text, keep_blank_values=True, strict_parsing=True)
-    except ValueError:
-        return None
-    if urlencode(pairs) != text:
-        return None
-    return [Pair(escape(name), escape(value)) for name, value in pairs]
+    return None if ENV_START in text else urlencoded_pairs(text)
 
 
 def _has(headers: list[tuple[str, str]], name: str) -> bool:
@@ -539,15 +539,7 @@ def _with_query(url: str, extra: list[str]) -> str:
 
 
 def _split_query(url: str) -> tuple[str, list[Pair]]:
-    """Move the URL's query into params when reqbench would send the same bytes."""
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return url, []
-    pairs = _exact_pairs(parts.query) if parts.query and "{{" not in url else None
-    if pairs is None:
-        return url, []
-    return urlunsplit(parts._replace(query="")), pairs
+    return (url, []) if ENV_START in url else split_query(url)
 
 
 def _name(method: str, url: str) -> str:
@@ -671,7 +663,9 @@ def _build(opts: _Options, url: str, ctx: ImportContext) -> tuple[Request, list[
     return request, notes
 
 
-def _command_requests(command: Command, text: str, ctx: ImportContext) -> tuple[list[Request], list[str]]:
+def _command_requests(
+    command: Command, text: str, ctx: ImportContext, taken: set[str]
+) -> tuple[list[Request], list[str]]:
     line, _ = line_col(text, command.offset)
     words = list(command.words)
     if words and words[0].text == "$":
@@ -705,6 +699,7 @@ def _command_requests(command: Command, text: str, ctx: ImportContext) -> tuple[
             if ctx.host and not host_matches(url, ctx.host):
                 opts.notes = notes_before
                 continue
+            request.name = unique_name(request.name, taken)  # made up here: number repeats quietly
             requests.append(request)
             warnings.extend(f"{request.name} (line {line}): {note}" for note in notes)
             opts.notes = notes_before
@@ -716,8 +711,9 @@ def import_text(text: str, ctx: ImportContext) -> ImportResult:
     commands = split_commands(text, ctx)
     collection = Collection(name=Path(ctx.source).stem if ctx.source != "-" else "curl")
     warnings: list[str] = []
+    taken: set[str] = set()
     for command in commands:
-        requests, notes = _command_requests(command, text, ctx)
+        requests, notes = _command_requests(command, text, ctx, taken)
         collection.requests.extend(requests)
         warnings.extend(notes)
     if not collection.requests:

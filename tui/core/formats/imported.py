@@ -26,9 +26,10 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NoReturn
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from tui.core.collection.model import Collection
+from tui.core.collection.model import Collection, Pair
+from tui.core.collection.variables import escape
 from tui.core.errors import ImportFailed
 
 __all__ = [
@@ -41,7 +42,9 @@ __all__ = [
     "host_matches",
     "line_col",
     "parse_json",
+    "split_query",
     "unique_name",
+    "urlencoded_pairs",
 ]
 
 
@@ -113,6 +116,33 @@ def host_matches(url: str, host: str) -> bool:
         default_port = {"http": 80, "https": 443}.get(parts.scheme)
         return hostname == name and str(port or default_port) == wanted_port
     return hostname == wanted.strip("[]")
+
+
+def urlencoded_pairs(text: str) -> list[Pair] | None:
+    """The pairs of an urlencoded `text` when reqbench's form/params encoding gives back exactly
+    `text` (so a `form` body or `params` send the same bytes); else None. Values are escaped."""
+    if not text:
+        return None
+    try:
+        pairs = parse_qsl(text, keep_blank_values=True, strict_parsing=True)
+    except ValueError:
+        return None
+    if urlencode(pairs) != text:
+        return None
+    return [Pair(escape(name), escape(value)) for name, value in pairs]
+
+
+def split_query(url: str) -> tuple[str, list[Pair]]:
+    """`url` without its query plus the query as params, when that sends the same bytes;
+    else `url` unchanged and no params. `url` is literal text (not yet escaped)."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url, []
+    pairs = urlencoded_pairs(parts.query) if parts.query and "{{" not in url else None
+    if pairs is None:
+        return url, []
+    return urlunsplit(parts._replace(query="")), pairs
 
 
 def _clean_folder(folder: str) -> str:
