@@ -31,6 +31,8 @@ SURFACES: dict[str, list[str]] = {
     "tui.core.formats": [
         "FORMATS", "IMPORTERS", "ImportContext", "ImportResult", "add_to", "detect", "import_path",
         "import_text", "to_curl", "to_locust",
+        "EXPORTERS", "ExportInput", "ExportOption", "ExportRequest", "Exported", "Exporter", "export",
+        "export_collection", "export_request",
     ],
     "tui.core.display": [
         "BYTES_PER_LINE", "ByteLines", "HexLines", "JsonFormatError", "LINE_SIZES", "OUT_OF_PROCESS_MIN",

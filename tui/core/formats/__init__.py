@@ -16,10 +16,21 @@ if TYPE_CHECKING:
         to_curl,
     )
     from .to_locust import to_locust
+    from .exported import ExportInput, ExportRequest
+    from .exporters import EXPORTERS, Exported, Exporter, ExportOption, export, export_collection, export_request
 
 _EXPORTS = {
     "to_curl": "to_curl",
     "to_locust": "to_locust",
+    "ExportInput": "exported",
+    "ExportRequest": "exported",
+    "EXPORTERS": "exporters",
+    "Exported": "exporters",
+    "Exporter": "exporters",
+    "ExportOption": "exporters",
+    "export": "exporters",
+    "export_collection": "exporters",
+    "export_request": "exporters",
     "ImportContext": "imported",
     "ImportResult": "imported",
     "FORMATS": "importers",
@@ -33,6 +44,15 @@ _EXPORTS = {
 __all__ = [
     "to_curl",
     "to_locust",
+    "ExportInput",
+    "ExportRequest",
+    "EXPORTERS",
+    "Exported",
+    "Exporter",
+    "ExportOption",
+    "export",
+    "export_collection",
+    "export_request",
     "ImportContext",
     "ImportResult",
     "FORMATS",
