@@ -9,6 +9,7 @@ from __future__ import annotations
 import click
 
 from tui.cli_demo import demo_command
+from tui.cli_import import import_command
 from tui.cli_export import export_group
 from tui.cli_run import run_command
 
@@ -32,6 +33,7 @@ def main(ctx: click.Context) -> None:
     reqbench [COLLECTION.toml]   open the workbench (default: collections/quickstart.toml)
     reqbench run FILE.toml       replay a collection headlessly (see `reqbench run --help`)
     reqbench demo                open the workbench against an embedded local echo server
+    reqbench import SOURCE       a collection from curl, HAR, .http, Postman, Insomnia, OpenAPI
     """
     if ctx.invoked_subcommand is None:
         ctx.invoke(open_command)
@@ -50,4 +52,5 @@ def open_command(collection: str | None = None, environment: str | None = None, 
 
 main.add_command(run_command)
 main.add_command(demo_command)
+main.add_command(import_command)
 main.add_command(export_group)

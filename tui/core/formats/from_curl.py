@@ -294,7 +294,7 @@ def _header(opts: _Options, value: str) -> None:
         opts.headers.append((value[:semi].strip(), ""))  # "Name;" sends the header empty
         return
     if colon <= 0:
-        opts.notes.append(f"-H {_shown(value)!r} is not 'Name: value'; curl ignores it")
+        opts.notes.append("a -H value without 'Name:' (not shown: it may hold a secret); curl ignores it")
         return
     name, header_value = value[:colon].strip(), value[colon + 1 :].strip()
     if header_value:

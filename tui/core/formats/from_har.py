@@ -155,6 +155,8 @@ def _request(entry: dict[str, Any], index: int, ctx: ImportContext, warnings: li
     if parts.scheme.lower() not in ("http", "https"):
         warnings.append(f"{where}: {parts.scheme or 'relative'} URL, not HTTP; skipped")
         return None
+    if ctx.host and not host_matches(url, ctx.host):
+        return None
     method = _text(raw.get("method")).upper() or "GET"
     label = f"{_name_for(method, url)} ({where})"
     headers: list[Pair] = []
@@ -177,6 +179,14 @@ def _request(entry: dict[str, Any], index: int, ctx: ImportContext, warnings: li
     return request
 
 
+def _host_of(entry: dict[str, Any]) -> str:
+    raw = entry.get("request")
+    try:
+        return (urlsplit(_text(raw.get("url"))).hostname or "") if isinstance(raw, dict) else ""
+    except ValueError:
+        return ""
+
+
 def import_text(text: str, ctx: ImportContext) -> ImportResult:
     data = parse_json(text, ctx, what="HAR (JSON)")
     if not isinstance(data, dict) or not isinstance(data.get("log"), dict):
@@ -197,14 +207,14 @@ def import_text(text: str, ctx: ImportContext) -> ImportResult:
             continue
         request = _request(entry, index, ctx, warnings)
         if request is None:
-            continue
-        if ctx.host and not host_matches(request.url, ctx.host):
-            other_hosts.add(request.folder)
+            if ctx.host:
+                other_hosts.add(_host_of(entry))
             continue
         request.name = unique_name(request.name, taken)  # made up here: number repeats quietly
         collection.requests.append(request)
-    if ctx.host and not collection.requests and other_hosts:
-        fail_path(ctx, "$.log.entries", f"no entry goes to host {ctx.host!r} (hosts here: {', '.join(sorted(other_hosts))})")
+    if ctx.host and not collection.requests:
+        hosts = ", ".join(sorted(other_hosts - {""})) or "none"
+        fail_path(ctx, "$.log.entries", f"no entry goes to host {ctx.host!r} (hosts here: {hosts})")
     if len({request.folder for request in collection.requests}) <= 1:
         for request in collection.requests:
             request.folder = ""

@@ -23,6 +23,7 @@ An importer is one module exposing::
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NoReturn
@@ -42,6 +43,7 @@ __all__ = [
     "host_matches",
     "line_col",
     "parse_json",
+    "rebase_paths",
     "split_query",
     "unique_name",
     "urlencoded_pairs",
@@ -143,6 +145,38 @@ def split_query(url: str) -> tuple[str, list[Pair]]:
     if pairs is None:
         return url, []
     return urlunsplit(parts._replace(query="")), pairs
+
+
+def rebase_paths(collection: Collection, source_dir: Path, out_dir: Path) -> list[str]:
+    """Rewrite relative file references (body/stream files, multipart files, downloads, CA
+    bundles) that importers kept relative to `source_dir` so they resolve from `out_dir`, the
+    collection's folder. Returns a warning per path that now leaves that folder."""
+    source, out = source_dir.resolve(), out_dir.resolve()
+    warnings: list[str] = []
+    if source == out:
+        return warnings
+
+    def moved(request_name: str, path: str) -> str:
+        if not path or "{{" in path or Path(path).is_absolute():
+            return path
+        new = Path(os.path.relpath(source / path, out)).as_posix()
+        if new.startswith("../"):
+            warnings.append(f"{request_name}: {path!r} lies outside the collection's folder: replay needs --allow-path")
+        return new
+
+    for request in collection.requests:
+        body = request.body
+        if body is not None and body.kind in ("file", "stream"):
+            body.text = moved(request.name, body.text)
+        if body is not None:
+            for part in body.parts:
+                if part.file is not None:
+                    part.file = moved(request.name, part.file)
+        if request.download is not None:
+            request.download.path = moved(request.name, request.download.path)
+        if isinstance(request.verify, str):
+            request.verify = moved(request.name, request.verify)
+    return warnings
 
 
 def _clean_folder(folder: str) -> str:

@@ -2,7 +2,8 @@
 
     IMPORTERS[fmt](text, ctx) -> ImportResult        # fmt in FORMATS
     detect(text, *, source="-") -> str               # the format, from content (file suffix as a hint)
-    import_text(text, *, fmt=None, source="-", base_dir=None, host=None, name=None) -> ImportResult
+    import_text(text, *, fmt=None, source="-", base_dir=None, out_dir=None, host=None, name=None)
+        -> ImportResult
     import_path(path, **same) -> ImportResult         # reads and decodes the file first
     add_to(collection, result) -> list[Request]      # merge into an open collection (unique names)
 
@@ -27,7 +28,7 @@ from typing import Any
 
 from tui.core.collection.model import Collection, Request
 from tui.core.errors import ImportFailed
-from tui.core.formats.imported import ImportContext, ImportResult, finish, line_col, unique_name
+from tui.core.formats.imported import ImportContext, ImportResult, finish, line_col, rebase_paths, unique_name
 
 __all__ = ["FORMATS", "HOST_AWARE", "IMPORTERS", "Importer", "add_to", "detect", "import_path", "import_text"]
 
@@ -121,7 +122,13 @@ def detect(text: str, *, source: str = "-") -> str:
     if stripped.startswith(("{", "[")):
         try:
             found = _detect_document(json.loads(stripped))
-        except (json.JSONDecodeError, RecursionError):
+        except json.JSONDecodeError as error:
+            offset = len(text) - len(stripped) + error.pos
+            line, column = line_col(text, offset)
+            raise ImportFailed(
+                f"{source}:{line}:{column}: not valid JSON: {error.msg}", file=source, line=line, column=column
+            ) from None
+        except RecursionError:
             found = None
     else:
         found = _detect_text(stripped)
@@ -141,14 +148,16 @@ def import_text(
     fmt: str | None = None,
     source: str = "-",
     base_dir: Path | None = None,
+    out_dir: Path | None = None,
     host: str | None = None,
     name: str | None = None,
 ) -> ImportResult:
     """Import `text` (format `fmt`, else detected) as a collection ready for `store.save`.
 
-    `source` names the input in messages; `base_dir` is where relative file references
-    resolve (default: the current folder); `host` keeps only requests to that host;
-    `name` overrides the collection's name. Raises `ImportFailed` for unreadable input.
+    `source` names the input in messages; `base_dir` is where the input's relative file
+    references resolve (default: the current folder); `out_dir`, the folder the collection
+    will be saved in, rewrites them to resolve from there; `host` keeps only requests to that
+    host; `name` overrides the collection's name. Raises `ImportFailed` for unreadable input.
     """
     text = text.removeprefix("\ufeff")
     if fmt is None:
@@ -160,6 +169,8 @@ def import_text(
     result = importer(text, ctx)
     if host and fmt not in HOST_AWARE:
         result.warnings.append(f"--host applies to literal URLs only; ignored for {fmt}")
+    if out_dir is not None:
+        result.warnings.extend(rebase_paths(result.collection, ctx.base_dir, out_dir))
     return finish(result, name=name)
 
 
@@ -168,6 +179,7 @@ def import_path(
     *,
     fmt: str | None = None,
     base_dir: Path | None = None,
+    out_dir: Path | None = None,
     host: str | None = None,
     name: str | None = None,
 ) -> ImportResult:
@@ -183,7 +195,7 @@ def import_path(
         raise ImportFailed(f"{label}: cannot read: {error.strerror or error}", file=label) from None
     text = decode(data, label)
     folder = base_dir if base_dir is not None else Path(path).resolve().parent
-    return import_text(text, fmt=fmt, source=label, base_dir=folder, host=host, name=name)
+    return import_text(text, fmt=fmt, source=label, base_dir=folder, out_dir=out_dir, host=host, name=name)
 
 
 def decode(data: bytes, label: str) -> str:
