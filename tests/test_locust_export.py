@@ -13,7 +13,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -25,6 +25,9 @@ from tui.core.errors import ExportError
 from tui.core.formats import locust_runtime
 from tui.core.formats.to_locust import to_locust
 from tui.core.replay.expect import check
+
+if TYPE_CHECKING:
+    from conftest import TLSServer
 
 QUICKSTART = Path(__file__).resolve().parent.parent / "collections" / "quickstart.toml"
 LOCUST = Path(sys.executable).with_name("locust")
@@ -117,6 +120,21 @@ file = "note.txt"
 "files.file" = "a note\\n"
 """
 
+TLS_TOML = """
+[[requests]]
+name = "tls with the CA bundle"
+url = "{{tls}}/get"
+verify = "ca.pem"
+timeout = 5
+expect = { status = 200 }
+
+[[requests]]
+name = "tls unverified"
+url = "{{tls}}/get"
+verify = false
+expect = { status = 200 }
+"""
+
 WRONG_TOML = """
 [[requests]]
 name = "wrong expects"
@@ -132,15 +150,25 @@ capture = { missing = "json:nope" }
 name = "needs the missing value"
 url = "{{base}}/get"
 params = { v = "{{missing}}" }
+
+[[requests]]
+name = "secret kept out of the message"
+url = "{{base}}/headers"
+headers = { "X-Api-Key" = "{{env:REQBENCH_LOCUST_KEY}}" }
+expect = { json = { "headers.X-Api-Key" = "something else" } }
 """
 
 
-def _flow(tmp_path: Path, *, wrong: bool = False) -> Collection:
+def _flow(tmp_path: Path, *, wrong: bool = False, ca: Path | None = None) -> Collection:
     folder = tmp_path / ("wrong" if wrong else "flow")
     folder.mkdir()
     (folder / "note.txt").write_text("a note\n")
+    extra = WRONG_TOML if wrong else ""
+    if ca is not None:
+        (folder / "ca.pem").write_bytes(ca.read_bytes())
+        extra += TLS_TOML
     path = folder / "flow.toml"
-    path.write_text(FLOW_TOML + (WRONG_TOML if wrong else ""))
+    path.write_text(FLOW_TOML + extra)
     return store.load(path)
 
 
@@ -375,10 +403,14 @@ def test_quickstart_runs_distributed_with_no_failures(tmp_path: Path, httpbin_ur
     print(output)
 
 
-def test_flow_headless_captures_env_and_downloads(tmp_path: Path, httpbin_url: str, locust_env: dict[str, str]) -> None:
-    collection = _flow(tmp_path)
+def test_flow_headless_captures_env_downloads_and_tls(
+    tmp_path: Path, httpbin_url: str, tls_server: TLSServer, locust_env: dict[str, str]
+) -> None:
+    collection = _flow(tmp_path, ca=tls_server.ca_path)
     locustfile = tmp_path / "locustfile.py"
-    locustfile.write_text(to_locust(collection))
+    source = to_locust(collection, variables={"tls": tls_server.url})
+    assert "verify=str(COLLECTION_DIR / 'ca.pem')" in source and "timeout=5.0" in source and "verify=False" in source
+    locustfile.write_text(source)
     # --host moves the whole test: the file's base (port 1) is never used
     assert "host = 'http://127.0.0.1:1'" in locustfile.read_text()
     stats, failures, output = _locust(locustfile, tmp_path / "flow", locust_env, distributed=False, seconds=3, host=httpbin_url)
@@ -396,7 +428,7 @@ def test_wrong_expects_fail_distributed_with_reqbench_messages(tmp_path: Path, h
     stats, failures, output = _locust(locustfile, tmp_path / "wrong", locust_env, distributed=True, seconds=5)
     rows = _by_name(stats)
     assert sorted(rows) == sorted(r.name for r in collection.requests), output
-    wrong = {"wrong expects", "capture that fails", "needs the missing value"}
+    wrong = {"wrong expects", "capture that fails", "needs the missing value", "secret kept out of the message"}
     for name, row in rows.items():
         if name in wrong:
             assert int(row["Failure Count"]) == int(row["Request Count"]) > 0, (name, output)
@@ -406,6 +438,7 @@ def test_wrong_expects_fail_distributed_with_reqbench_messages(tmp_path: Path, h
     assert 'status: expected 201, got 200; json args.x: expected "no", got "yes"' in errors["wrong expects"]
     assert "capture missing from 'json:nope': no key 'nope' at the top level" in errors["capture that fails"]
     assert "not sent: it needs 'missing' from 'capture that fails', which was not captured" in errors["needs the missing value"]
+    assert 'json headers.X-Api-Key: expected "something else", got "***"' in errors["secret kept out of the message"]
     assert SECRET not in (tmp_path / "wrong_failures.csv").read_text()
     print(output)
 
