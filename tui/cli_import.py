@@ -51,7 +51,7 @@ Examples:
 
 
 def _fail(message: str, code: int = EXIT_INPUT) -> NoReturn:
-    click.echo(f"reqbench import: {message}", err=True)
+    click.echo(f"error: {message}", err=True)
     sys.exit(code)
 
 
@@ -70,7 +70,7 @@ def import_command(source: str, fmt: str | None, output: Path | None, name: str 
     if output is not None and output.exists() and not force:
         _fail(f"{output} exists; use --force to overwrite it")
     if source == "-":
-        data = click.get_binary_stream("stdin").read()
+        data = sys.stdin.buffer.read()
         label, base_dir = "<stdin>", Path.cwd()
     else:
         path = Path(source)

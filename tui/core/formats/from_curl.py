@@ -43,6 +43,7 @@ from urllib.parse import quote_plus, unquote, urlsplit, urlunsplit
 from tui.core.collection.model import Auth, Body, Collection, Download, MultipartPart, Pair, Request
 from tui.core.collection.variables import escape
 from tui.core.formats.imported import (
+    source_stem,
     ImportContext,
     ImportResult,
     fail_at,
@@ -709,7 +710,7 @@ def _command_requests(
 def import_text(text: str, ctx: ImportContext) -> ImportResult:
     """Every curl command in `text` (newline or `;` separated), one request per URL."""
     commands = split_commands(text, ctx)
-    collection = Collection(name=Path(ctx.source).stem if ctx.source != "-" else "curl")
+    collection = Collection(name=source_stem(ctx, "curl"))
     warnings: list[str] = []
     taken: set[str] = set()
     for command in commands:

@@ -28,6 +28,7 @@ from urllib.parse import urlsplit
 from tui.core.collection.model import Body, Collection, MultipartPart, Pair, Request
 from tui.core.collection.variables import escape
 from tui.core.formats.imported import (
+    source_stem,
     ImportContext,
     ImportResult,
     fail_path,
@@ -197,7 +198,7 @@ def import_text(text: str, ctx: ImportContext) -> ImportResult:
         fail_path(ctx, "$.log.entries", "missing or not an array")
     pages = [page for page in log.get("pages") or [] if isinstance(page, dict)]
     title = _text(pages[0].get("title")) if pages else ""
-    collection = Collection(name=title or (Path(ctx.source).stem if ctx.source != "-" else "HAR import"))
+    collection = Collection(name=title or source_stem(ctx, "HAR import"))
     warnings: list[str] = []
     taken: set[str] = set()
     other_hosts: set[str] = set()

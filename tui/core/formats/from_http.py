@@ -26,6 +26,7 @@ from typing import Any
 
 from tui.core.collection.model import Body, Collection, MultipartPart, Pair, Request
 from tui.core.formats.imported import (
+    source_stem,
     ImportContext,
     ImportResult,
     fail_at,
@@ -298,7 +299,7 @@ def _environments(ctx: ImportContext, warnings: list[str]) -> dict[str, dict[str
 
 def import_text(text: str, ctx: ImportContext) -> ImportResult:
     warnings: list[str] = []
-    collection = Collection(name=Path(ctx.source).stem if ctx.source != "-" else "http import")
+    collection = Collection(name=source_stem(ctx, "http import"))
     taken: set[str] = set()
     expanded_from: dict[str, set[str]] = {}
     for block in _blocks(text):

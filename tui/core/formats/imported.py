@@ -44,6 +44,7 @@ __all__ = [
     "line_col",
     "parse_json",
     "rebase_paths",
+    "source_stem",
     "split_query",
     "unique_name",
     "urlencoded_pairs",
@@ -64,6 +65,13 @@ class ImportContext:
 class ImportResult:
     collection: Collection
     warnings: list[str] = field(default_factory=list)
+
+
+def source_stem(ctx: ImportContext, default: str) -> str:
+    """A collection name from the input's file name, or `default` for stdin / pasted text."""
+    if ctx.source in ("-", "<stdin>", "pasted text") or not ctx.source:
+        return default
+    return Path(ctx.source).stem or default
 
 
 def line_col(text: str, offset: int) -> tuple[int, int]:
