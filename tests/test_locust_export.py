@@ -256,6 +256,21 @@ def test_what_cannot_be_expressed_is_refused_naming_the_request(tmp_path: Path) 
     assert not any("'grab'" in line for line in lines)
 
 
+@pytest.mark.parametrize("name", ['say """hi"""', "back\\slash \\x", "two\nlines", "ünï ✓ '\"", "tab\there"])
+def test_any_request_name_gives_a_file_that_compiles(tmp_path: Path, name: str) -> None:
+    collection = Collection(name=name, variables={"base": "http://h"}, requests=[Request(name, url="{{base}}/")], path=tmp_path / "c.toml")
+    source = to_locust(collection)
+    target = tmp_path / "locustfile.py"
+    target.write_text(source)
+    py_compile.compile(str(target), doraise=True)
+    assert f"            {name!r},\n" in source
+
+
+def test_an_invalid_url_is_refused() -> None:
+    message = _refused(Collection(requests=[Request("relative", url="/get")]))
+    assert message.startswith("request 'relative': invalid URL '/get'")
+
+
 def test_bad_collections_fail_as_reqbench_run_would(tmp_path: Path) -> None:
     collection = Collection(requests=[Request("r", url="{{nowhere}}/x"), Request("j", method="POST", url="http://h/", body=Body("json", text="{no"))])
     message = _refused(collection)

@@ -469,17 +469,22 @@ class Flow:
             )
             stream = download is not None and not needs_body
             started = time.perf_counter()
-            with self.user.client.request(
-                method,
-                full_url,
-                name=name,
-                catch_response=True,
-                timeout=timeout,
-                allow_redirects=redirects,
-                verify=verify,
-                stream=stream,
-                **options,
-            ) as response:
+            try:
+                context = self.user.client.request(
+                    method,
+                    full_url,
+                    name=name,
+                    catch_response=True,
+                    timeout=timeout,
+                    allow_redirects=redirects,
+                    verify=verify,
+                    stream=stream,
+                    **options,
+                )
+            except ValueError as error:  # requests' InvalidURL, MissingSchema, InvalidHeader...
+                self._not_sent(method, name, url, f"request {name!r}: {type(error).__name__}: {error}")
+                return
+            with context as response:
                 self._judge(response, started, download, stream, encoding, filled_expect, capture)
         finally:
             for handle in handles:

@@ -37,7 +37,8 @@ from typing import Any
 from tui.core.collection import variables as variables_module
 from tui.core.collection.model import DEFAULT_TIMEOUT, Auth, Collection, Request
 from tui.core.engine.bodies import DEFAULT_CONTENT_TYPES
-from tui.core.errors import BodyError, ExportError, PathError, VariableError
+from tui.core.engine.build import build_url
+from tui.core.errors import BodyError, ExportError, InvalidURL, PathError, VariableError
 from tui.core.formats import locust_runtime
 from tui.core.replay import expect as expect_module
 from tui.core.replay.capture import parse_source
@@ -176,6 +177,12 @@ def _prefixed(prefix: str, value: str | _Sub) -> str | _Sub:
     if isinstance(value, _Sub):
         return _Sub(prefix.replace("{{", "{{{{") + value.template)
     return prefix + value
+
+
+def _comment(text: str) -> str:
+    """`text` fit for a comment or the docstring: one line, no escape or closing quotes."""
+    line = "".join(ch if ch.isprintable() else " " for ch in text)
+    return line.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
 
 
 def _starts_with_base(url: str) -> bool:
@@ -322,11 +329,18 @@ class _Exporter:
         runtime = set(captured_before) | ({"base"} if host_mode else set())
         fields = _Fields(request.name, self.static, frozenset(runtime))
         defaults = self.collection.defaults
+        prefix = ""
         if host_mode and "base" not in captured_before and _starts_with_base(request.url):
             rest = request.url[variables_module.find_spans(request.url)[0].end :]
             url: str | _Sub = fields(rest, "url")
+            prefix = self.static["base"]
         else:
             url = fields(request.url, "url")
+        if not isinstance(url, _Sub):
+            try:
+                build_url(prefix + url)
+            except InvalidURL as error:
+                self.fail(request, f"request {request.name!r}: {error}")
         kwargs: list[tuple[str, str]] = []
         params = [(fields(p.name, f"params[{i}]"), fields(p.value, f"params.{p.name}")) for i, p in enumerate(request.params) if p.enabled]
         if params:
@@ -367,7 +381,7 @@ class _Exporter:
         for problem in fields.problems:
             self.fail(request, problem)
         self.environ |= fields.environ
-        lines = [f"        # {index}. {request.name}", "        flow.send("]
+        lines = [f"        # {index}. {_comment(request.name)}", "        flow.send("]
         lines += [f"{_INDENT}{_py(request.name)},", f"{_INDENT}{request.method.upper()!r},", f"{_INDENT}{_py(url)},"]
         lines += [f"{_INDENT}{key}={value}," for key, value in kwargs]
         lines.append("        )")
@@ -437,8 +451,8 @@ def to_locust(
 
 def _render(collection: Collection, exporter: _Exporter, blocks: list[str], host: str | None) -> str:
     imports, runtime = _runtime_source()
-    source = collection.path.name if collection.path is not None else "a collection"
-    title = f"{collection.name!r} ({source})" if collection.name else source
+    source = _comment(collection.path.name) if collection.path is not None else "a collection"
+    title = f"{_comment(repr(collection.name))} ({source})" if collection.name else source
     doc = [
         f'"""Locust load test of {title}, written by `reqbench export locust`.',
         "",
@@ -452,7 +466,7 @@ def _render(collection: Collection, exporter: _Exporter, blocks: list[str], host
         "",
     ]
     if host is not None:
-        doc.append(f"Requests go to {host} (the collection's base); --host sends them elsewhere.")
+        doc.append(f"Requests go to {_comment(host)} (the collection's base); --host sends them elsewhere.")
     doc.append("Files are read from COLLECTION_DIR (or $REQBENCH_COLLECTION_DIR on other machines).")
     if exporter.environ:
         doc.append("Read from the environment when sent: " + ", ".join(sorted(exporter.environ)) + ".")
