@@ -480,7 +480,7 @@ def _joined_data(opts: _Options) -> tuple[str | None, str | None, bool]:
         files = []
     if files:
         return None, files[0][0], files[0][1]
-    return ("".join(pieces) if pieces or opts.data else None), None, False
+    return ("".join(pieces) if pieces else None), None, False
 
 
 def _exact_pairs(text: str) -> list[Pair] | None:

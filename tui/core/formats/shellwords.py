@@ -126,8 +126,8 @@ class _Splitter:
                     self.i += 1
                     break
                 nxt = text[self.i + 1]
-                if nxt == "\n":
-                    self.i += 2  # a continuation inside a word joins it
+                if nxt == "\n" or text.startswith("\r\n", self.i + 1):
+                    self.i += 2 if nxt == "\n" else 3  # a continuation inside a word joins it
                     continue
                 out.append(nxt)
                 self.i += 2
