@@ -169,7 +169,7 @@ def rebase_paths(collection: Collection, source_dir: Path, out_dir: Path) -> lis
             return path
         new = Path(os.path.relpath(source / path, out)).as_posix()
         if new.startswith("../"):
-            warnings.append(f"{request_name}: {path!r} lies outside the collection's folder: replay needs --allow-path")
+            warnings.append(f"{request_name}: {new!r} lies outside the collection's folder: replay needs --allow-path")
         return new
 
     for request in collection.requests:
