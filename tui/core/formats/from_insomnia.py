@@ -36,6 +36,7 @@ __all__ = ["import_text"]
 # `{{ _.name }}`, `{{ _['name'] }}`, `{{ name }}`; the name may be dotted (nested environment data).
 _REFERENCE = re.compile(r"\{\{\s*(?:_\.)?([A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*)\s*\}\}")
 _BRACKET = re.compile(r"\{\{\s*_\[\s*(['\"])(.+?)\1\s*\]\s*\}\}")
+_METHOD = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 _TAG = re.compile(r"\{%\s*([A-Za-z_][\w]*)")
 _SKIPPED_TYPES = {
     "grpc_request": "gRPC request",
@@ -140,6 +141,8 @@ def _walk(state: _State, parent: str, folder: str) -> Iterator[tuple[int, dict[s
 def _request(resource: dict[str, Any], where: str, folder: str, state: _State) -> Request:
     name = _text(resource.get("name")).strip() or "request"
     method = _text(resource.get("method")).strip().upper() or "GET"
+    if not _METHOD.fullmatch(method):
+        fail_path(state.ctx, jpath(where, "method"), f"{method!r} is not an HTTP method")
     request = Request(name=name, method=method, folder=folder, url=_text(resource.get("url")).strip())
     request.description = _text(resource.get("description")).strip()
     request.params = _rows(resource.get("parameters"), jpath(where, "parameters"), state)
@@ -268,7 +271,7 @@ def _convert_syntax(request: Request, state: _State) -> None:
 
 
 def _environments(resources: list[Any], roots: list[str], collection: Collection, state: _State) -> None:
-    bases = [(i, r) for i, r in _of_type(resources, "environment") if r.get("parentId") in roots]
+    bases = [(i, r) for i, r in _of_type(resources, "environment") if _text(r.get("parentId")) in roots]
     if not bases:
         return
     base_index, base = bases[0]
@@ -278,7 +281,7 @@ def _environments(resources: list[Any], roots: list[str], collection: Collection
         # Several base environments (one per workspace): the later ones become environments too.
         _sub_environment(extra, extra_index, collection, state)
     for index, resource in _of_type(resources, "environment"):
-        if resource.get("parentId") in base_ids:
+        if _text(resource.get("parentId")) in base_ids:
             _sub_environment(resource, index, collection, state)
 
 

@@ -220,7 +220,10 @@ def _url(value: Any, where: str, ctx: ImportContext) -> tuple[str, list[Pair]]:
     if not raw:
         raw = _url_from_parts(value)
     variables: dict[str, str] = {}
-    for index, row in enumerate(value.get("variable") or []):
+    rows = value.get("variable") or []
+    if not isinstance(rows, list):
+        fail_path(ctx, jpath(where, "variable"), "must be a list of {key, value}")
+    for index, row in enumerate(rows):
         if not isinstance(row, dict):
             fail_path(ctx, jpath(jpath(where, "variable"), index), "must be an object with key and value")
         key = _text(row.get("key", row.get("id")))
