@@ -104,6 +104,8 @@ def _request(item: ExportRequest) -> list[str]:
         *body,
         *_options(request),
     ]
+    if request.body is None and not any(k.lower() == "content-type" for k, _ in request.headers):
+        arguments.append('skip_auto_headers=["Content-Type"]')  # aiohttp would add octet-stream
     lines = [f"        # {request.name}", *before, "        async with session.request("]
     lines += [f"            {a}," for a in arguments]
     lines.append("        ) as resp:")

@@ -1,8 +1,8 @@
 """Requests as HTTPie (`http`) command lines, POSIX shell quoted. Headless.
 
 - the encoded URL httpx sends, query included (no `==` items to re-encode);
-- headers as `Name:value` items (`Name;` when empty), every HTTPie separator character in an
-  item escaped with `\\`, so a value holding `:`, `=`, `@` or `;` is sent as typed;
+- headers as `Name:value` items (`Name;` when empty); separator characters in names escaped
+  with `\\`, values as typed (only a leading `=` or `@` escaped), so `:`, `=`, `@`, `;` survive;
 - bodies: text / JSON as `--raw` (sent exactly as typed), form rows as `--form` items,
   multipart as `--multipart` items (`name@path;type=...` for files), a file on standard input
   (`< path`, `--chunked` for a stream body), base64 piped through `base64 -d`;
@@ -27,7 +27,7 @@ from tui.core.formats.wire import content_type, header, map_literals, part_filen
 
 __all__ = ["check", "render", "to_httpie"]
 
-_SPECIAL = frozenset(":=@;\\")
+_SPECIAL = frozenset(":=@;")
 
 
 def _escape(text: str) -> str:
@@ -35,7 +35,17 @@ def _escape(text: str) -> str:
 
 
 def _item(name: str, separator: str, value: str) -> str:
-    return f"{_escape(name)}{separator}{_escape(value)}"
+    # HTTPie splits at the first (longest) separator and keeps the rest as typed, except that a
+    # backslash before a separator character is dropped; only a value starting with "=" or "@"
+    # would lengthen the separator (":=", "=@", "==") and needs its first character escaped.
+    if value[:1] in ("=", "@"):
+        value = "\\" + value
+    return f"{_escape(name)}{separator}{value}"
+
+
+def _item_reason(text: str) -> bool:
+    """A backslash right before a separator character: HTTPie would drop it."""
+    return any(text[i] == "\\" and text[i + 1] in _SPECIAL for i in range(len(text) - 1))
 
 
 def to_httpie(request: ResolvedRequest) -> str:
@@ -85,7 +95,7 @@ def to_httpie(request: ResolvedRequest) -> str:
         args += ["--download", "--output", str(request.download.path)]
     args += [request.method.upper(), url_of(request)]
     default_type = content_type(request)
-    if default_type and not (body is not None and body.kind == "form" and not body.content_type):
+    if default_type:  # also for --form, which would add "; charset=utf-8"
         items.insert(0, _item("Content-Type", ":", default_type))
     elif body is not None and body.kind == "multipart" and body.content_type and header(request, "Content-Type") is None:
         items.insert(0, _item("Content-Type", ":", body.content_type.split(";", 1)[0].strip()))
@@ -104,6 +114,11 @@ def check(item: ExportRequest) -> str | None:
     request = item.request
     if request.http2:
         return "HTTP/2 (HTTPie speaks HTTP/1.1 only)"
+    values = [value for _, value in request.headers]
+    if request.body is not None:
+        values += [value for _, value in request.body.form] + [part.value or "" for part in request.body.parts]
+    if any(_item_reason(value) for value in values):
+        return "a backslash before ':', '=', '@' or ';' in a header or form value (HTTPie drops it)"
     body = request.body
     if body is not None and body.kind == "multipart":
         for index, part in enumerate(body.parts):
