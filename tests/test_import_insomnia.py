@@ -103,6 +103,7 @@ def test_yaml_export() -> None:
     [
         ("_type: export\n__export_format: 4\nresources:\n  - _id: [unclosed\n", r"^ins\.yaml:5:1: not valid YAML"),
         ('{"_type": "export", "__export_format": 5, "resources": []}', r"\$\.__export_format: 5: only"),
+        ("type: collection.insomnia.rest/5.0\nname: x\n", r"\$\.type: an Insomnia v5 export; export it .* v4"),
         ('{"_type": "export", "__export_format": 4, "resources": {}}', r"\$\.resources: must be a list"),
         ('{"_type": "export", "__export_format": 4, "resources": [{"_id": "x"}]}', r"\$\.resources\[0\]: each resource"),
         (

@@ -154,6 +154,20 @@ def test_relative_or_missing_servers_are_reported() -> None:
     assert result.collection.requests[0].name == "GET /x"
 
 
+def test_parameters_described_by_a_media_type() -> None:
+    doc = {
+        "openapi": "3.0.0", "servers": [{"url": "https://x.example"}],
+        "paths": {"/s/{f}": {"get": {"operationId": "s", "parameters": [
+            {"name": "f", "in": "path", "required": True,
+             "content": {"application/json": {"schema": {"type": "object", "properties": {"a": {"type": "integer"}}}}}},
+            {"name": "q", "in": "query", "required": True, "content": {"application/json": {"example": {"x": 1}}}},
+        ]}}},
+    }  # fmt: skip
+    c = import_text(json.dumps(doc)).collection
+    assert c.variables["f"] == '{"a": 0}'
+    assert c.requests[0].params == [Pair("q", '{"x": 1}')]
+
+
 def test_large_document_imports_quickly() -> None:
     """2,000 operations sharing schemas (the benchmark measures it properly)."""
     import time

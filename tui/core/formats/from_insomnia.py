@@ -60,6 +60,8 @@ def import_text(text: str, ctx: ImportContext) -> ImportResult:
     if not isinstance(data, dict):
         fail_path(ctx, "$", "an Insomnia export must be an object with 'resources'")
     version = data.get("__export_format")
+    if str(data.get("type", "")).startswith("collection.insomnia.rest/5"):
+        fail_path(ctx, "$.type", "an Insomnia v5 export; export it from Insomnia as \"Insomnia v4 (JSON)\" instead")
     if version not in (3, 4):
         shown = "missing" if version is None else repr(version)
         fail_path(ctx, "$.__export_format", f"{shown}: only Insomnia export formats 3 and 4 can be imported (re-export as v4)")
@@ -309,6 +311,8 @@ def _flatten(data: Any, where: str, state: _State) -> dict[str, str]:
         if "{{" in text:
             text = _REFERENCE.sub(lambda m: "{{" + variable_name(m.group(1)) + "}}", text)
             state.warnings.append(f"environment value {name!r} refers to other variables; reqbench does not expand them")
+        if "{%" in text:
+            state.warnings.append(f"environment value {name!r} holds an Insomnia template tag; kept as typed")
         values[name] = text
 
     for key, value in data.items():

@@ -313,6 +313,15 @@ def _param_example(spec: _Spec, param: dict[str, Any], request: str) -> Any:
             if isinstance(resolved, dict) and "value" in resolved:
                 return resolved["value"]
     schema = param.get("schema") if not spec.swagger else param
+    content = param.get("content")
+    if schema is None and isinstance(content, dict) and content:
+        # A parameter described by a media type (e.g. JSON in a query parameter).
+        entry = next(iter(content.values()))
+        if isinstance(entry, dict):
+            found, example = _media_example(spec, entry, request)
+            if found:
+                return example if isinstance(example, (str, int, float, bool)) else scalar_text(example)
+            schema = entry.get("schema")
     if isinstance(schema, dict):
         return _example(spec, schema, request)
     return ""
