@@ -97,11 +97,16 @@ def test_v21_rows_bodies_and_path_variables() -> None:
     assert sent["variables"] == {"id": "c-42"} and sent["query"].startswith("query Customer")
     assert "List orders: test script not imported" in result.warnings
     assert "Upload avatar: disabled multipart part 'old' not imported" in result.warnings
+    # Literal credentials are named (never shown) so the user can move them to {{env:NAME}}.
+    (secrets,) = [w for w in result.warnings if w.startswith("credentials written")]
+    assert "variable 'password'" in secrets and "variable 'token'" in secrets and "s3cret" not in secrets
 
 
 def test_v20_auth_objects_string_headers_and_id_variables() -> None:
-    c = _round_trip(import_path(LEGACY).collection)
+    result = import_path(LEGACY)
+    c = _round_trip(result.collection)
     assert c.variables == {"host": "https://legacy.example.com"}
+    assert any("Basic v2.0: auth, Bearer v2.0: auth" in w and "oldpass" not in w for w in result.warnings)
     assert c.request("Basic v2.0").auth == Auth("basic", user="olduser", password="oldpass")
     bearer = c.request("Bearer v2.0")
     assert bearer.auth == Auth("bearer", token="legacy-token")

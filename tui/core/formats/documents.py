@@ -5,6 +5,7 @@
     variable_name(name) -> str           # a name `{{...}}` accepts (other characters become "_")
     scalar_text(value) -> str            # a JSON/YAML scalar as the text a variable or row holds
     rename_references(collection, renames)   # `{{old}}` -> `{{new}}` in every request field
+    literal_secrets(collection) -> list[str] # one warning naming where credentials are written as is
 
 YAML is read as PyYAML's `safe_load` reads it, through `yamlload.load` (libyaml's events
 built straight into objects: several times faster on a big OpenAPI document). YAML 1.1 turns
@@ -23,9 +24,11 @@ from tui.core.collection.model import Collection, Pair, Request
 from tui.core.collection.schema import VARIABLE_NAME
 from tui.core.errors import ImportFailed
 from tui.core.formats.imported import ImportContext, fail_at, parse_json
+from tui.core.replay.masking import is_secret_name, is_secret_param
 
 __all__ = [
     "jpath",
+    "literal_secrets",
     "parse_document",
     "rename_references",
     "rewrite_request_strings",
@@ -133,3 +136,33 @@ def rename_references(collection: Collection, renames: dict[str, str]) -> None:
 
     for request in collection.requests:
         rewrite_request_strings(request, rewrite)
+
+
+def _literal(value: str) -> bool:
+    return bool(value) and "{{" not in value
+
+
+def literal_secrets(collection: Collection, *, limit: int = 6) -> list[str]:
+    """A warning (names only, never values) listing where credentials are written as typed.
+
+    The source file held them in clear too; the warning is there because a TOML collection
+    tends to be committed, and `{{env:NAME}}` keeps a secret out of it.
+    """
+    places: list[str] = []
+    for name, value in collection.variables.items():
+        if is_secret_name(name) and _literal(value):
+            places.append(f"variable {name!r}")
+    for env, values in collection.environments.items():
+        places.extend(f"environment {env!r} {name!r}" for name, value in values.items() if is_secret_name(name) and _literal(value))
+    for request in collection.requests:
+        auth = request.auth
+        fields = []
+        if auth is not None and (_literal(auth.password) or _literal(auth.token)):
+            fields.append("auth")
+        fields.extend(f"header {h.name}" for h in request.headers if is_secret_name(h.name) and _literal(h.value))
+        fields.extend(f"param {p.name}" for p in request.params if is_secret_param(p.name) and _literal(p.value))
+        places.extend(f"{request.name}: {field}" for field in fields)
+    if not places:
+        return []
+    shown = ", ".join(places[:limit]) + (f" and {len(places) - limit} more" if len(places) > limit else "")
+    return [f"credentials written to the collection as they are in the source ({shown}); consider {{{{env:NAME}}}}"]

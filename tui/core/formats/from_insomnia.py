@@ -28,7 +28,14 @@ from pathlib import PurePath
 from typing import Any
 
 from tui.core.collection.model import Auth, Body, Collection, MultipartPart, Pair, Request
-from tui.core.formats.documents import jpath, parse_document, rewrite_request_strings, scalar_text, variable_name
+from tui.core.formats.documents import (
+    jpath,
+    literal_secrets,
+    parse_document,
+    rewrite_request_strings,
+    scalar_text,
+    variable_name,
+)
 from tui.core.formats.imported import ImportContext, ImportResult, fail_path
 
 __all__ = ["import_text"]
@@ -103,7 +110,7 @@ def import_text(text: str, ctx: ImportContext) -> ImportResult:
             state.warnings.append(f"cookie jar {_text(resource.get('name'))!r}: cookies not imported")
         elif kind == "request_group" and resource.get("environment"):
             state.warnings.append(f"folder {_text(resource.get('name'))!r}: its environment overrides not imported")
-    return ImportResult(collection, state.warnings)
+    return ImportResult(collection, state.warnings + literal_secrets(collection))
 
 
 def _of_type(resources: list[Any], kind: str) -> Iterator[tuple[int, dict[str, Any]]]:

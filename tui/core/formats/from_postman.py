@@ -31,7 +31,14 @@ from pathlib import PurePath
 from typing import Any
 
 from tui.core.collection.model import Auth, Body, Collection, MultipartPart, Pair, Request
-from tui.core.formats.documents import jpath, parse_document, rename_references, scalar_text, variable_name
+from tui.core.formats.documents import (
+    jpath,
+    literal_secrets,
+    parse_document,
+    rename_references,
+    scalar_text,
+    variable_name,
+)
 from tui.core.formats.imported import ImportContext, ImportResult, fail_path
 
 __all__ = ["import_environment", "import_text", "is_environment"]
@@ -91,7 +98,7 @@ def import_text(text: str, ctx: ImportContext) -> ImportResult:
     _items(items, "$.item", inherited, state)
     collection.requests = state.requests
     rename_references(collection, renames)
-    return ImportResult(collection, state.warnings)
+    return ImportResult(collection, state.warnings + literal_secrets(collection))
 
 
 def import_environment(text: str, collection: Collection, ctx: ImportContext) -> list[str]:
@@ -130,7 +137,7 @@ def _merge_environment(data: dict[str, Any], collection: Collection, ctx: Import
         if row.get("type") == "secret":
             warnings.append(
                 f"environment {name!r}: {target!r} is a Postman secret and is written to the collection as is;"
-                " keep the file private or move it to {{env:…}} in the requests"
+                " keep the file private or move it to {{env:NAME}} in the requests"
             )
     if name in collection.environments:
         warnings.append(f"environment {name!r} replaced by the imported one")
