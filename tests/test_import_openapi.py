@@ -154,6 +154,25 @@ def test_relative_or_missing_servers_are_reported() -> None:
     assert result.collection.requests[0].name == "GET /x"
 
 
+def test_refs_to_other_files_are_reported_once_each() -> None:
+    doc = {
+        "swagger": "2.0", "host": "h.example", "paths": {
+            "/a": {"get": {"operationId": "a", "parameters": [{"$ref": "parameters.yaml#/limit"}]},
+                   "post": {"operationId": "b", "parameters": [{"name": "p", "in": "body", "schema": {"$ref": "Pet.yaml"}}]}},
+            "/c": {"get": {"operationId": "c", "parameters": [{"$ref": "parameters.yaml#/limit"}]}},
+        },
+    }  # fmt: skip
+    result = import_text(json.dumps(doc))
+    assert [w for w in result.warnings if "another file" in w] == [
+        "a: $.paths[\"/a\"].get.parameters[0]: $ref 'parameters.yaml#/limit' is in another file, which is not read;"
+        " left out (and wherever else it is used)",
+        "b: schema: $ref 'Pet.yaml' is in another file, which is not read; left out (and wherever else it is used)",
+    ]
+    b = result.collection.request("b").body
+    assert b is not None and (b.kind, b.text) == ("json", "{}")
+    assert result.collection.request("c").params == []
+
+
 def test_parameters_described_by_a_media_type() -> None:
     doc = {
         "openapi": "3.0.0", "servers": [{"url": "https://x.example"}],

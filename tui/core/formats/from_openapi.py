@@ -74,6 +74,7 @@ class _Spec:
     variables: dict[str, str] = field(default_factory=dict)
     budget: int = _NODE_BUDGET
     exhausted: bool = False
+    reported: set[str] = field(default_factory=set)  # $refs already reported as missing
     cuts: int = 0  # cycles cut so far: a value made while one was cut depends on the path taken
 
     def resolve(self, value: Any, where: str, request: str) -> Any:
@@ -83,13 +84,25 @@ class _Spec:
             ref = value["$ref"]
             target = self.pointer(ref)
             if target is None:
-                self.warnings.append(f"{request}: {where}: $ref {ref!r} not found; left out")
+                self.missing(ref, request, where)
                 return None
             value, hops = target, hops + 1
             if hops > 50:
                 self.warnings.append(f"{request}: {where}: $ref {ref!r} loops; left out")
                 return None
         return value
+
+    def missing(self, ref: str, request: str, where: str) -> None:
+        """Report a `$ref` that cannot be followed: once per ref, naming the first request."""
+        if ref in self.reported:
+            return
+        self.reported.add(ref)
+        if ref.startswith("#"):
+            self.warnings.append(f"{request}: {where}: $ref {ref!r} not found; left out (and wherever else it is used)")
+        else:
+            self.warnings.append(
+                f"{request}: {where}: $ref {ref!r} is in another file, which is not read; left out (and wherever else it is used)"
+            )
 
     def pointer(self, ref: str) -> Any:
         if ref in self.refs:
@@ -393,6 +406,8 @@ def _media_example(spec: _Spec, entry: dict[str, Any], request: str) -> tuple[bo
 
 
 def _json_text(value: Any) -> str:
+    if value is None:
+        return "{}"  # no schema to go by (or one left out): an object to fill in
     if isinstance(value, str):
         try:
             json.loads(value)
@@ -493,7 +508,7 @@ def _merge(spec: _Spec, schema: dict[str, Any], request: str, stack: tuple[str, 
             return _CUT
         target = spec.pointer(ref)
         if not isinstance(target, dict):
-            spec.warnings.append(f"{request}: $ref {ref!r} not found; left out")
+            spec.missing(ref, request, "schema")
             return None
         return _merge(spec, target, request, (*stack, ref))
     parts = schema.get("allOf")
@@ -545,7 +560,7 @@ def _value(spec: _Spec, schema: Any, request: str, stack: tuple[str, ...]) -> An
             return spec.examples[ref]
         target = spec.pointer(ref)
         if not isinstance(target, dict):
-            spec.warnings.append(f"{request}: $ref {ref!r} not found; left out")
+            spec.missing(ref, request, "schema")
             return None
         cuts, warned = spec.cuts, len(spec.warnings)
         value = _value(spec, target, request, (*stack, ref))
