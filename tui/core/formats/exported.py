@@ -36,7 +36,7 @@ from tui.core.collection.model import Collection
 from tui.core.collection.variables import resolve
 from tui.core.engine.build import build_url
 from tui.core.engine.resolved import ResolvedRequest
-from tui.core.errors import ExportError
+from tui.core.errors import ExportError, VariableError
 
 __all__ = [
     "ExportInput",
@@ -191,6 +191,19 @@ def _captured_before(collection: Collection, names: Sequence[str]) -> Iterator[t
             captured[variable] = Ref("capture", variable).marker
 
 
+def _with_capture_hint(collection: Collection, error: VariableError) -> VariableError:
+    """An unknown variable that another request captures: say which, and how to include it."""
+    for other in collection.requests:
+        if error.variable in other.capture and other.name != error.request:
+            return VariableError(
+                f"{error}; it is captured by request {other.name!r}: export that request too (-r {other.name!r} first)",
+                request=error.request,
+                field=error.field,
+                variable=error.variable,
+            )
+    return error
+
+
 def prepare(
     collection: Collection,
     names: Sequence[str] = (),
@@ -212,15 +225,18 @@ def prepare(
     items: list[ExportRequest] = []
     for name, captured in _captured_before(collection, order):
         request = collection.request(name)
-        resolved = resolve(
-            collection,
-            request,
-            environment=environment,
-            overrides=overrides or {},
-            captured=captured,
-            allowed_paths=allowed,
-            environ=_EnvRefs(),
-        )
+        try:
+            resolved = resolve(
+                collection,
+                request,
+                environment=environment,
+                overrides=overrides or {},
+                captured=captured,
+                allowed_paths=allowed,
+                environ=_EnvRefs(),
+            )
+        except VariableError as error:
+            raise _with_capture_hint(collection, error) from None
         items.append(ExportRequest(resolved, dict(request.capture)))
     title = collection.name or (collection.path.stem if collection.path is not None else "requests")
     source = str(collection.path) if collection.path is not None else ""
