@@ -152,6 +152,19 @@ def test_names_braces_cannot_hold_are_renamed_with_their_uses() -> None:
     _round_trip(result.collection)
 
 
+def test_json_bodies_that_do_not_parse_come_in_as_text() -> None:
+    def item(name: str, raw: str) -> dict[str, object]:
+        body = {"mode": "raw", "raw": raw, "options": {"raw": {"language": "json"}}}
+        return {"name": name, "request": {"method": "POST", "url": "http://h/post", "body": body}}
+
+    doc = {"info": {"name": "x"}, "item": [item("unquoted", '{"n": {{n}}}'), item("comment", '{"a": 1 // why\n}')]}
+    result = import_text(json.dumps(doc), fmt="postman")
+    unquoted, comment = (r.body for r in result.collection.requests)
+    assert unquoted is not None and (unquoted.kind, unquoted.text) == ("json", '{"n": {{n}}}')
+    assert comment is not None and (comment.kind, comment.content_type) == ("text", "application/json")
+    assert "comment: the JSON body does not parse; imported as text, sent as typed" in result.warnings
+
+
 @pytest.mark.parametrize(
     ("text", "where"),
     [

@@ -6,6 +6,7 @@
     scalar_text(value) -> str            # a JSON/YAML scalar as the text a variable or row holds
     rename_references(collection, renames)   # `{{old}}` -> `{{new}}` in every request field
     literal_secrets(collection) -> list[str] # one warning naming where credentials are written as is
+    looks_like_json(text) -> bool            # JSON once each {{variable}} is a value (a `json` body)
 
 YAML is read as PyYAML's `safe_load` reads it, through `yamlload.load` (libyaml's events
 built straight into objects: several times faster on a big OpenAPI document). YAML 1.1 turns
@@ -29,6 +30,7 @@ from tui.core.replay.masking import is_secret_name, is_secret_param
 __all__ = [
     "jpath",
     "literal_secrets",
+    "looks_like_json",
     "parse_document",
     "rename_references",
     "rewrite_request_strings",
@@ -95,6 +97,25 @@ def scalar_text(value: Any) -> str:
     if isinstance(value, (_dt.date, _dt.datetime)):
         return value.isoformat()
     return json.dumps(value, ensure_ascii=False, default=str)
+
+
+_ANY_REFERENCE = re.compile(r"\{\{[^{}]*\}\}")
+
+
+def looks_like_json(text: str) -> bool:
+    """Would `text` be valid JSON with each `{{...}}` replaced by a value (quoted or not)?
+
+    Bodies the source tool sent as typed even when they are not JSON (comments, a trailing
+    comma) are better imported as text with a JSON Content-Type than as a `json` body that
+    reqbench refuses to send.
+    """
+    try:
+        json.loads(_ANY_REFERENCE.sub("0", text))
+    except ValueError:
+        return False
+    except RecursionError:
+        return False
+    return True
 
 
 def rewrite_request_strings(request: Request, rewrite: Callable[[str], str]) -> None:

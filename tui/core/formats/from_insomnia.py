@@ -31,6 +31,7 @@ from tui.core.collection.model import Auth, Body, Collection, MultipartPart, Pai
 from tui.core.formats.documents import (
     jpath,
     literal_secrets,
+    looks_like_json,
     parse_document,
     rewrite_request_strings,
     scalar_text,
@@ -230,8 +231,10 @@ def _body(body: dict[str, Any], where: str, request: Request, state: _State) -> 
     text = _text(body.get("text"))
     if not text and not mime:
         return None
-    if mime == "application/json" or mime.endswith("+json"):
+    if (mime == "application/json" or mime.endswith("+json")) and looks_like_json(text):
         return Body("json", text=text, content_type=None if has_type or mime == "application/json" else mime)
+    if mime == "application/json" or mime.endswith("+json"):
+        state.warnings.append(f"{request.name}: the JSON body does not parse; imported as text, sent as typed")
     return Body("text", text=text, content_type=None if has_type or not mime else _text(body.get("mimeType")))
 
 

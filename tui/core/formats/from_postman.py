@@ -34,6 +34,7 @@ from tui.core.collection.model import Auth, Body, Collection, MultipartPart, Pai
 from tui.core.formats.documents import (
     jpath,
     literal_secrets,
+    looks_like_json,
     parse_document,
     rename_references,
     scalar_text,
@@ -355,7 +356,10 @@ def _body(body: dict[str, Any], where: str, request: Request, state: _State) -> 
         if not text and not language:
             return None
         if language == "json":
-            return Body("json", text=text)
+            if looks_like_json(text):
+                return Body("json", text=text)
+            state.warnings.append(f"{request.name}: the JSON body does not parse; imported as text, sent as typed")
+            return Body("text", text=text, content_type=None if _has_header(request, "Content-Type") else "application/json")
         content_type = _LANGUAGE_TYPES.get(language) if not _has_header(request, "Content-Type") else None
         return Body("text", text=text, content_type=content_type)
     if mode == "urlencoded":
