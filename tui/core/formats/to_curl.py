@@ -160,20 +160,26 @@ def _from_sent(request: SentRequest) -> list[str]:
     return args
 
 
+# In multi-line output these start a line (with their value); short flags stay on the first.
+_LINE_OPTIONS = frozenset({"-H", "--data-raw", "--data-binary", "--data-urlencode", "-F", "--form-string", "-u", "-o", "--cacert"})
+
+
 def _join(quoted: list[str], *, multiline: bool) -> str:
     if not multiline:
         return " ".join(quoted)
-    # Keep an option and its value on one line.
-    lines: list[str] = [quoted[0]]
+    lines: list[list[str]] = [[quoted[0]]]
     i = 1
     while i < len(quoted):
         item = quoted[i]
-        if item.startswith("-") and i + 1 < len(quoted) and not quoted[i + 1].startswith("-") and i + 1 != len(quoted) - 1:
-            item = f"{item} {quoted[i + 1]}"
+        if i == len(quoted) - 1:
+            lines.append([item])  # the URL
+        elif item in _LINE_OPTIONS and i + 1 < len(quoted):
+            lines.append([item, quoted[i + 1]])
             i += 1
-        lines.append(item)
+        else:
+            lines[-1].append(item)
         i += 1
-    return " \\\n  ".join(lines)
+    return " \\\n  ".join(" ".join(line) for line in lines)
 
 
 def to_curl(request: ResolvedRequest | SentRequest, *, multiline: bool = False) -> str:

@@ -174,7 +174,7 @@ def _variables_hint(data: ExportInput) -> list[str]:
 
 
 def render(data: ExportInput, options: Mapping[str, object]) -> str:
-    lines = [f"# {data.title}: exported by reqbench" + (f" from {data.source}" if data.source else ""), "# Run:"]
+    lines = [f"# {data.title}: exported by reqbench" + (f" from {data.source}" if data.source else ""), "# Run (Hurl 5+):"]
     lines += _variables_hint(data)
     for item in data.requests:
         lines += ["", *_entry(item)]
