@@ -61,6 +61,7 @@ _STRING_FORMATS = {
 }
 _NODE_BUDGET = 2000  # values generated for one body at most; a huge schema is cut, not hung on
 _CUT = object()  # a schema reference that would recurse into itself
+_NO_CUT = 1 << 30
 
 
 @dataclass(slots=True)
@@ -75,7 +76,10 @@ class _Spec:
     budget: int = _NODE_BUDGET
     exhausted: bool = False
     reported: set[str] = field(default_factory=set)  # $refs already reported as missing
-    cuts: int = 0  # cycles cut so far: a value made while one was cut depends on the path taken
+    texts: dict[int, tuple[Any, str]] = field(default_factory=dict)  # id(example) -> (example, JSON text)
+    # The shallowest stack position a cycle was cut back to, in the value being made: a value
+    # whose cuts all go back to itself or deeper is the same wherever it is made, so cached.
+    floor: int = _NO_CUT
 
     def resolve(self, value: Any, where: str, request: str) -> Any:
         """`value` with a local `$ref` followed (chains too); None, reported, if it cannot be."""
@@ -91,6 +95,10 @@ class _Spec:
                 self.warnings.append(f"{request}: {where}: $ref {ref!r} loops; left out")
                 return None
         return value
+
+    def cut(self, ref: str, stack: tuple[str, ...]) -> Any:
+        self.floor = min(self.floor, stack.index(ref))
+        return _CUT
 
     def missing(self, ref: str, request: str, where: str) -> None:
         """Report a `$ref` that cannot be followed: once per ref, naming the first request."""
@@ -372,7 +380,7 @@ def _body(spec: _Spec, content: Any, where: str, request: Request) -> Body | Non
     rank = _media_rank(media)
     if rank <= 1:
         value = example if has_example else _example(spec, schema, request.name) if isinstance(schema, dict) else {}
-        return Body("json", text=_json_text(value), content_type=None if media in ("application/json", "*/*") else media)
+        return Body("json", text=_json_text(value, spec.texts), content_type=None if media in ("application/json", "*/*") else media)
     if rank == 2:
         return Body("form", form=_form_rows(spec, schema, example if has_example else None, request.name))
     if rank == 3:
@@ -405,7 +413,15 @@ def _media_example(spec: _Spec, entry: dict[str, Any], request: str) -> tuple[bo
     return False, None
 
 
-def _json_text(value: Any) -> str:
+def _json_text(value: Any, memo: dict[int, tuple[Any, str]] | None = None) -> str:
+    """JSON text for a body; `memo` (by identity: cached examples are shared) saves re-encoding."""
+    if memo is not None and isinstance(value, (dict, list)):
+        hit = memo.get(id(value))
+        if hit is not None and hit[0] is value:
+            return hit[1]
+        text = _json_text(value)
+        memo[id(value)] = (value, text)
+        return text
     if value is None:
         return "{}"  # no schema to go by (or one left out): an object to fill in
     if isinstance(value, str):
@@ -476,7 +492,7 @@ def _swagger_body(spec: _Spec, operation: dict[str, Any], parameters: dict[str, 
         else:
             value = _example(spec, schema, request.name) if isinstance(schema, dict) else {}
         if _media_rank(media) <= 1:
-            return Body("json", text=_json_text(value), content_type=None if media == "application/json" else media)
+            return Body("json", text=_json_text(value, spec.texts), content_type=None if media == "application/json" else media)
         if isinstance(value, str):
             return Body("text", text=value, content_type=media)
         spec.warnings.append(f"{request.name}: {media} body has no example; left empty")
@@ -505,7 +521,7 @@ def _merge(spec: _Spec, schema: dict[str, Any], request: str, stack: tuple[str, 
     ref = schema.get("$ref")
     if isinstance(ref, str):
         if ref in stack:
-            return _CUT
+            return spec.cut(ref, stack)
         target = spec.pointer(ref)
         if not isinstance(target, dict):
             spec.missing(ref, request, "schema")
@@ -554,18 +570,19 @@ def _value(spec: _Spec, schema: Any, request: str, stack: tuple[str, ...]) -> An
     ref = schema.get("$ref")
     if isinstance(ref, str):
         if ref in stack:
-            spec.cuts += 1
-            return _CUT
+            return spec.cut(ref, stack)
         if ref in spec.examples:
             return spec.examples[ref]
         target = spec.pointer(ref)
         if not isinstance(target, dict):
             spec.missing(ref, request, "schema")
             return None
-        cuts, warned = spec.cuts, len(spec.warnings)
+        saved, warned = spec.floor, len(spec.warnings)
+        spec.floor = _NO_CUT
         value = _value(spec, target, request, (*stack, ref))
-        # Cache only a value that does not depend on the way here (no cycle cut inside it).
-        if spec.cuts == cuts and not spec.exhausted and len(spec.warnings) == warned:
+        inner, spec.floor = spec.floor, min(saved, spec.floor)
+        # Cache only a value that does not depend on the way here (no cut back above it).
+        if inner >= len(stack) and not spec.exhausted and len(spec.warnings) == warned:
             spec.examples[ref] = value
         return value
     spec.budget -= 1
@@ -584,7 +601,6 @@ def _value(spec: _Spec, schema: Any, request: str, stack: tuple[str, ...]) -> An
     if isinstance(schema.get("allOf"), list):
         merged = _merge(spec, schema, request, stack)
         if merged is _CUT:
-            spec.cuts += 1
             return _CUT
         return _value(spec, merged, request, stack) if isinstance(merged, dict) else None
     for key in ("oneOf", "anyOf"):
