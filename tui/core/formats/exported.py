@@ -36,7 +36,7 @@ from tui.core.collection.model import Collection
 from tui.core.collection.variables import resolve
 from tui.core.engine.build import build_url
 from tui.core.engine.resolved import ResolvedRequest
-from tui.core.errors import ExportError, VariableError
+from tui.core.errors import ExportError, InvalidURL, VariableError
 
 __all__ = [
     "ExportInput",
@@ -47,6 +47,7 @@ __all__ = [
     "pieces",
     "prepare",
     "refs",
+    "is_shell_name",
     "shell_word",
     "single",
     "url_of",
@@ -155,7 +156,15 @@ def strings_of(request: ResolvedRequest) -> Iterator[str]:
 def url_of(request: ResolvedRequest) -> str:
     """The URL as httpx sends it (params appended, spaces and non-ASCII percent-encoded), with
     references kept as markers. A reference in the host cannot be kept: `ExportError`."""
-    url = str(build_url(request.url, request.params))
+    try:
+        url = str(build_url(request.url, request.params))
+    except InvalidURL as error:
+        if has_refs(request.url):
+            raise ExportError(
+                f"request {request.name!r}: the URL's host comes from a variable set at run time; set it with --var",
+                request=request.name,
+            ) from None
+        raise ExportError(f"request {request.name!r}: {error}", request=request.name) from None
     url = _QUOTED_MARKER.sub(lambda m: f"{chr(0xE000 + int(m.group(1)))}{m.group(2)}{_CLOSE}", url)
     wanted = len(refs(request.url)) + sum(len(refs(name)) + len(refs(value)) for name, value in request.params)
     if len(refs(url)) != wanted:
@@ -166,9 +175,13 @@ def url_of(request: ResolvedRequest) -> str:
     return url
 
 
+def is_shell_name(name: str) -> bool:
+    return _SHELL_NAME.fullmatch(name) is not None
+
+
 def shell_word(text: str) -> str:
-    """`text` as one POSIX shell word: literal parts single-quoted, `Ref("env", X)` as "$X"
-    (or "$(printenv X)" when X is no shell name). A capture reference is a `ValueError`."""
+    """`text` as one POSIX shell word: literal parts single-quoted, `Ref("env", X)` as "${X}".
+    A capture reference, or an env name that is no shell name (`a.b`), is a `ValueError`."""
     out: list[str] = []
     for piece in pieces(text):
         if isinstance(piece, str):
@@ -177,8 +190,8 @@ def shell_word(text: str) -> str:
             raise ValueError(f"captured value {piece.name!r} has no shell form")
         elif _SHELL_NAME.fullmatch(piece.name):
             out.append(f'"${{{piece.name}}}"')
-        else:
-            out.append(f'"$(printenv {shlex.quote(piece.name)})"')
+        else:  # POSIX shells (dash) drop such variables from the environment they pass on
+            raise ValueError(f"environment variable {piece.name!r} cannot be read in a POSIX shell")
     return "".join(out) or "''"
 
 

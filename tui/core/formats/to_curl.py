@@ -29,7 +29,7 @@ from urllib.parse import quote_plus
 
 from tui.core.engine.resolved import ResolvedBody, ResolvedRequest
 from tui.core.engine.response import SentRequest
-from tui.core.formats.exported import ExportInput, ExportRequest, refs, shell_word, strings_of, url_of
+from tui.core.formats.exported import ExportInput, ExportRequest, is_shell_name, refs, shell_word, strings_of, url_of
 from tui.core.formats.wire import accepts_gzip, content_type, header, map_literals, part_filename, part_type
 
 __all__ = ["capture_reason", "check", "render", "to_curl"]
@@ -202,11 +202,14 @@ def to_curl(request: ResolvedRequest | SentRequest, *, multiline: bool = False) 
 
 
 def capture_reason(item: ExportRequest) -> str | None:
-    """Why a shell format cannot send `item`: it uses a value captured from a response."""
+    """Why a shell format cannot send `item`: it uses a value captured from a response, or an
+    environment variable whose name a shell cannot read."""
     for text in strings_of(item.request):
         for ref in refs(text):
             if ref.kind == "capture":
                 return f"{{{{{ref.name}}}}}, a value captured from an earlier response (export with httpx, aiohttp or hurl)"
+            if not is_shell_name(ref.name):
+                return f"{{{{env:{ref.name}}}}}: a POSIX shell cannot read an environment variable named {ref.name!r}"
     return None
 
 
