@@ -7,7 +7,9 @@ reqbench sends it:
 - `--compressed` when the request accepts gzip (httpx always does unless told otherwise);
 - a POST with a body gets no `-X POST`: curl infers it, and then switches to GET after a
   301/302/303 as httpx does (`-X POST -L` would re-POST); a body-less POST that follows
-  redirects sends an empty body (`--data-raw ''`, curl's form Content-Type removed);
+  redirects sends an empty body (`--data-raw ''`, curl's form Content-Type removed). Other
+  methods need `-X`, with which curl keeps the method after a 302/303 where httpx sends GET;
+  curl (before 8.16's --follow) has no option to do otherwise;
 - multipart text parts use `--form-string` (a value starting with `@` or `<` is never read
   as a file) or, with a type, a double-quoted `-F` value; file names and paths are quoted
   so `;` and `,` survive; a part name holding `=` cannot be written (curl splits at it);
