@@ -161,4 +161,7 @@ def test_har_is_valid_har_1_2_and_masks_secrets(quickstart: Path, monkeypatch: p
         if "not available" in str(error):
             pytest.skip("the HAR importer has not landed yet")
         raise
-    assert [r.method for r in imported.collection.requests][:3] == ["GET", "POST", "PUT"]
+    from tui.core.engine.resolved import url_with_params
+
+    back = [(r.method, url_with_params(r.url, tuple((p.name, p.value) for p in r.params))) for r in imported.collection.requests]
+    assert back == [(e["request"]["method"], e["request"]["url"]) for e in log["entries"]]
