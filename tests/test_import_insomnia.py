@@ -98,6 +98,25 @@ def test_yaml_export() -> None:
     assert attach.params == [Pair("version", "2"), Pair("key", "{{api_key}}")]
 
 
+def test_bracket_references_and_several_workspaces() -> None:
+    resources = [
+        {"_type": "workspace", "_id": "wrk_a", "name": "First"},
+        {"_type": "workspace", "_id": "wrk_b", "name": "Second"},
+        {"_type": "request", "_id": "req_1", "parentId": "wrk_a", "name": "one", "method": "get",
+         "url": "{{ _['base url'] }}/x", "headers": [{"name": "X", "value": "{{ plain }}"}]},
+        {"_type": "request_group", "_id": "fld_1", "parentId": "wrk_b", "name": "G"},
+        {"_type": "request", "_id": "req_2", "parentId": "fld_1", "name": "two", "url": "http://h/"},
+        {"_type": "request", "_id": "req_3", "parentId": "fld_gone", "name": "orphan", "url": "http://h/"},
+        {"_type": "grpc_request", "_id": "greq_1", "parentId": "wrk_a", "name": "stream"},
+    ]  # fmt: skip
+    result = import_text(json.dumps({"_type": "export", "__export_format": 4, "resources": resources}), fmt="insomnia")
+    one, two, orphan = result.collection.requests
+    assert (one.folder, one.method, one.url, one.headers) == ("First", "GET", "{{base_url}}/x", [Pair("X", "{{plain}}")])
+    assert (two.folder, orphan.folder) == ("Second/G", "")
+    assert "stream: gRPC request not imported" in result.warnings
+    _round_trip(result.collection)
+
+
 @pytest.mark.parametrize(
     ("text", "where"),
     [

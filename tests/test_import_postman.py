@@ -152,6 +152,29 @@ def test_names_braces_cannot_hold_are_renamed_with_their_uses() -> None:
     _round_trip(result.collection)
 
 
+def test_behaviour_settings_several_files_absolute_paths_and_raw_languages() -> None:
+    parts = [{"key": "docs", "type": "file", "src": ["a.txt", "/home/ada/b.txt"]}, {"key": "none", "type": "file", "src": None}]
+    doc = {
+        "info": {"name": "x"},
+        "item": [
+            {"name": "xml", "protocolProfileBehavior": {"followRedirects": False, "strictSSL": False},
+             "request": {"method": "POST", "url": "http://h/post",
+                         "body": {"mode": "raw", "raw": "<a/>", "options": {"raw": {"language": "xml"}}}}},
+            {"name": "files", "request": {"method": "POST", "url": "http://h/post", "body": {"mode": "formdata", "formdata": parts}}},
+            {"name": "folder/with slash", "item": [{"name": "inner", "request": "http://h/get"}]},
+        ],
+    }  # fmt: skip
+    result = import_text(json.dumps(doc), fmt="postman")
+    xml, files, inner = result.collection.requests
+    assert (xml.follow_redirects, xml.verify) == (False, False)
+    assert xml.body is not None and (xml.body.kind, xml.body.content_type) == ("text", "application/xml")
+    assert files.body is not None and [(p.name, p.file) for p in files.body.parts] == [("docs", "a.txt"), ("docs", "/home/ada/b.txt")]
+    assert "files: file '/home/ada/b.txt' is outside the collection's folder; replay needs --allow-path" in result.warnings
+    assert "files: file part 'none' has no file chosen; not imported" in result.warnings
+    assert (inner.folder, inner.method, inner.url) == ("folder-with slash", "GET", "http://h/get")
+    _round_trip(result.collection)
+
+
 def test_json_bodies_that_do_not_parse_come_in_as_text() -> None:
     def item(name: str, raw: str) -> dict[str, object]:
         body = {"mode": "raw", "raw": raw, "options": {"raw": {"language": "json"}}}
