@@ -317,8 +317,12 @@ def test_refused_requests_name_the_reason(cases: Path) -> None:
 def test_export_request_for_the_workbench(cases: Path) -> None:
     from tui.core.formats.exporters import export_request
 
+    from tui.core.formats.exported import ENV_REFERENCES
+
     collection = load(cases)
     request = resolve(collection, collection.request("post json"), environ=ENV)
     command = export_request("curl", request)
     assert command.startswith("curl ") and "\n" not in command.strip().replace(" \\\n", " ")
     assert export_request("httpie", request).startswith("http --ignore-stdin --follow")
+    secret = resolve(collection, collection.request("bearer from env"), environ=ENV_REFERENCES)
+    assert "Authorization: Bearer '\"${RB_TOKEN}\"" in export_request("curl", secret)

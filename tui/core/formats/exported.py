@@ -2,6 +2,7 @@
 
     prepare(collection, names=(), *, environment=None, overrides={}, allowed_paths=()) -> ExportInput
     single(request, *, captures={}) -> ExportInput           # one already resolved request (the UI)
+    ENV_REFERENCES                                          # resolve(..., environ=ENV_REFERENCES)
     pieces(text) -> list[str | Ref]                         # literal text and references, in order
     refs(text) -> list[Ref]
     url_of(request) -> str                                  # the encoded URL httpx sends
@@ -39,6 +40,7 @@ from tui.core.engine.resolved import ResolvedRequest
 from tui.core.errors import ExportError, InvalidURL, VariableError
 
 __all__ = [
+    "ENV_REFERENCES",
     "ExportInput",
     "ExportRequest",
     "Ref",
@@ -108,6 +110,11 @@ class _EnvRefs(Mapping[str, str]):
 
     def __len__(self) -> int:
         return 0
+
+
+#: Pass as `resolve(..., environ=ENV_REFERENCES)` to get a request whose `{{env:NAME}}` values
+#: are references (what `export_request` should be given, so no secret is written out).
+ENV_REFERENCES: Mapping[str, str] = _EnvRefs()
 
 
 def pieces(text: str) -> list[str | Ref]:
@@ -246,7 +253,7 @@ def prepare(
                 overrides=overrides or {},
                 captured=captured,
                 allowed_paths=allowed,
-                environ=_EnvRefs(),
+                environ=ENV_REFERENCES,
             )
         except VariableError as error:
             raise _with_capture_hint(collection, error) from None

@@ -115,6 +115,8 @@ def export(
     """`data` written as `fmt`. Raises `ExportError` (all refused requests in its message,
     one per line) unless `skip_unsupported`."""
     exporter = _exporter(fmt)
+    if exporter.works_on == "collection":
+        raise ExportError(f"{fmt} exports a whole collection (use export_collection)", fmt=fmt)
     check = exporter.check
     kept: list[ExportRequest] = []
     refused: list[str] = []
@@ -143,7 +145,8 @@ def _first_name(data: ExportInput, kept: list[ExportRequest]) -> str:
 
 def export_request(fmt: str, request: ResolvedRequest, options: Mapping[str, object] | None = None) -> str:
     """One resolved request as `fmt` (for the workbench's Copy as…); `ExportError` when the
-    format cannot express it."""
+    format cannot express it. Resolve it with `environ=exported.ENV_REFERENCES` so that
+    `{{env:NAME}}` values are written as references, not as the secrets themselves."""
     from tui.core.formats.exported import single
 
     return export(fmt, single(request), options=options).text
