@@ -149,6 +149,7 @@ def test_relative_or_missing_servers_are_reported() -> None:
     assert result.collection.variables["base"] == "http://localhost/api"
     assert any("relative" in w for w in result.warnings)
     del doc["servers"]
+    doc["paths"]["x-internal"] = True  # an extension among the paths
     result = import_text(json.dumps(doc))
     assert result.collection.variables["base"] == "http://localhost"
     assert result.collection.requests[0].name == "GET /x"

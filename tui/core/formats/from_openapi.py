@@ -163,6 +163,8 @@ def import_text(text: str, ctx: ImportContext) -> ImportResult:
     if not isinstance(paths, dict):
         fail_path(ctx, "$.paths", "must be an object of path -> operations")
     for path, item in paths.items():
+        if str(path).startswith("x-"):
+            continue  # an extension, not a path
         where = jpath("$.paths", str(path))
         if not isinstance(item, dict):
             fail_path(ctx, where, "a path item must be an object")
