@@ -135,7 +135,11 @@ def render(data: ExportInput, options: Mapping[str, object]) -> str:
     commands = [to_httpie(item.request) for item in data.requests]
     if len(commands) == 1 and not data.source:
         return commands[0] + "\n"
-    lines = ["#!/bin/sh", f"# {data.title}: exported by reqbench" + (f" from {data.source}" if data.source else "")]
+    lines = [
+        "#!/bin/sh",
+        f"# {data.title}: exported by reqbench" + (f" from {data.source}" if data.source else ""),
+        "# Needs HTTPie 3.2+ (--raw).",
+    ]
     names = data.env_names()
     if names:
         lines += ["# Reads from the environment: " + ", ".join(names), "set -u"]
