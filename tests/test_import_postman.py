@@ -134,6 +134,14 @@ def test_environment_file_alone_imports_its_values() -> None:
     assert any("--env-file" in w for w in result.warnings)
 
 
+def test_environment_without_a_name_is_named_after_its_file() -> None:
+    collection = Collection()
+    text = json.dumps({"values": [{"key": "a", "value": 1}]})
+    import_environment(text, collection, ImportContext("envs/staging.postman_environment.json"))
+    import_environment(text, collection)
+    assert collection.environments == {"staging": {"a": "1"}, "postman": {"a": "1"}}
+
+
 def test_environment_refuses_a_collection() -> None:
     with pytest.raises(ImportFailed, match=r"\$\.values"):
         import_environment(SHOP.read_text(encoding="utf-8"), Collection(), ImportContext("shop.json"))

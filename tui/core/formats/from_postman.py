@@ -1,7 +1,7 @@
 """Postman collections (v2.0 and v2.1) and Postman environment files.
 
     import_text(text, ctx) -> ImportResult                 # a collection (or an environment file alone)
-    import_environment(text, collection, ctx) -> list[str] # merge an environment file into `collection`
+    import_environment(text, collection, ctx=None) -> list[str]  # merge an environment file into `collection`
                                                            # as [environments.NAME]; returns warnings
 
 What maps where:
@@ -102,12 +102,15 @@ def import_text(text: str, ctx: ImportContext) -> ImportResult:
     return ImportResult(collection, state.warnings + literal_secrets(collection))
 
 
-def import_environment(text: str, collection: Collection, ctx: ImportContext) -> list[str]:
+def import_environment(text: str, collection: Collection, ctx: ImportContext | None = None) -> list[str]:
     """Merge a Postman environment file into `collection` as `[environments.NAME]`.
+
+    `ctx.source` names the file in messages (and is the fallback environment name).
 
     Enabled values only (a disabled one is reported); a name `{{...}}` cannot hold is renamed.
     An environment of the same name is replaced. Returns the warnings.
     """
+    ctx = ctx or ImportContext()
     data = parse_document(text, ctx, what="Postman environment")
     if not is_environment(data):
         fail_path(ctx, "$.values", "missing: not a Postman environment file")
@@ -119,7 +122,8 @@ def import_environment(text: str, collection: Collection, ctx: ImportContext) ->
 
 def _merge_environment(data: dict[str, Any], collection: Collection, ctx: ImportContext) -> list[str]:
     warnings: list[str] = []
-    name = _text(data.get("name")).strip() or PurePath(ctx.source).stem or "postman"
+    stem = PurePath(ctx.source).stem if ctx.source != "-" else ""
+    name = _text(data.get("name")).strip() or stem.removesuffix(".postman_environment") or "postman"
     values: dict[str, str] = {}
     for index, row in enumerate(data["values"]):
         where = jpath("$.values", index)
