@@ -104,3 +104,17 @@ def test_hurl_strings_never_become_comments_or_templates() -> None:
     text = export_request("hurl", request)
     assert "X-Hash: a \\# b \\u{7b}\\u{7b}c}}" in text
     assert "`\\`tick\\` \\#1\\n\\u{7b}x}\\\\`" in text
+
+
+def test_what_curl_and_httpie_cannot_carry_is_refused_not_mangled() -> None:
+    from tui.core.engine import ResolvedBody, ResolvedPart
+
+    parts = ResolvedBody(kind="multipart", parts=(ResolvedPart(name="a=b", value="1"),))
+    request = ResolvedRequest(name="eq", method="POST", url="http://h.test/", body=parts)
+    with pytest.raises(ExportError, match=r"request 'eq': curl cannot express multipart part 0 named 'a=b'"):
+        export_request("curl", request)
+    assert "(None, ('1').encode())" in export_request("httpx", request)  # the Python scripts can
+    slash = ResolvedRequest(name="bs", method="GET", url="http://h.test/", headers=(("X", "a\\:b"),))
+    with pytest.raises(ExportError, match="backslash"):
+        export_request("httpie", slash)
+    assert "'X: a\\:b'" in export_request("curl", slash)
