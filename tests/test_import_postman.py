@@ -183,6 +183,14 @@ def test_behaviour_settings_several_files_absolute_paths_and_raw_languages() -> 
     _round_trip(result.collection)
 
 
+def test_query_rows_are_decoded_as_the_server_would_read_them() -> None:
+    url = {"raw": "http://h/get?q=a+b&t=%7B%7D&v={{v}}", "query": [
+        {"key": "q", "value": "a+b"}, {"key": "t", "value": "%7B%7D"}, {"key": "v", "value": "{{v}}"}]}  # fmt: skip
+    doc = {"info": {"name": "x"}, "item": [{"name": "q", "request": {"method": "GET", "url": url}}]}
+    (request,) = import_text(json.dumps(doc), fmt="postman").collection.requests
+    assert request.params == [Pair("q", "a b"), Pair("t", "{}"), Pair("v", "{{v}}")]
+
+
 def test_json_bodies_that_do_not_parse_come_in_as_text() -> None:
     def item(name: str, raw: str) -> dict[str, object]:
         body = {"mode": "raw", "raw": raw, "options": {"raw": {"language": "json"}}}

@@ -29,6 +29,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any
+from urllib.parse import unquote_plus
 
 from tui.core.collection.model import Auth, Body, Collection, MultipartPart, Pair, Request
 from tui.core.formats.documents import (
@@ -252,8 +253,15 @@ def _url(value: Any, where: str, ctx: ImportContext) -> tuple[str, list[Pair]]:
                 fail_path(ctx, jpath(jpath(where, "query"), index), "must be an object with key and value")
             if row.get("key") is None and row.get("value") is None:
                 continue
-            params.append(Pair(_text(row.get("key")), scalar_text(row.get("value")), row.get("disabled") is not True))
+            key, text = _query_text(_text(row.get("key"))), _query_text(scalar_text(row.get("value")))
+            params.append(Pair(key, text, row.get("disabled") is not True))
     return _path_variables(raw, variables), params
+
+
+def _query_text(text: str) -> str:
+    """A query row as the server reads it: Postman keeps rows as they appear in the URL and
+    sends them unchanged, while our params are encoded when sent (`%7B` would become `%257B`)."""
+    return unquote_plus(text) if "%" in text or "+" in text else text
 
 
 def _url_from_parts(value: dict[str, Any]) -> str:
