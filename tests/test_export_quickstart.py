@@ -107,6 +107,10 @@ def test_shell_scripts_run_the_quickstart_except_captures(fmt: str, quickstart: 
         _compare(name, echo, sent_by_run[name])
     gzip = json.loads(run(["sh", "-c", commands["gzip"]]).stdout)  # decoded: --compressed / HTTPie
     assert gzip["gzipped"] is True
+    target = quickstart.parent / "downloads" / "stream-bytes.bin"
+    target.unlink(missing_ok=True)
+    run(["sh", "-c", commands["stream download to a file"]], cwd=quickstart.parent)
+    assert target.stat().st_size == 4096
 
 
 def test_hurl_file_keeps_captures_and_runs_when_hurl_is_installed(quickstart: Path) -> None:
