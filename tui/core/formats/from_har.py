@@ -18,12 +18,11 @@ from __future__ import annotations
 
 import base64
 import binascii
-import email.parser
-import email.policy
 import json
+import re
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 from tui.core.collection.model import Body, Collection, MultipartPart, Pair, Request
 from tui.core.collection.variables import escape
@@ -33,6 +32,7 @@ from tui.core.formats.imported import (
     ImportResult,
     fail_path,
     host_matches,
+    multipart_parts,
     parse_json,
     split_query,
     unique_name,
@@ -60,29 +60,23 @@ def _rows(value: object, path: str, ctx: ImportContext) -> list[dict[str, Any]]:
     return [row for row in value if isinstance(row, dict)]
 
 
-def _name_for(method: str, url: str) -> str:
-    parts = urlsplit(url)
+def _name_for(method: str, parts: SplitResult) -> str:
     name = f"{method} {parts.hostname or ''}{parts.path or '/'}"
     return name if len(name) <= 80 else name[:79] + "…"
 
 
 def _multipart_text(text: str, content_type: str, label: str, warnings: list[str]) -> Body | None:
-    message = email.parser.Parser(policy=email.policy.HTTP).parsestr(
-        f"Content-Type: {content_type}\r\n\r\n" + text.replace("\r\n", "\n").replace("\n", "\r\n")
-    )
-    if not message.is_multipart():
+    boundary = re.search(r'boundary="?([^";]+)"?', content_type)
+    if boundary is None:
         return None
     parts: list[MultipartPart] = []
-    for part in message.iter_parts():
-        name = part.get_param("name", header="content-disposition")
-        if not isinstance(name, str):
+    for part in multipart_parts(text, boundary.group(1)):
+        if part.name is None:
             continue
-        if part.get_filename() is not None:
-            warnings.append(f"{label}: multipart file part {name!r}: the HAR does not hold the file; not imported")
+        if part.filename is not None:
+            warnings.append(f"{label}: multipart file part {part.name!r}: the HAR does not hold the file; not imported")
             continue
-        payload = part.get_payload(decode=True)
-        value = payload.decode("utf-8", "replace") if isinstance(payload, bytes) else _text(part.get_payload())
-        parts.append(MultipartPart(name=escape(name), value=escape(value), content_type=part.get_content_type() if part["Content-Type"] else None))
+        parts.append(MultipartPart(name=escape(part.name), value=escape(part.content), content_type=part.content_type))
     return Body("multipart", parts=parts)
 
 
@@ -159,7 +153,8 @@ def _request(entry: dict[str, Any], index: int, ctx: ImportContext, warnings: li
     if ctx.host and not host_matches(url, ctx.host):
         return None
     method = _text(raw.get("method")).upper() or "GET"
-    label = f"{_name_for(method, url)} ({where})"
+    request_name = _name_for(method, parts)
+    label = f"{request_name} ({where})"
     headers: list[Pair] = []
     for row in _rows(raw.get("headers"), f"$.log.entries[{index}].request.headers", ctx):
         name = _text(row.get("name"))
@@ -173,7 +168,7 @@ def _request(entry: dict[str, Any], index: int, ctx: ImportContext, warnings: li
     post = raw.get("postData")
     body = _body(post, headers, label, warnings) if isinstance(post, dict) else None
     base_url, params = split_query(url)
-    request = Request(name=_name_for(method, url), method=method, url=escape(base_url), params=params, headers=headers, body=body)
+    request = Request(name=request_name, method=method, url=escape(base_url), params=params, headers=headers, body=body)
     comments = [_text(entry.get("comment")), _text(raw.get("comment"))]
     request.description = "\n".join(comment for comment in comments if comment)
     request.folder = parts.hostname or ""

@@ -31,6 +31,7 @@ from tui.core.formats.imported import (
     ImportResult,
     fail_at,
     host_matches,
+    multipart_parts,
     unique_name,
 )
 
@@ -93,36 +94,17 @@ def _json_like(text: str) -> bool:
 
 def _multipart(body: str, boundary: str, label: str, warnings: list[str]) -> list[MultipartPart]:
     parts: list[MultipartPart] = []
-    delimiter = "--" + boundary
-    for chunk in body.split(delimiter)[1:]:
-        if chunk.startswith("--"):
-            break
-        chunk = chunk.lstrip("\r\n") if chunk.startswith(("\r\n", "\n")) else chunk
-        head, _, content = chunk.replace("\r\n", "\n").partition("\n\n")
-        content = content.removesuffix("\n")
-        fields: dict[str, str] = {}
-        content_type = None
-        for line in head.split("\n"):
-            header = _HEADER.match(line.strip())
-            if not header:
-                continue
-            if header.group(1).lower() == "content-disposition":
-                fields = dict(re.findall(r'(\w+)="([^"]*)"', header.group(2)))
-            elif header.group(1).lower() == "content-type":
-                content_type = header.group(2).strip()
-        name = fields.get("name")
-        if name is None:
+    for part in multipart_parts(body, boundary):
+        if part.name is None:
             warnings.append(f"{label}: a multipart part without a name; not imported")
             continue
-        stripped = content.strip()
+        stripped = part.content.strip()
         if stripped.startswith("< "):
-            parts.append(
-                MultipartPart(name=name, file=stripped[2:].strip(), filename=fields.get("filename"), content_type=content_type)
-            )
-        else:
-            if "filename" in fields:
-                warnings.append(f"{label}: multipart part {name!r}: inline file content sent as a text part")
-            parts.append(MultipartPart(name=name, value=content, content_type=content_type))
+            parts.append(MultipartPart(name=part.name, file=stripped[2:].strip(), filename=part.filename, content_type=part.content_type))
+            continue
+        if part.filename is not None:
+            warnings.append(f"{label}: multipart part {part.name!r}: inline file content sent as a text part")
+        parts.append(MultipartPart(name=part.name, value=part.content, content_type=part.content_type))
     return parts
 
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NoReturn
@@ -42,8 +43,10 @@ __all__ = [
     "finish",
     "host_matches",
     "line_col",
+    "multipart_parts",
     "parse_json",
     "rebase_paths",
+    "remember_json",
     "source_stem",
     "split_query",
     "unique_name",
@@ -91,8 +94,24 @@ def fail_path(ctx: ImportContext, json_path: str, message: str) -> NoReturn:
     raise ImportFailed(f"{ctx.source}: {json_path}: {message}", file=ctx.source, json_path=json_path)
 
 
+# The last document `detect` parsed, so the importer that follows need not parse it again
+# (0.4 s of a 5,000-entry HAR). Keyed by the identity of the text object.
+_parsed: tuple[str, Any] | None = None
+
+
+def remember_json(text: str, data: Any) -> None:
+    global _parsed
+    _parsed = (text, data)
+
+
 def parse_json(text: str, ctx: ImportContext, *, what: str = "JSON") -> Any:
     """`json.loads` with a syntax error turned into `ImportFailed` at line:col."""
+    global _parsed
+    if _parsed is not None and _parsed[0] is text:
+        data = _parsed[1]
+        _parsed = None
+        return data
+    _parsed = None
     try:
         return json.loads(text)
     except json.JSONDecodeError as error:
@@ -185,6 +204,41 @@ def rebase_paths(collection: Collection, source_dir: Path, out_dir: Path) -> lis
         if isinstance(request.verify, str):
             request.verify = moved(request.name, request.verify)
     return warnings
+
+
+_DISPOSITION_PARAM = re.compile(r'(\w+)\*?=(?:"((?:[^"\\]|\\.)*)"|([^;\s]*))')
+
+
+@dataclass(frozen=True, slots=True)
+class RawPart:
+    name: str | None
+    filename: str | None
+    content_type: str | None
+    content: str
+
+
+def multipart_parts(text: str, boundary: str) -> list[RawPart]:
+    """The parts of a multipart/form-data body written out as text (HAR `postData.text`, a
+    `.http` body): line endings may be LF or CRLF. Faster than `email` and as lenient."""
+    parts: list[RawPart] = []
+    for chunk in text.replace("\r\n", "\n").split("--" + boundary)[1:]:
+        if chunk.startswith("--"):
+            break
+        head, _, content = chunk.removeprefix("\n").partition("\n\n")
+        fields: dict[str, str] = {}
+        content_type = None
+        for line in head.split("\n"):
+            key, colon, value = line.partition(":")
+            if not colon:
+                continue
+            if key.strip().lower() == "content-disposition":
+                for match in _DISPOSITION_PARAM.finditer(value):
+                    quoted, bare = match.group(2), match.group(3)
+                    fields[match.group(1).lower()] = quoted.replace('\\"', '"') if quoted is not None else bare
+            elif key.strip().lower() == "content-type":
+                content_type = value.strip()
+        parts.append(RawPart(fields.get("name"), fields.get("filename"), content_type, content.removesuffix("\n")))
+    return parts
 
 
 def _clean_folder(folder: str) -> str:

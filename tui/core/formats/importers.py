@@ -28,7 +28,15 @@ from typing import Any
 
 from tui.core.collection.model import Collection, Request
 from tui.core.errors import ImportFailed
-from tui.core.formats.imported import ImportContext, ImportResult, finish, line_col, rebase_paths, unique_name
+from tui.core.formats.imported import (
+    ImportContext,
+    ImportResult,
+    finish,
+    line_col,
+    rebase_paths,
+    remember_json,
+    unique_name,
+)
 
 __all__ = ["FORMATS", "HOST_AWARE", "IMPORTERS", "Importer", "add_to", "detect", "import_path", "import_text"]
 
@@ -117,19 +125,23 @@ def detect(text: str, *, source: str = "-") -> str:
 
     Raises `ImportFailed` when neither says, asking for `--from`.
     """
-    stripped = text.lstrip("\ufeff \t\r\n")
+    document = text.removeprefix("\ufeff")
+    stripped = document.lstrip(" \t\r\n")
     found: str | None = None
     if stripped.startswith(("{", "[")):
         try:
-            found = _detect_document(json.loads(stripped))
+            data = json.loads(document)
         except json.JSONDecodeError as error:
-            offset = len(text) - len(stripped) + error.pos
+            offset = len(text) - len(document) + error.pos
             line, column = line_col(text, offset)
             raise ImportFailed(
                 f"{source}:{line}:{column}: not valid JSON: {error.msg}", file=source, line=line, column=column
             ) from None
         except RecursionError:
             found = None
+        else:
+            found = _detect_document(data)
+            remember_json(document, data)
     else:
         found = _detect_text(stripped)
     if found is None:
