@@ -148,7 +148,8 @@ def rename_references(collection: Collection, renames: dict[str, str]) -> None:
     """Rewrite `{{old}}` (spaces inside allowed) to `{{new}}` everywhere in `collection`'s requests."""
     if not renames:
         return
-    pattern = re.compile(r"\{\{\s*(" + "|".join(re.escape(old) for old in sorted(renames, key=len, reverse=True)) + r")\s*\}\}")
+    names = "|".join(re.escape(old) for old in sorted(renames, key=len, reverse=True))
+    pattern = re.compile(r"\{\{\s*(" + names + r")\s*\}\}")
 
     def rewrite(text: str) -> str:
         if "{{" not in text:
@@ -174,7 +175,9 @@ def literal_secrets(collection: Collection, *, limit: int = 6) -> list[str]:
         if is_secret_name(name) and _literal(value):
             places.append(f"variable {name!r}")
     for env, values in collection.environments.items():
-        places.extend(f"environment {env!r} {name!r}" for name, value in values.items() if is_secret_name(name) and _literal(value))
+        places.extend(
+            f"environment {env!r} {name!r}" for name, value in values.items() if is_secret_name(name) and _literal(value)
+        )
     for request in collection.requests:
         auth = request.auth
         fields = []

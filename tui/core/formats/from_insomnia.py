@@ -72,7 +72,9 @@ def import_text(text: str, ctx: ImportContext) -> ImportResult:
         fail_path(ctx, "$.type", "an Insomnia v5 export; export it from Insomnia as \"Insomnia v4 (JSON)\" instead")
     if version not in (3, 4):
         shown = "missing" if version is None else repr(version)
-        fail_path(ctx, "$.__export_format", f"{shown}: only Insomnia export formats 3 and 4 can be imported (re-export as v4)")
+        fail_path(
+            ctx, "$.__export_format", f"{shown}: only Insomnia export formats 3 and 4 can be imported (re-export as v4)"
+        )
     resources = data.get("resources")
     if not isinstance(resources, list):
         fail_path(ctx, "$.resources", "must be a list")

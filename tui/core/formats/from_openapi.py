@@ -109,7 +109,8 @@ class _Spec:
             self.warnings.append(f"{request}: {where}: $ref {ref!r} not found; left out (and wherever else it is used)")
         else:
             self.warnings.append(
-                f"{request}: {where}: $ref {ref!r} is in another file, which is not read; left out (and wherever else it is used)"
+                f"{request}: {where}: $ref {ref!r} is in another file, which is not read;"
+                " left out (and wherever else it is used)"
             )
 
     def pointer(self, ref: str) -> Any:
@@ -259,7 +260,7 @@ def _operation(spec: _Spec, path: str, item: dict[str, Any], method: str, operat
         if param.get("required"):
             cookies.append(f"{scalar_text(param['name'])}={','.join(_values(spec, param, name))}")
     if spec.swagger:
-        request.body = _swagger_body(spec, operation, parameters, where, request)
+        request.body = _swagger_body(spec, operation, parameters, request)
     else:
         body = operation.get("requestBody")
         if body is not None:
@@ -382,7 +383,8 @@ def _body(spec: _Spec, content: Any, where: str, request: Request) -> Body | Non
     rank = _media_rank(media)
     if rank <= 1:
         value = example if has_example else _example(spec, schema, request.name) if isinstance(schema, dict) else {}
-        return Body("json", text=_json_text(value, spec.texts), content_type=None if media in ("application/json", "*/*") else media)
+        content_type = None if media in ("application/json", "*/*") else media
+        return Body("json", text=_json_text(value, spec.texts), content_type=content_type)
     if rank == 2:
         return Body("form", form=_form_rows(spec, schema, example if has_example else None, request.name))
     if rank == 3:
@@ -480,7 +482,9 @@ def _file_part(spec: _Spec, name: str, request: Request) -> MultipartPart:
     return MultipartPart(name, file=path)
 
 
-def _swagger_body(spec: _Spec, operation: dict[str, Any], parameters: dict[str, dict[str, dict[str, Any]]], where: str, request: Request) -> Body | None:
+def _swagger_body(
+    spec: _Spec, operation: dict[str, Any], parameters: dict[str, dict[str, dict[str, Any]]], request: Request
+) -> Body | None:
     consumes = operation.get("consumes") or spec.doc.get("consumes") or []
     consumes = [str(c) for c in consumes] if isinstance(consumes, list) else []
     body_params = list(parameters.get("body", {}).values())
@@ -494,7 +498,8 @@ def _swagger_body(spec: _Spec, operation: dict[str, Any], parameters: dict[str, 
         else:
             value = _example(spec, schema, request.name) if isinstance(schema, dict) else {}
         if _media_rank(media) <= 1:
-            return Body("json", text=_json_text(value, spec.texts), content_type=None if media == "application/json" else media)
+            content_type = None if media == "application/json" else media
+            return Body("json", text=_json_text(value, spec.texts), content_type=content_type)
         if isinstance(value, str):
             return Body("text", text=value, content_type=media)
         spec.warnings.append(f"{request.name}: {media} body has no example; left empty")
@@ -504,7 +509,8 @@ def _swagger_body(spec: _Spec, operation: dict[str, Any], parameters: dict[str, 
         return None
     multipart = any(p.get("type") == "file" for p in form) or any(c.startswith("multipart/") for c in consumes)
     if not multipart:
-        return Body("form", form=[Pair(str(p["name"]), ",".join(_values(spec, p, request.name)), bool(p.get("required"))) for p in form])
+        rows = [Pair(str(p["name"]), ",".join(_values(spec, p, request.name)), bool(p.get("required"))) for p in form]
+        return Body("form", form=rows)
     parts: list[MultipartPart] = []
     chosen = [p for p in form if p.get("required")] or form
     for param in chosen:
@@ -674,7 +680,10 @@ def _security(spec: _Spec, requirements: Any, request: Request, cookies: list[st
     if not isinstance(requirements, list) or not requirements:
         return
     components = spec.doc.get("components")
-    schemes = spec.doc.get("securityDefinitions") if spec.swagger else components.get("securitySchemes") if isinstance(components, dict) else None
+    if spec.swagger:
+        schemes = spec.doc.get("securityDefinitions")
+    else:
+        schemes = components.get("securitySchemes") if isinstance(components, dict) else None
     if not isinstance(schemes, dict):
         schemes = {}
     alternatives = [r for r in requirements if isinstance(r, dict)]
@@ -719,7 +728,9 @@ def _apply_scheme(spec: _Spec, name: str, scheme: dict[str, Any], request: Reque
         request.auth = Auth(kind="bearer", token="{{env:" + _env(name, "TOKEN") + "}}")
     elif kind == "http":
         request.headers.append(Pair("Authorization", f"{scheme.get('scheme')} {{{{env:{_env(name, 'TOKEN')}}}}}"))
-        spec.warnings.append(f"{request.name}: HTTP {scheme.get('scheme')!r} auth sent as an Authorization header from ${_env(name, 'TOKEN')}")
+        spec.warnings.append(
+            f"{request.name}: HTTP {scheme.get('scheme')!r} auth sent as an Authorization header from ${_env(name, 'TOKEN')}"
+        )
     elif kind == "apiKey":
         key, value = scalar_text(scheme.get("name")) or "X-API-Key", "{{env:" + _env(name) + "}}"
         where = scheme.get("in")

@@ -186,7 +186,8 @@ def _items(items: list[Any], where: str, inherited: _Inherited, state: _State) -
             folder = f"{inherited.folder}/{segment}" if inherited.folder else segment
             _scripts(item, f"folder {folder!r}", state)
             auth = item.get("auth")
-            inner = _Inherited(folder, _auth_table(auth, jpath(path, "auth"), state.ctx) if _auth_set(auth) else inherited.auth)
+            folder_auth = _auth_table(auth, jpath(path, "auth"), state.ctx) if _auth_set(auth) else inherited.auth
+            inner = _Inherited(folder, folder_auth)
             _items(children, jpath(path, "item"), inner, state)
         elif "request" in item:
             state.requests.append(_request(item, path, name or f"request {len(state.requests) + 1}", inherited, state))
@@ -268,7 +269,10 @@ def _url_from_parts(value: dict[str, Any]) -> str:
     host = value.get("host")
     host_text = ".".join(_text(part) for part in host) if isinstance(host, list) else _text(host)
     path = value.get("path")
-    path_text = "/".join(_text(part if not isinstance(part, dict) else part.get("value")) for part in path) if isinstance(path, list) else _text(path)
+    if isinstance(path, list):  # segments are strings, or {"type", "value"} objects
+        path_text = "/".join(_text(part.get("value") if isinstance(part, dict) else part) for part in path)
+    else:
+        path_text = _text(path)
     protocol = _text(value.get("protocol"))
     port = _text(value.get("port"))
     url = (f"{protocol}://" if protocol else "") + host_text + (f":{port}" if port else "")

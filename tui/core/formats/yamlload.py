@@ -46,6 +46,10 @@ def _implicit_tag(value: str) -> str:
     return _STR
 
 
+def _no_constructor(tag: object) -> str:
+    return f"could not determine a constructor for the tag {tag!r}"
+
+
 def _typed(tag: str, value: str) -> Any:
     # The constructor's own methods, called directly: construct_object would keep every node.
     return _CONSTRUCT[tag](yaml.ScalarNode(tag, value))
@@ -108,13 +112,14 @@ def _build(loader: Any) -> Any:
                         plain[value] = value
             elif tag is not None and tag != "!" and tag not in _KEEP_AS_TEXT:
                 if tag not in _CONSTRUCT:
-                    raise ConstructorError(None, None, f"could not determine a constructor for the tag {tag!r}", event.start_mark)
+                    raise ConstructorError(None, None, _no_constructor(tag), event.start_mark)
                 value = _typed(tag, value)
             if event.anchor is not None:
                 anchors[event.anchor] = value
         elif kind is alias_event:
             if event.anchor in open_anchors:
-                raise ComposerError(None, None, f"alias *{event.anchor} refers to a collection that contains it", event.start_mark)
+                problem = f"alias *{event.anchor} refers to a collection that contains it"
+                raise ComposerError(None, None, problem, event.start_mark)
             if event.anchor not in anchors:
                 raise ComposerError(None, None, f"found undefined alias {event.anchor!r}", event.start_mark)
             value = anchors[event.anchor]
@@ -122,7 +127,7 @@ def _build(loader: Any) -> Any:
         elif kind is map_start or kind is seq_start:
             tags = _MAP_TAGS if kind is map_start else _SEQ_TAGS
             if event.tag not in tags and not event.implicit:
-                raise ConstructorError(None, None, f"could not determine a constructor for the tag {event.tag!r}", event.start_mark)
+                raise ConstructorError(None, None, _no_constructor(event.tag), event.start_mark)
             frame = _Frame({} if kind is map_start else [], kind is map_start, event.anchor)
             if frame.anchor is not None:
                 anchors[frame.anchor] = frame.container
@@ -186,5 +191,8 @@ def _merge_into(frame: _Frame, value: Any, event: Any) -> None:
         frame.merges.extend(value)
     else:
         raise ConstructorError(
-            "while constructing a mapping", frame.key_mark, "expected a mapping or list of mappings for merging", event.start_mark
+            "while constructing a mapping",
+            frame.key_mark,
+            "expected a mapping or list of mappings for merging",
+            event.start_mark,
         )
