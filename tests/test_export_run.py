@@ -336,3 +336,24 @@ def test_export_request_for_the_workbench(cases: Path) -> None:
     assert export_request("httpie", request).startswith("http --ignore-stdin --follow")
     secret = resolve(collection, collection.request("bearer from env"), environ=ENV_REFERENCES)
     assert "Authorization: Bearer '\"${RB_TOKEN}\"" in export_request("curl", secret)
+
+
+@pytest.mark.parametrize("fmt", ["curl", "httpie", "httpx", "aiohttp"])
+def test_a_ca_bundle_is_exported(fmt: str, tls_server: Any, tmp_path: Path) -> None:
+    if fmt == "curl" and CURL is None:
+        pytest.skip("no curl on PATH")
+    shutil.copy(tls_server.ca_path, tmp_path / "ca.pem")
+    path = tmp_path / "tls.toml"
+    path.write_text(
+        f'format = 1\n[[requests]]\nname = "tls"\nmethod = "POST"\nurl = "{tls_server.url}/anything"\n'
+        'verify = "ca.pem"\nbody = { json = \'{"over": "tls"}\' }\n'
+    )
+    text = exported(fmt, path)
+    if fmt in ("curl", "httpie"):
+        out = run(["sh", "-c", text]).stdout
+    else:
+        script = tmp_path / "tls.py"
+        script.write_text(text)
+        out = run([sys.executable, str(script)]).stdout.decode().partition("\n")[2].encode()
+    echo = json.loads(out)
+    assert echo["json"] == {"over": "tls"} and echo["url"] == f"{tls_server.url}/anything"
