@@ -287,3 +287,27 @@ async def test_swagger_document_replays_against_httpbin(
     assert get["args"] == {"warehouse": "north"} and get["headers"]["X-Tenant"] == "acme"
     assert put["json"] == {"sku": "SKU-1", "count": 0, "tags": ["string"]}
     assert form["form"] == {"sku": "SKU-1", "delta": "0"}
+
+
+def test_flow_style_yaml_and_bad_input_through_the_cli(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from tui.cli import main
+
+    flow = tmp_path / "flow.yaml"
+    flow.write_text("{openapi: 3.0.0, servers: [{url: 'http://h'}], paths: {/a: {get: {operationId: a}}}}\n")
+    out = tmp_path / "flow.toml"
+    # Named with --from: detection reads text starting with "{" as JSON.
+    result = CliRunner().invoke(main, ["import", str(flow), "--from", "openapi", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert store.load(out).requests[0].url == "{{base}}/a"
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("openapi: 3.0.0\npaths:\n  /a:\n    get: [\n")
+    result = CliRunner().invoke(main, ["import", str(bad), "--from", "openapi"])
+    assert result.exit_code == 2
+    assert f"{bad}:5:1: not valid YAML" in result.output and "Traceback" not in result.output
+    wrong = tmp_path / "wrong.json"
+    wrong.write_text('{"openapi": "3.0.0", "paths": {"/a": {"get": []}}}')
+    result = CliRunner().invoke(main, ["import", str(wrong)])
+    assert result.exit_code == 2
+    assert f'{wrong}: $.paths["/a"].get: an operation must be an object' in result.output

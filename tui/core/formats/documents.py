@@ -43,9 +43,25 @@ _INVALID = re.compile(r"[^A-Za-z0-9_.\-]")
 
 
 def parse_document(text: str, ctx: ImportContext, *, what: str = "document") -> Any:
-    """The parsed JSON (when `text` starts with `{` or `[`) or YAML document."""
+    """The parsed JSON (when `text` starts with `{` or `[`) or YAML document.
+
+    Text that starts like JSON but is not (a YAML flow mapping such as `{openapi: 3.0.0}`)
+    is read as YAML; when that fails too, the JSON error is the one reported.
+    """
     if text.lstrip(" \t\r\n").startswith(("{", "[")):
-        return parse_json(text, ctx, what=f"JSON ({what})")
+        try:
+            return parse_json(text, ctx, what=f"JSON ({what})")
+        except ImportFailed as json_error:
+            if json_error.line is None:
+                raise
+            try:
+                return _parse_yaml(text, ctx, what)
+            except ImportFailed:
+                raise json_error from None
+    return _parse_yaml(text, ctx, what)
+
+
+def _parse_yaml(text: str, ctx: ImportContext, what: str) -> Any:
     import yaml  # only YAML input pays for the import
 
     from tui.core.formats.yamlload import load
