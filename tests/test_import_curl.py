@@ -68,7 +68,10 @@ def test_browser_copy_as_curl_file() -> None:
     assert first.follow_redirects is False  # no -L: curl does not follow
     assert second.method == "GET" and [(p.name, p.value) for p in second.params] == [("q", "red shoes"), ("page", "2")]
     assert second.follow_redirects is None and second.timeout == 10.0
-    assert result.warnings == []
+    assert result.warnings == [
+        "credentials written to the collection as they are in the source"
+        " (POST shop.example.test/api/graphql: header cookie); consider {{env:NAME}}"
+    ]
     store.loads(store.dumps(result.collection))  # loads back as it is
 
 

@@ -42,6 +42,7 @@ from urllib.parse import quote_plus, unquote, urlsplit, urlunsplit
 
 from tui.core.collection.model import Auth, Body, Collection, Download, MultipartPart, Pair, Request
 from tui.core.collection.variables import escape
+from tui.core.formats.documents import literal_secrets
 from tui.core.formats.imported import (
     source_stem,
     ImportContext,
@@ -724,7 +725,7 @@ def import_text(text: str, ctx: ImportContext) -> ImportResult:
         if ctx.host:
             fail_at(ctx, line, column, f"no curl command sends to host {ctx.host!r}")
         fail_at(ctx, line, column, warnings[0].split(": ", 1)[-1] if warnings else "no request found")
-    return ImportResult(collection, warnings)
+    return ImportResult(collection, warnings + literal_secrets(collection))
 
 
 def parse_curl(command: str, *, base_dir: Path | None = None) -> tuple[Request, list[str]]:

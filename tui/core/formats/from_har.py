@@ -26,6 +26,7 @@ from urllib.parse import SplitResult, urlsplit
 
 from tui.core.collection.model import Body, Collection, MultipartPart, Pair, Request
 from tui.core.collection.variables import escape
+from tui.core.formats.documents import literal_secrets
 from tui.core.formats.imported import (
     source_stem,
     ImportContext,
@@ -214,4 +215,4 @@ def import_text(text: str, ctx: ImportContext) -> ImportResult:
     if len({request.folder for request in collection.requests}) <= 1:
         for request in collection.requests:
             request.folder = ""
-    return ImportResult(collection, warnings)
+    return ImportResult(collection, warnings + literal_secrets(collection))

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from tui.core.collection.model import Body, Collection, MultipartPart, Pair, Request
+from tui.core.formats.documents import literal_secrets
 from tui.core.formats.imported import (
     source_stem,
     ImportContext,
@@ -299,4 +300,4 @@ def import_text(text: str, ctx: ImportContext) -> ImportResult:
     _inline(collection, warnings)
     collection.environments = _environments(ctx, warnings)
     warnings.extend(_expanded_warnings(expanded_from, collection.environments))
-    return ImportResult(collection, warnings)
+    return ImportResult(collection, warnings + literal_secrets(collection))
