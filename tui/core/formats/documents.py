@@ -1,6 +1,6 @@
 """Helpers the document importers (Postman, Insomnia, OpenAPI) share.
 
-    parse_document(text, ctx) -> Any     # JSON or YAML (safe), syntax errors as ImportFailed at line:col
+    parse_document(text, ctx, allow_yaml=True) -> Any # JSON or YAML (safe); syntax errors as ImportFailed at line:col
     jpath(parent, key) -> str            # `$.paths['/pets/{id}'].get.parameters[2]`
     variable_name(name) -> str           # a name `{{...}}` accepts (other characters become "_")
     scalar_text(value) -> str            # a JSON/YAML scalar as the text a variable or row holds
@@ -42,12 +42,14 @@ _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _INVALID = re.compile(r"[^A-Za-z0-9_.\-]")
 
 
-def parse_document(text: str, ctx: ImportContext, *, what: str = "document") -> Any:
-    """The parsed JSON (when `text` starts with `{` or `[`) or YAML document.
+def parse_document(text: str, ctx: ImportContext, *, what: str = "document", allow_yaml: bool = True) -> Any:
+    """The parsed JSON (when `text` starts with `{` or `[`, or YAML is not allowed) or YAML document.
 
     Text that starts like JSON but is not (a YAML flow mapping such as `{openapi: 3.0.0}`)
     is read as YAML; when that fails too, the JSON error is the one reported.
     """
+    if not allow_yaml:
+        return parse_json(text, ctx, what=f"JSON ({what})")
     if text.lstrip(" \t\r\n").startswith(("{", "[")):
         try:
             return parse_json(text, ctx, what=f"JSON ({what})")

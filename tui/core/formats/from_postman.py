@@ -1,4 +1,4 @@
-"""Postman collections (v2.0 and v2.1) and Postman environment files.
+"""Postman collections (v2.0 and v2.1) and Postman environment files (JSON: all Postman writes).
 
     import_text(text, ctx) -> ImportResult                 # a collection (or an environment file alone)
     import_environment(text, collection, ctx=None) -> list[str]  # merge an environment file into `collection`
@@ -75,7 +75,7 @@ def is_environment(data: Any) -> bool:
 
 
 def import_text(text: str, ctx: ImportContext) -> ImportResult:
-    data = parse_document(text, ctx, what="Postman collection")
+    data = parse_document(text, ctx, what="Postman collection", allow_yaml=False)
     if is_environment(data):
         collection = Collection(name=_text(data.get("name")) or "Postman environment")
         warnings = _merge_environment(data, collection, ctx)
@@ -112,7 +112,7 @@ def import_environment(text: str, collection: Collection, ctx: ImportContext | N
     An environment of the same name is replaced. Returns the warnings.
     """
     ctx = ctx or ImportContext()
-    data = parse_document(text, ctx, what="Postman environment")
+    data = parse_document(text, ctx, what="Postman environment", allow_yaml=False)
     if not is_environment(data):
         fail_path(ctx, "$.values", "missing: not a Postman environment file")
     return _merge_environment(data, collection, ctx)
