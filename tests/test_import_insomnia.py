@@ -157,3 +157,22 @@ async def test_imported_export_replays_against_httpbin(httpbin_url: str, tmp_pat
     assert echoed["Signup form"]["form"] == {"email": "ada@example.com", "plan": "pro"}
     assert echoed["Signup form"]["headers"]["X-Api-Key"] == "k-1"
     assert echoed["Products graph"]["json"]["query"] == "query { products(first: 5) { name } }"
+
+
+async def test_yaml_export_replays_against_httpbin(httpbin_url: str, tmp_path: Path) -> None:
+    shutil.copy(DATA / "invoice.pdf", tmp_path / "invoice.pdf")
+    path = tmp_path / "notes.toml"
+    path.write_text(store.dumps(import_path(YAML_EXPORT).collection), encoding="utf-8")
+    summary = await run(store.load(path), RunOptions(environment="Local dev", overrides={"base": httpbin_url}))
+    echoed = {}
+    for r in summary.results:
+        assert r.outcome is Outcome.PASSED, (r.name, r.message)
+        assert r.response is not None and r.response.status == 200, r.name
+        echoed[r.name] = json.loads(r.response.content)
+    read = echoed["Read note"]
+    assert read["args"] == {"fields": "title,body"} and "/anything/notes/n-7?" in read["url"]
+    assert read["headers"]["Authorization"] == "Token tk"
+    assert echoed["Edit note"]["data"] == "new body for n-7" and "Authorization" not in echoed["Edit note"]["headers"]
+    attach = echoed["Replace attachment"]
+    assert attach["args"] == {"version": "2", "key": "k9"}
+    assert attach["data"].startswith("%PDF-1.4") and attach["headers"]["Content-Type"] == "application/octet-stream"
