@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tui.core.collection import store
-from tui.core.collection.model import Auth, Collection, Pair
+from tui.core.collection.model import Auth, Collection, Pair, Request
 from tui.core.errors import ImportFailed
 from tui.core.formats.from_postman import import_environment
 from tui.core.formats.imported import ImportContext
@@ -140,6 +140,10 @@ def test_environment_without_a_name_is_named_after_its_file() -> None:
     import_environment(text, collection, ImportContext("envs/staging.postman_environment.json"))
     import_environment(text, collection)
     assert collection.environments == {"staging": {"a": "1"}, "postman": {"a": "1"}}
+    collection.requests.append(Request("r", url="{{my host}}/x"))
+    warnings = import_environment(json.dumps({"name": "e", "values": [{"key": "my host", "value": "h"}]}), collection)
+    assert collection.environments["e"] == {"my_host": "h"} and collection.requests[0].url == "{{my_host}}/x"
+    assert warnings == ["environment 'e': 'my host' renamed to 'my_host', and its uses in the requests"]
 
 
 def test_environment_refuses_a_collection() -> None:

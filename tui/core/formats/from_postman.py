@@ -126,6 +126,7 @@ def _merge_environment(data: dict[str, Any], collection: Collection, ctx: Import
     stem = PurePath(ctx.source).stem if ctx.source != "-" else ""
     name = _text(data.get("name")).strip() or stem.removesuffix(".postman_environment") or "postman"
     values: dict[str, str] = {}
+    renames: dict[str, str] = {}
     for index, row in enumerate(data["values"]):
         where = jpath("$.values", index)
         if not isinstance(row, dict):
@@ -138,7 +139,8 @@ def _merge_environment(data: dict[str, Any], collection: Collection, ctx: Import
             continue
         target = variable_name(key)
         if target != key:
-            warnings.append(f"environment {name!r}: {key!r} renamed to {target!r} (use {{{{{target}}}}})")
+            renames[key] = target
+            warnings.append(f"environment {name!r}: {key!r} renamed to {target!r}, and its uses in the requests")
         values[target] = scalar_text(row.get("value"))
         if row.get("type") == "secret":
             warnings.append(
@@ -148,6 +150,7 @@ def _merge_environment(data: dict[str, Any], collection: Collection, ctx: Import
     if name in collection.environments:
         warnings.append(f"environment {name!r} replaced by the imported one")
     collection.environments[name] = values
+    rename_references(collection, renames)
     return warnings
 
 
