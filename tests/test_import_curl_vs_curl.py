@@ -69,6 +69,13 @@ COMMANDS = [
     "curl -X POST \\\n  -H \"Authorization: Bearer $TOKEN\" \\\n  -H 'X-Quote: it'\"'\"'s' \\\n  URL/quoted  # a comment",
     "curl -H \"X-Env: ${TOKEN}-suffix\" -d \"v=$TOKEN\" URL/env",
     "curl -sS -L -k --compressed -m 5 URL/flags",
+    "curl --data-ascii 'a=1' -H 'Content-Type: application/json' -d '{\"b\": 2}' URL/mixed",
+    "curl -H 'Content-Type: application/json' -d '{\"b\": [1, 2]}' URL/json-by-header",
+    "curl --json '[1]' -H 'Accept: text/plain' URL/json-accept",
+    "curl -A one -H 'User-Agent: two' -e ';auto' URL/override",
+    "curl -F 'f=@up.txt;filename=\"a;b.txt\"' -F 'g=@body.json;type=text/x-json' URL/filenames",
+    "curl -XPUT -HX-Short:1 -dshort=1 URL/attached",
+    "curl -X OPTIONS URL/options -H 'X-A: 1' -H 'X-A: 2'",
 ]
 
 

@@ -326,15 +326,13 @@ def _form(opts: _Options, value: str, *, literal: bool) -> None:
         text, _, rest = content.partition(";")
         rest = ";" + rest if rest else ""
     params: dict[str, str] = {}
-    for item in [piece for piece in rest.split(";") if piece.strip()]:
-        key, _, param = item.partition("=")
-        key = key.strip().lower()
+    for key, param in _form_params(rest):
         if key in ("type", "filename"):
-            params[key] = param[1:-1] if param.startswith('"') and param.endswith('"') and len(param) > 1 else param
+            params[key] = param
         elif key in ("headers", "encoder"):
             opts.notes.append(f"-F part {name!r}: ;{key}= not imported")
         else:
-            opts.notes.append(f"-F part {name!r}: {';' + item!r} ignored, as curl ignores it")
+            opts.notes.append(f"-F part {name!r}: ';{key}' ignored, as curl ignores it")
     if text.startswith("<"):
         opts.notes.append(f"-F part {name!r} sends the text of {text[1:]!r}; reqbench cannot read a file into a text part; not imported")
         return
@@ -359,6 +357,26 @@ def _form(opts: _Options, value: str, *, literal: bool) -> None:
     if "filename" in params:
         opts.notes.append(f"-F part {name!r}: ;filename= on a text part not imported")
     opts.form.append(MultipartPart(name=_field(name), value=_field(text), content_type=params.get("type")))
+
+
+def _form_params(rest: str) -> list[tuple[str, str]]:
+    """`;type=a/b;filename="x;y"` -> [("type", "a/b"), ("filename", "x;y")] (quotes as curl reads them)."""
+    params: list[tuple[str, str]] = []
+    while rest:
+        rest = rest.lstrip("; \t")
+        if not rest:
+            break
+        key, eq, after = rest.partition("=")
+        if not eq or ";" in key:
+            key, _, rest = rest.partition(";")
+            params.append((key.strip().lower(), ""))
+            continue
+        if after.startswith('"'):
+            value, rest = _quoted_form_value(after)
+        else:
+            value, _, rest = after.partition(";")
+        params.append((key.strip().lower(), value))
+    return params
 
 
 def _quoted_form_value(content: str) -> tuple[str, str]:
