@@ -17,17 +17,14 @@ import email.parser
 import email.policy
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from servers.capture import Captured, CaptureServer
 
-sys.path.insert(0, str(Path(__file__).parent / "servers"))
-from capture import Captured, CaptureServer  # noqa: E402
-
-from tui.core.collection.variables import resolve  # noqa: E402
-from tui.core.engine import Engine  # noqa: E402
-from tui.core.formats.importers import import_text  # noqa: E402
+from tui.core.collection.variables import resolve
+from tui.core.engine import Engine
+from tui.core.formats.importers import import_text
 
 pytestmark = pytest.mark.skipif(shutil.which("curl") is None or shutil.which("bash") is None, reason="needs curl and bash")
 
