@@ -579,7 +579,8 @@ def _build(opts: _Options, url: str, ctx: ImportContext) -> tuple[Request, list[
     scheme = url.split("://", 1)[0].lower()
     if scheme not in ("http", "https"):
         notes.append(f"URL scheme {scheme!r} is not HTTP; imported as typed")
-    if not opts.globoff and re.search(r"[\[\]{}]", url.split("://", 1)[1]):
+    after_host = url.split("://", 1)[1].partition("/")[2]  # an IPv6 host's [::1] is no glob
+    if not opts.globoff and re.search(r"[\[\]{}]", after_host):
         notes.append("the URL holds [ ] or { }, which curl expands as a glob without -g; imported as typed")
     user = opts.user
     try:
