@@ -189,6 +189,23 @@ def test_quickstart_source_is_stable_and_compiles(tmp_path: Path) -> None:
     assert "host = 'http://127.0.0.1:8080'" in first  # the environment's base is the host
 
 
+def test_source_is_the_same_in_another_process(tmp_path: Path) -> None:
+    """No set or hash order leaks into the file: two interpreters with other hash seeds agree."""
+    collection = _flow(tmp_path)
+    script = (
+        "import sys; from tui.core.collection import store; from tui.core.formats.to_locust import to_locust; "
+        "sys.stdout.write(to_locust(store.load(sys.argv[1]), variables={'x': '1'}))"
+    )
+    outputs = {
+        subprocess.run(
+            [sys.executable, "-c", script, str(collection.path)],
+            env={**os.environ, "PYTHONHASHSEED": seed}, capture_output=True, check=True, timeout=60,
+        ).stdout
+        for seed in ("1", "2")
+    }
+    assert outputs == {to_locust(collection, variables={"x": "1"}).encode()}
+
+
 def test_imports_only_locust_and_the_standard_library(tmp_path: Path) -> None:
     source = to_locust(_flow(tmp_path))
     imported = {line.split()[1].split(".")[0] for line in source.splitlines() if line.startswith(("import ", "from "))}
