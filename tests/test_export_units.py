@@ -118,3 +118,14 @@ def test_what_curl_and_httpie_cannot_carry_is_refused_not_mangled() -> None:
     with pytest.raises(ExportError, match="backslash"):
         export_request("httpie", slash)
     assert "'X: a\\:b'" in export_request("curl", slash)
+
+
+@pytest.mark.parametrize("fmt", ["curl", "httpie", "httpx", "aiohttp", "hurl"])
+def test_a_multipart_content_type_override_is_refused(fmt: str) -> None:
+    # reqbench keeps its boundary under multipart/mixed; curl would also turn the parts into
+    # "attachment"s, and the others cannot keep the generated boundary.
+    from tui.core.engine import ResolvedBody, ResolvedPart
+
+    body = ResolvedBody(kind="multipart", parts=(ResolvedPart(name="a", value="1"),), content_type="multipart/mixed")
+    with pytest.raises(ExportError, match="multipart body with its own content_type"):
+        export_request(fmt, ResolvedRequest(name="m", method="POST", url="http://h.test/", body=body))

@@ -11,12 +11,11 @@ from collections.abc import Callable
 
 from tui.core.engine.resolved import ResolvedRequest
 from tui.core.formats.exported import ExportInput, ExportRequest, has_refs, url_of
-from tui.core.formats.wire import content_type, python_str
+from tui.core.formats.wire import content_type, multipart_type_reason, python_str
 
 __all__ = [
     "CAPTURE_HELPER",
     "capture_lines",
-    "header_lines",
     "headers_expr",
     "module_doc",
     "multipart_type_reason",
@@ -92,10 +91,6 @@ def headers_expr(request: ResolvedRequest, extra: list[tuple[str, str]] | None =
     return "[" + ", ".join(f"({python_str(k)}, {python_str(v)})" for k, v in pairs) + "]"
 
 
-def header_lines(indent: str, items: list[str]) -> list[str]:
-    return [f"{indent}{item}," for item in items]
-
-
 def capture_lines(item: ExportRequest, indent: str, status: str, header: Callable[[str], str], body_json: str) -> list[str]:
     """Assignments into `captured` for the request's [requests.capture] (same sources as run)."""
     lines: list[str] = []
@@ -109,15 +104,6 @@ def capture_lines(item: ExportRequest, indent: str, status: str, header: Callabl
             expr = f"as_variable(lookup({body_json}, {source.partition(':')[2].strip()!r}))"
         lines.append(f"{indent}captured[{variable!r}] = {expr}")
     return lines
-
-
-def multipart_type_reason(request: ResolvedRequest) -> str | None:
-    body = request.body
-    if body is not None and body.kind == "multipart" and body.content_type and not any(
-        k.lower() == "content-type" for k, _ in request.headers
-    ):
-        return f"a multipart body with its own content_type ({body.content_type!r}) keeping the generated boundary"
-    return None
 
 
 def url_expr(request: ResolvedRequest) -> tuple[str, bool]:

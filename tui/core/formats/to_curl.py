@@ -32,7 +32,7 @@ from urllib.parse import quote_plus
 from tui.core.engine.resolved import ResolvedBody, ResolvedRequest
 from tui.core.engine.response import SentRequest
 from tui.core.formats.exported import ExportInput, ExportRequest, is_shell_name, refs, shell_word, strings_of, url_of
-from tui.core.formats.wire import accepts_gzip, content_type, header, map_literals, part_filename, part_type
+from tui.core.formats.wire import accepts_gzip, content_type, header, map_literals, multipart_type_reason, part_filename, part_type
 
 __all__ = ["capture_reason", "check", "render", "to_curl"]
 
@@ -82,9 +82,6 @@ def _body_args(body: ResolvedBody, request: ResolvedRequest) -> tuple[list[str],
                 args += ["-F", f"{part.name}={_quoted(part.value or '')};type={part.content_type}"]
             else:
                 args += ["--form-string", f"{part.name}={part.value or ''}"]
-        if body.content_type and header(request, "Content-Type") is None:
-            # curl keeps its boundary when only the type is given ("multipart/mixed").
-            args += _header_arg("Content-Type", body.content_type.split(";", 1)[0].strip())
     elif body.kind == "file":
         args += ["--data-binary", f"@{body.path}"]
     elif body.kind == "stream":
@@ -224,7 +221,8 @@ def check(item: ExportRequest) -> str | None:
         for index, part in enumerate(body.parts):
             if "=" in part.name:
                 return f"multipart part {index} named {part.name!r}: curl -F splits a part name at '='"
-    return None
+    # curl would send the parts as "attachment"s under a multipart/mixed type, not form-data.
+    return multipart_type_reason(item.request)
 
 
 def render(data: ExportInput, options: Mapping[str, object]) -> str:

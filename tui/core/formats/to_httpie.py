@@ -23,7 +23,7 @@ from collections.abc import Mapping
 from tui.core.engine.resolved import ResolvedRequest
 from tui.core.formats.exported import ExportInput, ExportRequest, shell_word, url_of
 from tui.core.formats.to_curl import capture_reason
-from tui.core.formats.wire import content_type, header, map_literals, part_filename, part_type
+from tui.core.formats.wire import content_type, header, map_literals, multipart_type_reason, part_filename, part_type
 
 __all__ = ["check", "render", "to_httpie"]
 
@@ -97,8 +97,6 @@ def to_httpie(request: ResolvedRequest) -> str:
     default_type = content_type(request)
     if default_type:  # also for --form, which would add "; charset=utf-8"
         items.insert(0, _item("Content-Type", ":", default_type))
-    elif body is not None and body.kind == "multipart" and body.content_type and header(request, "Content-Type") is None:
-        items.insert(0, _item("Content-Type", ":", body.content_type.split(";", 1)[0].strip()))
     for name, value in request.headers:
         items.append(f"{_escape(name)};" if value == "" else _item(name, ":", value))
     words = [shell_word(arg) for arg in args + items]
@@ -128,7 +126,7 @@ def check(item: ExportRequest) -> str | None:
                 return f"multipart part {index} ({part.name!r}): filename {part.filename!r} differs from the file's name"
             if part.file is not None and ";" in str(part.file):
                 return f"multipart part {index} ({part.name!r}): a ';' in the file's path"
-    return None
+    return multipart_type_reason(request)
 
 
 def render(data: ExportInput, options: Mapping[str, object]) -> str:

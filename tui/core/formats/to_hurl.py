@@ -23,8 +23,7 @@ import re
 from collections.abc import Mapping
 
 from tui.core.formats.exported import ExportInput, ExportRequest, pieces, strings_of, url_of
-from tui.core.formats.pyscript import multipart_type_reason
-from tui.core.formats.wire import accepts_gzip, content_type, header, part_filename, part_type
+from tui.core.formats.wire import accepts_gzip, content_type, header, multipart_type_reason, part_filename, part_type
 
 __all__ = ["check", "render"]
 

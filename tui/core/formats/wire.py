@@ -6,6 +6,7 @@
     accepts_gzip(request) -> bool              # does the request accept a gzip response (httpx: yes)
     map_literals(text, fn) -> str              # fn applied to literal text, references left alone
     python_str(text, captured="captured") -> str   # a Python expression for text (refs as os.environ[...])
+    multipart_type_reason(request) -> str | None   # a multipart content_type override (refused by all)
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ __all__ = [
     "content_type",
     "header",
     "map_literals",
+    "multipart_type_reason",
     "part_filename",
     "part_type",
     "python_str",
@@ -80,3 +82,10 @@ def python_str(text: str, captured: str = "captured") -> str:
         else:
             parts.append(f"{captured}[{piece.name!r}]")
     return " + ".join(parts) if parts else "''"
+
+
+def multipart_type_reason(request: ResolvedRequest) -> str | None:
+    body = request.body
+    if body is not None and body.kind == "multipart" and body.content_type and header(request, "Content-Type") is None:
+        return f"a multipart body with its own content_type ({body.content_type!r}) keeping the generated boundary"
+    return None
