@@ -12,7 +12,8 @@ reqbench sends it:
   curl (before 8.16's --follow) has no option to do otherwise;
 - multipart text parts use `--form-string` (a value starting with `@` or `<` is never read
   as a file) or, with a type, a double-quoted `-F` value; file names and paths are quoted
-  so `;` and `,` survive; a part name holding `=` cannot be written (curl splits at it);
+  so `;` and `,` survive; a part name holding `=` cannot be written (curl splits at it), nor
+  a multipart `content_type` override (curl would send the parts as attachments);
 - form rows use `--data-urlencode` with the name already encoded, so `k=v=w` stays
   `k=v%3Dw` (the name is `k`) and a name holding `=` or `&` is sent as reqbench sends it;
 - `{{env:NAME}}` values stay shell references (`"${NAME}"`), never expanded.
