@@ -5,6 +5,7 @@
     ENV_REFERENCES                                          # resolve(..., environ=ENV_REFERENCES)
     pieces(text) -> list[str | Ref]                         # literal text and references, in order
     refs(text) -> list[Ref]
+    strings_of(request) -> Iterator[str]                    # every string of a request that can hold one
     url_of(request) -> str                                  # the encoded URL httpx sends
     shell_word(text) -> str                                 # one POSIX shell word, refs as $NAME
 
@@ -52,6 +53,7 @@ __all__ = [
     "is_shell_name",
     "shell_word",
     "single",
+    "strings_of",
     "url_of",
 ]
 
