@@ -173,6 +173,8 @@ def test_http_bad_header_line_fails_at_its_line() -> None:
         ('{"info": {"_postman_id": "x"}, "item": []}', "-", "postman"),
         ('{"_type": "export", "__export_format": 4}', "-", "insomnia"),
         ("_type: export\n__export_format: 4\n", "-", "insomnia"),
+        ("{openapi: 3.0.0, info: {title: t}}", "-", "openapi"),
+        ("{_type: export, __export_format: 4}", "-", "insomnia"),
         ("{}", "capture.har", "har"),
         ("weird", "notes.rest", "http"),
     ],

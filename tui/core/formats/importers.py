@@ -75,6 +75,19 @@ _YAML_OPENAPI = re.compile(r"^(?:openapi|swagger)\s*:", re.MULTILINE)
 _YAML_INSOMNIA = re.compile(r"^(?:_type\s*:\s*['\"]?export|__export_format\s*:)", re.MULTILINE)
 
 
+_FLOW_OPENAPI = re.compile(r"[{,]\s*['\"]?(?:openapi|swagger)['\"]?\s*:")
+_FLOW_INSOMNIA = re.compile(r"[{,]\s*['\"]?(?:_type['\"]?\s*:\s*['\"]?export|__export_format['\"]?\s*:)")
+
+
+def _detect_flow_yaml(text: str) -> str | None:
+    head = text[:4096]
+    if _FLOW_OPENAPI.search(head):
+        return "openapi"
+    if _FLOW_INSOMNIA.search(head):
+        return "insomnia"
+    return None
+
+
 def _detect_document(data: Any) -> str | None:
     if not isinstance(data, dict):
         return None
@@ -132,6 +145,9 @@ def detect(text: str, *, source: str = "-") -> str:
         try:
             data = json.loads(document)
         except json.JSONDecodeError as error:
+            flow = _detect_flow_yaml(document)  # `{openapi: 3.0.0, …}` is YAML, not broken JSON
+            if flow is not None:
+                return flow
             offset = len(text) - len(document) + error.pos
             line, column = line_col(text, offset)
             raise ImportFailed(
