@@ -29,7 +29,12 @@ SURFACES: dict[str, list[str]] = {
         "parse_source", "percentile", "plan", "result_dict", "run", "same_value", "show", "to_json",
         "to_junit", "write_report",
     ],
-    "tui.core.formats": ["to_curl"],
+    "tui.core.formats": [
+        "FORMATS", "IMPORTERS", "ImportContext", "ImportResult", "add_to", "detect", "import_path",
+        "import_text", "to_curl", "to_locust",
+        "EXPORTERS", "ExportInput", "ExportOption", "ExportRequest", "Exported", "Exporter", "export",
+        "export_collection", "export_request",
+    ],
     "tui.core.workspace": ["Workspace", "scratch_collection", "unique_name"],
     "tui.core.history": [
         "BUSY_TIMEOUT_S", "BodyDiff", "CookieStore", "DEFAULT_BODY_CAP", "DEFAULT_HEAD_SIZE", "DiffLine",

@@ -137,6 +137,8 @@ def request(draw: st.DrawFn, name: str) -> Request:
         follow_redirects=draw(st.none() | st.booleans()),
         verify=draw(st.none() | st.booleans() | text.filter(bool)),
         http2=draw(st.none() | st.booleans()),
+        description=draw(text),
+        folder=draw(st.lists(text.filter(lambda t: bool(t.strip()) and "/" not in t), max_size=3).map("/".join)),
     )
 
 

@@ -9,7 +9,9 @@ from __future__ import annotations
 import click
 
 from tui.cli_demo import demo_command
+from tui.cli_export import export_group
 from tui.cli_history import history_group
+from tui.cli_import import import_command
 from tui.cli_run import run_command
 
 
@@ -33,6 +35,8 @@ def main(ctx: click.Context) -> None:
     reqbench run FILE.toml       replay a collection headlessly (see `reqbench run --help`)
     reqbench demo                open the workbench against an embedded local echo server
     reqbench history             list what was sent (see `reqbench history --help`)
+    reqbench import SOURCE       a collection from curl, HAR, .http, Postman, Insomnia, OpenAPI
+    reqbench export FORMAT FILE  curl, HTTPie, httpx, aiohttp, Hurl, HAR or Locust from a collection
     """
     if ctx.invoked_subcommand is None:
         ctx.invoke(open_command)
@@ -52,3 +56,5 @@ def open_command(collection: str | None = None, environment: str | None = None, 
 main.add_command(run_command)
 main.add_command(demo_command)
 main.add_command(history_group)
+main.add_command(import_command)
+main.add_command(export_group)

@@ -5,12 +5,14 @@ ReqbenchError
 │   ├── TomlSyntaxError      file, line, column
 │   ├── SchemaError          file, request (index and name), key
 │   ├── SaveError            the old file is left intact
-│   └── RequestNameError     a request renamed to nothing or to a name already used
+│   ├── RequestNameError     a request renamed to nothing or to a name already used
+│   └── ImportFailed         another tool's file cannot be read: file:line:col or a JSON path
 ├── VariableError            request, field, variable; raised before anything is sent
 ├── PathError                a path leaves the collection's folder, or cannot be read
 ├── BodyError                e.g. JSON body that does not parse, bad base64
 ├── HistoryError             the history database cannot be used (history is off); `path`
 ├── CookieFileError          a Netscape/Mozilla cookie file cannot be read or written; `path`
+├── ExportError              a request another tool's format cannot express (request, format)
 └── RequestError             the request could not be completed
     ├── ConnectError         refused, DNS failure, unreachable
     ├── TimeoutError         which phase, after how long
@@ -33,9 +35,11 @@ __all__ = [
     "SchemaError",
     "SaveError",
     "RequestNameError",
+    "ImportFailed",
     "VariableError",
     "PathError",
     "BodyError",
+    "ExportError",
     "RequestError",
     "ConnectError",
     "TimeoutError",
@@ -94,6 +98,26 @@ class RequestNameError(CollectionError):
     def __init__(self, message: str, *, name: str) -> None:
         super().__init__(message)
         self.name = name
+class ImportFailed(CollectionError):
+    """Input for `reqbench import` that cannot be read; the message starts with where.
+
+    `line`/`column` (1-based) for text formats, `json_path` (`$.item[3].request`) for
+    JSON/YAML documents whose structure is wrong; either may be None.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: Path | str | None = None,
+        line: int | None = None,
+        column: int | None = None,
+        json_path: str | None = None,
+    ) -> None:
+        super().__init__(message, file=file)
+        self.line = line
+        self.column = column
+        self.json_path = json_path
 
 
 class VariableError(ReqbenchError):
@@ -112,6 +136,15 @@ class PathError(ReqbenchError):
 
 class BodyError(ReqbenchError):
     pass
+
+
+class ExportError(ReqbenchError):
+    """`reqbench export`: `request` (its name) cannot be written as `fmt` without changing it."""
+
+    def __init__(self, message: str, *, request: str = "", fmt: str = "") -> None:
+        super().__init__(message)
+        self.request = request
+        self.fmt = fmt
 
 
 class RequestError(ReqbenchError):

@@ -4,6 +4,10 @@ Attributes down: `show(CollectionView)` (`view_of(workspace)` builds one). Messa
 result): `RequestSelected`, `FileSelected`, `NewRequested`, `DuplicateRequested`,
 `RenameRequested`, `DeleteRequested`, `MoveRequested`.
 
+Folders: requests stay in file order; where the `folder` changes from one request to the next
+a heading row per new path segment is shown (`▾ Auth`, `  ▾ Tokens`) and the requests are
+indented under it. Headings cannot be selected; moving a request moves it in file order.
+
 Keys (with the list focused): enter opens, `n` new, `c` duplicate, `r`/`f2` rename,
 `delete`/`x` delete, `shift+up`/`shift+down` (or `K`/`J`) move the request.
 """
@@ -44,6 +48,7 @@ class RequestEntry:
     name: str
     method: str
     dirty: bool = False
+    folder: str = ""  # the request's group path ("Auth/Tokens"); the app passes `request.folder`
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +60,16 @@ class CollectionView:
     requests: tuple[RequestEntry, ...]
     current: int | None
     files: tuple[Path, ...] = field(default=())
+
+
+def _new_segments(previous: str, folder: str) -> list[tuple[int, str]]:
+    """(depth, name) of the folder headings to show when going from `previous` to `folder`."""
+    old = previous.split("/") if previous else []
+    new = folder.split("/") if folder else []
+    shared = 0
+    while shared < min(len(old), len(new)) and old[shared] == new[shared]:
+        shared += 1
+    return [(depth, new[depth]) for depth in range(shared, len(new))]
 
 
 class CollectionTree(Vertical):
@@ -120,8 +135,17 @@ class CollectionTree(Vertical):
         yield Label(self._title(view) if view else "", id="collection-title", markup=False)
         option_list = OptionList(*(self._options(view) if view else ()), id="request-list")
         if view is not None and view.current is not None and view.requests:
-            option_list.highlighted = view.current
+            option_list.highlighted = self._option_index(view, view.current)
         yield option_list
+
+    @staticmethod
+    def _option_index(view: CollectionView, request_index: int) -> int:
+        """The row of request `request_index` (folder headings come before some requests)."""
+        row, folder = request_index, ""
+        for entry in view.requests[: request_index + 1]:
+            row += len(_new_segments(folder, entry.folder))
+            folder = entry.folder
+        return row
 
     @staticmethod
     def _title(view: CollectionView) -> str:
@@ -139,15 +163,20 @@ class CollectionTree(Vertical):
         highlighted = option_list.highlighted
         option_list.set_options(self._options(view))
         if view.current is not None and view.requests:
-            option_list.highlighted = view.current
+            option_list.highlighted = self._option_index(view, view.current)
         elif highlighted is not None and highlighted < option_list.option_count:
             option_list.highlighted = highlighted
 
     @staticmethod
     def _options(view: CollectionView) -> list[Option | None]:
         options: list[Option | None] = []
+        folder = ""
         for index, entry in enumerate(view.requests):
-            prompt = Text(no_wrap=True, overflow="ellipsis")
+            for depth, segment in _new_segments(folder, entry.folder):
+                heading = Text("  " * depth + "▾ " + segment, style="bold dim", no_wrap=True, overflow="ellipsis")
+                options.append(Option(heading, id=f"folder:{index}:{depth}", disabled=True))
+            folder = entry.folder
+            prompt = Text("  " * (entry.folder.count("/") + 1) if entry.folder else "", no_wrap=True, overflow="ellipsis")
             label = _METHOD_LABEL.get(entry.method, entry.method[:4])
             prompt.append(f"{label:<4} ", style=_METHOD_STYLE.get(entry.method, "bold"))
             prompt.append(entry.name)

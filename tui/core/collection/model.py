@@ -145,6 +145,10 @@ class Request:
     verify: bool | str | None = None
     http2: bool | None = None
     cookies: bool | None = None
+    # Free text shown beside the request (imported from Postman/OpenAPI/.http titles and docs).
+    description: str = ""
+    # Group path in the sidebar, segments joined by "/" (e.g. "Auth/Tokens"); "" is the top level.
+    folder: str = ""
     # Comment lines written just above this request's [[requests]] header; a trailing "\n"
     # keeps a blank line between them and the header. Not compared; store keeps it on save.
     comment: str = field(default="", compare=False)

@@ -46,8 +46,8 @@ _METHOD = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 _TOP_KEYS = ("format", "name", "description", "variables", "environments", "defaults", "requests")
 _DEFAULTS_KEYS = ("headers", "auth", "timeout", "follow_redirects", "verify", "http2", "cookies")
 _REQUEST_KEYS = (
-    "name", "method", "url", "params", "headers", "auth", "body", "download", "expect", "capture",
-    "encoding", "timeout", "follow_redirects", "verify", "http2", "cookies",
+    "name", "folder", "description", "method", "url", "params", "headers", "auth", "body", "download",
+    "expect", "capture", "encoding", "timeout", "follow_redirects", "verify", "http2", "cookies",
 )  # fmt: skip
 _BODY_EXTRA_KEYS = ("content_type", "chunk_size")
 _PART_KEYS = ("name", "value", "file", "filename", "content_type")
@@ -491,7 +491,21 @@ def _request(where: _Where, table: dict[str, Any]) -> Request:
     request.verify = _optional(table, "verify", _verify, where)
     request.http2 = _optional(table, "http2", _bool, where)
     request.cookies = _optional(table, "cookies", _bool, where)
+    request.folder = _optional(table, "folder", _folder, where) or ""
+    request.description = _optional(table, "description", _str, where) or ""
     return request
+
+
+def _folder(where: _Where, key: str, value: object) -> str:
+    """A group path: segments joined by "/", none empty (`"Auth/Tokens"`)."""
+    text = _str(where, key, value)
+    if text and any(not segment.strip() for segment in text.split("/")):
+        where.fail(
+            f"{where.key_name(key)} must be a group path like \"Auth/Tokens\" (no empty segment,"
+            f" no leading or trailing /), got {text!r}",
+            key=where.full(key),
+        )
+    return text
 
 
 def _format(where: _Where, data: dict[str, Any]) -> int:

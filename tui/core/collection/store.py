@@ -218,6 +218,10 @@ def _overrides(doc: dict[str, Any], item: Request | Defaults, *, defaults: bool)
 
 def _request(request: Request) -> dict[str, Any]:
     doc: dict[str, Any] = {"name": request.name}
+    if request.folder:
+        doc["folder"] = request.folder
+    if request.description:
+        doc["description"] = request.description
     if request.method.upper() != "GET":
         doc["method"] = request.method.upper()
     if request.url:

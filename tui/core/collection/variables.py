@@ -176,7 +176,7 @@ def substitute(
 
 def escape(text: str) -> str:
     """`text` written so that substitution gives it back unchanged: every `{{` doubled."""
-    return text.replace("{{", "{{{{")
+    return text.replace("{{", "{{{{") if "{{" in text else text
 
 
 # -- resolution ---------------------------------------------------------------------------

@@ -143,8 +143,10 @@ def _multipart(body: ResolvedBody, encoded: EncodedBody, *, add_content_type: bo
     try:
         for part in body.parts:
             if part.file is None:
-                # A part without a filename is a form field (no Content-Type), kept in order.
-                files.append((part.name, (None, (part.value or "").encode("utf-8"))))
+                # A part without a filename is a form field, kept in order; its Content-Type
+                # only when one is given.
+                value = (part.value or "").encode("utf-8")
+                files.append((part.name, (None, value, part.content_type) if part.content_type else (None, value)))
                 continue
             path, _ = _file_size(part.file, f"multipart part {part.name!r}")
             filename = part.filename or path.name

@@ -32,7 +32,8 @@ def _with_params(text: str, params: tuple[tuple[str, str], ...]) -> httpx.URL | 
     plain valid http(s) one (the caller then takes the slow path, which explains why)."""
     base, hash_, fragment = text.partition("#")
     start = base.find("?")
-    sep = "?" if start < 0 else ("" if start == len(base) - 1 else "&")  # an empty query: no "&"
+    # An empty query, or one ending in "&", needs no "&" (a=1& + b=2 is a=1&b=2, as shown).
+    sep = "?" if start < 0 else ("" if start == len(base) - 1 or base.endswith("&") else "&")
     try:
         parsed = httpx.URL(f"{base}{sep}{_urlencode(params)}{hash_}{fragment}")
     except httpx.InvalidURL:
@@ -64,7 +65,7 @@ def build_url(url: str, params: tuple[tuple[str, str], ...] = ()) -> httpx.URL:
     if params:
         extra = urlencode(list(params)).encode("ascii")
         query = parsed.query
-        parsed = parsed.copy_with(query=query + b"&" + extra if query else extra)
+        parsed = parsed.copy_with(query=query + b"&" + extra if query and not query.endswith(b"&") else query + extra)
     return parsed
 
 
