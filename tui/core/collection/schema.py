@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import Any, NoReturn, TypeVar
 
 from tui.core.collection.locate import Locator
+from tui.core.encodings import is_text_encoding
 from tui.core.errors import SchemaError
 from tui.core.collection.model import (
     BODY_KINDS,
@@ -404,8 +405,10 @@ def _encoding(where: _Where, key: str, value: object) -> str:
     text = _str(where, key, value)
     try:
         codecs.lookup(text)
-    except LookupError:
+    except (LookupError, ValueError):  # ValueError: a NUL in the name
         where.fail(f"{where.key_name(key)}: unknown encoding {text!r}", key=key)
+    if not is_text_encoding(text):
+        where.fail(f"{where.key_name(key)}: {text!r} is not a text encoding (use e.g. utf-8, latin-1, cp1252)", key=key)
     return text
 
 

@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import errno
 import json
 import os
 import re
@@ -61,6 +62,7 @@ __all__ = [
 
 _TOKEN = re.compile(r"\{\{\{\{|\{\{[ \t]*(env:[ \t]*)?([A-Za-z_][A-Za-z0-9_.\-]*)[ \t]*\}\}")
 _NO_ENVIRON: Mapping[str, str] = {}
+_NAME_MAX = 255  # bytes in one file or folder name on Linux, macOS and Windows file systems
 
 
 @dataclass(frozen=True, slots=True)
@@ -252,7 +254,18 @@ class _Resolver:
         text = self.text(raw, field)
         if not text and not self.collect:
             raise PathError(f"{self._describe(field, raw)}: no path given", path=text)
+        try:
+            return self._checked_path(text, raw, field, must_exist=must_exist)
+        except (OSError, ValueError) as error:  # a NUL, a name over 255 bytes (ENAMETOOLONG), ...
+            if self.collect:
+                return Path(text)
+            reason = "a path cannot hold a NUL character" if "\x00" in text else getattr(error, "strerror", None) or str(error)
+            raise PathError(f"{self._describe(field, raw)}: unusable path: {reason}", path=text) from None
+
+    def _checked_path(self, text: str, raw: str, field: str, *, must_exist: bool) -> Path:
         path = Path(os.path.realpath(self.collection.folder / text))
+        if any(len(os.fsencode(part)) > _NAME_MAX for part in path.parts):
+            raise OSError(errno.ENAMETOOLONG, f"a file or folder name is longer than {_NAME_MAX} bytes")
         if not self.check_paths:
             return path
         inside = [self.folder, *self.allowed]
@@ -276,8 +289,15 @@ class _Resolver:
         key = (self.collection.path, self.check_paths, text)
         if self.ca_bundles is not None and key in self.ca_bundles:
             return self.ca_bundles[key]
-        path = Path(os.path.realpath(self.collection.folder / Path(text).expanduser()))
-        if self.check_paths and not path.is_file():
+        try:
+            path = Path(os.path.realpath(self.collection.folder / Path(text).expanduser()))
+            found = path.is_file()
+        except (OSError, ValueError) as error:  # a NUL, a name over 255 bytes (ENAMETOOLONG), ...
+            if not self.check_paths:
+                return Path(text)
+            reason = "a path cannot hold a NUL character" if "\x00" in text else getattr(error, "strerror", None) or str(error)
+            raise PathError(f"{self._describe(field, verify)}: unusable CA bundle path: {reason}", path=text) from None
+        if self.check_paths and not found:
             raise PathError(f"{self._describe(field, verify)}: CA bundle {path} not found", path=path)
         if self.ca_bundles is not None:
             self.ca_bundles[key] = path
@@ -325,6 +345,8 @@ class _Resolver:
                     f"request {name!r}, body.json is not valid JSON: {error.msg}"
                     f" at line {error.lineno}, column {error.colno}"
                 ) from None
+            except ValueError as error:  # e.g. an integer over sys.get_int_max_str_digits() digits
+                raise BodyError(f"request {name!r}, body.json cannot be read: {error}") from None
             except RecursionError:
                 raise BodyError(f"request {name!r}, body.json is nested too deeply") from None
         elif kind == "base64":

@@ -8,6 +8,7 @@ from pathlib import Path
 import httpx
 
 from tui.core import errors
+from tui.core.engine.redirects import on_request
 from tui.core.engine.resolved import ResolvedRequest
 
 __all__ = ["USER_AGENT", "ClientCache", "ClientKey"]
@@ -64,6 +65,7 @@ class ClientCache:
                 max_redirects=self.max_redirects,
                 headers={"User-Agent": USER_AGENT},
                 limits=httpx.Limits(max_connections=100, max_keepalive_connections=20),
+                event_hooks={"request": [on_request]},  # checks each redirect hop
             )
         except ImportError as exc:
             raise errors.RequestError(

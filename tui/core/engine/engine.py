@@ -43,6 +43,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
 
+import h11
 import httpx
 
 from tui.core import errors
@@ -50,6 +51,7 @@ from tui.core.engine.build import PreparedRequest, prepare
 from tui.core.engine.clients import USER_AGENT, ClientCache
 from tui.core.engine.failures import FailureContext, deadline_error, map_error
 from tui.core.engine.progress import ProgressMeter
+from tui.core.engine.redirects import GUARD_KEY, guard_for
 from tui.core.engine.from_httpx import content_length, header_items, make_response
 from tui.core.engine.tuning import tune_httpcore, widen_socket_reads
 from tui.core.engine.download import DownloadSink, MemorySink
@@ -65,9 +67,13 @@ DEFAULT_MEMORY_LIMIT = 64 * 2**20
 
 def _check_download_target(target: Path, *, overwrite: bool) -> None:
     """Refuse before sending: an existing target (unless overwrite), or a folder we cannot make."""
-    if target.exists() and not overwrite:
+    try:
+        exists, is_dir = target.exists(), target.is_dir()
+    except (OSError, ValueError) as exc:  # a name over 255 bytes, a NUL
+        raise errors.DownloadError(f"unusable download path {str(target)!r}: {getattr(exc, 'strerror', None) or exc}") from exc
+    if exists and not overwrite:
         raise errors.DownloadError(f"{target} already exists; set overwrite = true in [requests.download] to replace it")
-    if target.is_dir():
+    if is_dir:
         raise errors.DownloadError(f"download path {target} is a folder; give a file name")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -204,7 +210,9 @@ class Engine:
                 message = f"cancelled; partial download kept at {part} ({ctx.bytes_received} bytes)"
             report(Failed(errors.Cancelled(message, part_path=part, bytes_received=ctx.bytes_received)))
             raise
-        except (httpx.HTTPError, httpx.InvalidURL, httpx.StreamError, OSError, errors.RequestError) as exc:
+        # h11's LocalProtocolError: a body that does not match its Content-Length (a file that
+        # grew or shrank during the upload); httpcore lets it through unwrapped.
+        except (httpx.HTTPError, httpx.InvalidURL, httpx.StreamError, OSError, errors.RequestError, h11.LocalProtocolError) as exc:
             await transfer.cleanup()
             if ctx.phase != "body":
                 ctx.phase = transfer.phase_before_body()
@@ -235,7 +243,10 @@ class Engine:
             content=prepared.body.content,
             files=prepared.body.files,
             timeout=_timeout(request.timeout),
-            extensions={"trace": transfer.recorder},
+            extensions={
+                "trace": transfer.recorder,
+                GUARD_KEY: guard_for(prepared.url, prepared.headers, request.env_values, request.forward_secrets),
+            },
         )
         prepared.body.finish(built)
         upload = prepared.body.upload

@@ -7,6 +7,7 @@ import ssl
 from dataclasses import dataclass
 from pathlib import Path
 
+import h11
 import httpx
 
 from tui.core import errors
@@ -183,6 +184,9 @@ def _map(exc: BaseException, ctx: FailureContext) -> errors.RequestError:
         return errors.ProtocolError(_with_part(message, ctx), bytes_received=ctx.bytes_received)
     if isinstance(exc, httpx.ProxyError):
         return errors.ConnectError(f"proxy error: {exc}")
+    if isinstance(exc, h11.LocalProtocolError):
+        changed = " (did the file change size while it was being sent?)" if ctx.phase in ("connect", "send") else ""
+        return errors.RequestError(f"cannot send this request to {origin(ctx.url)}: {exc}{changed}")
     if isinstance(exc, httpx.LocalProtocolError):
         return errors.RequestError(f"cannot send this request: {exc}")
     if isinstance(exc, httpx.HTTPError):

@@ -50,6 +50,7 @@ from typing import Any
 
 from tui.core.collection import variables
 from tui.core.replay.capture import capture, parse_source
+from tui.core.engine.build import check_request
 from tui.core.engine.engine import Engine
 from tui.core.errors import BodyError, PathError, ReqbenchError, RequestError, VariableError
 from tui.core.engine.events import Event
@@ -370,6 +371,11 @@ def _resolve(
     return resolved
 
 
+def _request_problem(request: Request, error: RequestError) -> str:
+    field_name = getattr(error, "field", "")
+    return f"request {request.name!r}{', ' + field_name if field_name else ''}: {error}"
+
+
 def plan(collection: Collection, options: RunOptions) -> Plan:
     """Select, order and check the requests of a run; raise `PlanError` with every problem."""
     problems: list[ReqbenchError | str] = []
@@ -400,6 +406,9 @@ def plan(collection: Collection, options: RunOptions) -> Plan:
                 _resolve(collection, request, options, placeholders, check_paths=False, ca_bundles=ca_bundles)
             else:
                 resolved = _resolve(collection, request, options, {}, ca_bundles=ca_bundles)
+                check_request(resolved)  # the engine's own checks: URL, headers, encoding
+        except RequestError as error:
+            problems.append(_request_problem(request, error))
         except VariableError as error:
             found = _variable_problems(collection, request, options, placeholders, error)
             for problem in found:
