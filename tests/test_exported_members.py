@@ -18,7 +18,7 @@ SURFACES: dict[str, list[str]] = {
         "DEFAULT_MEMORY_LIMIT", "DownloadSink", "Engine", "Event", "EventHandler", "Failed", "FileSink",
         "Finished", "HeadersReceived", "MemorySink", "PREVIEW_LIMIT", "Progress", "RedirectHop",
         "ResolvedBody", "ResolvedDownload", "ResolvedPart", "ResolvedRequest", "Response", "SentRequest",
-        "Started", "Timings", "USER_AGENT", "WRITE_BATCH", "part_path_for", "url_with_params",
+        "Started", "Timings", "USER_AGENT", "WRITE_BATCH", "check_url", "part_path_for", "url_with_params",
     ],
     "tui.core.replay": [
         "CaptureProblem", "CaptureSource", "CheckKind", "ExpectFailure", "MASK", "MISSING", "Masker",

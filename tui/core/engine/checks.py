@@ -38,13 +38,17 @@ def check_parsed_url(parsed: httpx.URL, text: str) -> None:
     """What `httpx.URL` accepts but cannot be sent: a port out of range, an empty or odd host."""
     if parsed.scheme not in ("http", "https"):
         raise InvalidURL(f"invalid URL {_shown(text)}: unsupported scheme {parsed.scheme!r} (use http:// or https://)", field="url")
-    if not parsed.host:
+    try:
+        host = parsed.host  # decodes an "xn--" name: idna raises UnicodeError for a bad one
+    except UnicodeError as exc:
+        raise InvalidURL(f"invalid URL {_shown(text)}: the host is not a valid international name: {exc}", field="url") from exc
+    if not host:
         raise InvalidURL(f"invalid URL {_shown(text)}: no host name", field="url")
     port = parsed.port
     if port is not None and not 1 <= port <= 65535:
         raise InvalidURL(f"invalid URL {_shown(text)}: port {port} is out of range (1-65535)", field="url")
-    if _BAD_HOST.search(parsed.host):
-        raise InvalidURL(f"invalid URL {_shown(text)}: the host {parsed.host!r} has a space or a control character", field="url")
+    if _BAD_HOST.search(host):
+        raise InvalidURL(f"invalid URL {_shown(text)}: the host {host!r} has a space or a control character", field="url")
 
 
 def check_url(url: str) -> None:
