@@ -31,7 +31,7 @@ SURFACES: dict[str, list[str]] = {
     "tui.core.formats": ["to_curl"],
     "tui.core.display": [
         "BYTES_PER_LINE", "ByteLines", "HexLines", "JsonFormatError", "LINE_SIZES", "OUT_OF_PROCESS_MIN",
-        "bytes_per_line_for", "format_json", "hexdump_line", "is_probably_binary", "line_width",
+        "bytes_per_line_for", "caret_escape", "has_controls", "format_json", "hexdump_line", "is_probably_binary", "line_width",
         "pretty_json_lines", "split_lines",
     ],
 }

@@ -7,8 +7,9 @@ stays fast.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -16,12 +17,13 @@ if TYPE_CHECKING:
     from tui.core.errors import CollectionError
     from tui.core.collection.model import Collection
 
-__all__ = ["EXIT_FAILED", "EXIT_OK", "EXIT_REQUEST", "EXIT_USAGE", "run_command"]
+__all__ = ["EXIT_FAILED", "EXIT_INTERNAL", "EXIT_OK", "EXIT_REQUEST", "EXIT_USAGE", "run_command"]
 
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_USAGE = 2
 EXIT_REQUEST = 3
+EXIT_INTERNAL = 4  # a bug in reqbench: an exception none of the above explains
 
 _HELP = """Replay the requests of FILE (a collection .toml) and check their expects.
 
@@ -38,6 +40,7 @@ Exit codes:
   1  an expect (or a capture) failed
   2  the file or the command line is wrong (file:line:col, or the bad option / variable)
   3  a request could not be completed (connection, TLS, timeout, download)
+  4  internal error: a bug in reqbench (one line; REQBENCH_DEBUG=1 shows the traceback)
   130  interrupted (Ctrl-C)
 If several apply, the higher-priority one wins: 2, then 3, then 1.
 
@@ -127,7 +130,8 @@ def run_command(
         report_kind = guessed
 
     sys.exit(
-        _run(
+        _guarded(
+            _run,
             file,
             names=names,
             environment=environment,
@@ -143,6 +147,28 @@ def run_command(
             quiet=quiet,
         )
     )
+
+
+def _guarded(function: Callable[..., int], *args: Any, **kwargs: Any) -> int:
+    """`function(...)`, with any unexpected exception turned into exit 4 and one line (the
+    traceback only with REQBENCH_DEBUG=1): a crash must never look like a failed expect."""
+    try:
+        return function(*args, **kwargs)
+    except Exception as error:  # noqa: BLE001 - the last line of defence, reported, not hidden
+        import os
+        import traceback
+
+        if os.environ.get("REQBENCH_DEBUG") == "1":
+            traceback.print_exc()
+        from tui.core.display.controls import caret_escape
+
+        what = caret_escape(f"{type(error).__name__}: {error}".splitlines()[0] if str(error) else type(error).__name__)
+        click.echo(
+            f"internal error: {what} -- this is a bug in reqbench; please report it to the reqbench issue tracker"
+            " with the output of the same command run with REQBENCH_DEBUG=1",
+            err=True,
+        )
+        return EXIT_INTERNAL
 
 
 def _run(
