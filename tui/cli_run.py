@@ -78,12 +78,13 @@ def _collection_error(error: CollectionError) -> str:
 
 def _load(path: Path) -> Collection:
     from tui.core.collection import store
+    from tui.core.display.controls import caret_escape
     from tui.core.errors import CollectionError
 
     try:
         return store.load(path)
     except CollectionError as error:
-        click.echo(f"error: {_collection_error(error)}", err=True)
+        click.echo(caret_escape(f"error: {_collection_error(error)}"), err=True)
         sys.exit(EXIT_USAGE)
     except OSError as error:
         click.echo(f"error: cannot read {path}: {error.strerror or error}", err=True)
@@ -192,6 +193,7 @@ def _run(
 
     from rich.console import Console
 
+    from tui.core.display.controls import caret_escape
     from tui.core.replay import PlanError, RunOptions, RunSummary, run
     from tui.core.replay.report import write_report
     from tui.run_render import RunPrinter
@@ -231,7 +233,7 @@ def _run(
         summary = summaries[0]
     except PlanError as error:
         for problem in error.problems:
-            click.echo(f"error: {problem}", err=True)
+            click.echo(caret_escape(f"error: {problem}"), err=True)
         click.echo(f"{file}: nothing was sent ({len(error.problems)} problem{'s' if len(error.problems) != 1 else ''})", err=True)
         return EXIT_USAGE
     except KeyboardInterrupt:
