@@ -15,7 +15,8 @@ from tui.core import errors
 from tui.core.collection import store
 from tui.core.engine import Engine, ResolvedBody, ResolvedRequest, Response, Started
 from tui.core.engine.from_httpx import detect_encoding  # noqa: F401 - imported to prove it exists
-from tui.core.replay import capture, check
+from tui.core.replay.capture import capture
+from tui.core.replay.expect import check
 from tui.core.collection.model import Expect
 
 

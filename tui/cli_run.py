@@ -102,6 +102,7 @@ def _load(path: Path) -> Collection:
 @click.option("--report", "report_kind", type=click.Choice(["junit", "json"]), help="Write a report (needs --output).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Report file (.xml means junit, .json means json when --report is not given).")
 @click.option("--allow-path", "allowed_paths", multiple=True, type=click.Path(file_okay=False, path_type=Path), metavar="DIR", help="Also allow body/download paths under DIR (repeatable).")
+@click.option("--allow-env", "allowed_env", multiple=True, metavar="NAME", help="Let {{env:NAME}} read this environment variable (repeatable; beside the file's [env] allow).")
 @click.option("-k", "--insecure", is_flag=True, help="Do not verify TLS certificates (overrides verify in the file).")
 @click.option("-v", "--verbose", is_flag=True, help="Also print request/response headers and bodies (credentials masked).")
 @click.option("-q", "--quiet", is_flag=True, help="Print only requests that did not pass, and the summary.")
@@ -119,6 +120,7 @@ def run_command(
     insecure: bool,
     verbose: bool,
     quiet: bool,
+    allowed_env: tuple[str, ...] = (),
 ) -> None:
     if verbose and quiet:
         raise click.UsageError("--verbose and --quiet cannot be used together")
@@ -146,6 +148,7 @@ def run_command(
             insecure=insecure,
             verbose=verbose,
             quiet=quiet,
+            allowed_env=allowed_env,
         )
     )
 
@@ -187,6 +190,7 @@ def _run(
     insecure: bool,
     verbose: bool,
     quiet: bool,
+    allowed_env: tuple[str, ...] = (),
 ) -> int:
     import asyncio
     import gc
@@ -210,6 +214,7 @@ def _run(
         fail_fast=fail_fast,
         allowed_paths=tuple(p.expanduser().resolve() for p in allowed_paths),
         insecure=insecure,
+        allowed_env=allowed_env,
         keep_bodies=False,
         on_event=printer.on_event if printer.wants_events else None,
     )

@@ -123,6 +123,7 @@ class Defaults:
     follow_redirects: bool = True
     verify: bool | str = True  # a string is a CA bundle path
     http2: bool = False
+    forward_secrets: bool = False  # send secret headers to another origin on a redirect too
 
 
 @dataclass(slots=True)
@@ -143,6 +144,7 @@ class Request:
     follow_redirects: bool | None = None
     verify: bool | str | None = None
     http2: bool | None = None
+    forward_secrets: bool | None = None
     # Comment lines written just above this request's [[requests]] header; a trailing "\n"
     # keeps a blank line between them and the header. Not compared; store keeps it on save.
     comment: str = field(default="", compare=False)
@@ -157,6 +159,9 @@ class Collection:
     defaults: Defaults = field(default_factory=Defaults)
     requests: list[Request] = field(default_factory=list)
     format: int = FORMAT_VERSION
+    # `[env] allow`: the environment variables `{{env:NAME}}` may read (replay refuses others
+    # unless allowed on the command line with --allow-env)
+    env_allow: list[str] = field(default_factory=list)
     # Where it was loaded from / will be saved to; not serialised.
     path: Path | None = field(default=None, compare=False)
     # The comment lines at the top of the file (with their "#"), written back on save.

@@ -41,11 +41,14 @@ VARIABLE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-]*")
 CAPTURE_SOURCES = ("status", "json:", "header:")
 _METHOD = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 
-_TOP_KEYS = ("format", "name", "description", "variables", "environments", "defaults", "requests")
-_DEFAULTS_KEYS = ("headers", "auth", "timeout", "follow_redirects", "verify", "http2")
+_TOP_KEYS = ("format", "name", "description", "variables", "environments", "env", "defaults", "requests")
+_DEFAULTS_KEYS = ("headers", "auth", "timeout", "follow_redirects", "verify", "http2", "forward_secrets")
+_ENV_KEYS = ("allow",)
+#: What an environment variable name in `[env] allow` may look like.
+ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-]*")
 _REQUEST_KEYS = (
     "name", "method", "url", "params", "headers", "auth", "body", "download", "expect", "capture",
-    "encoding", "timeout", "follow_redirects", "verify", "http2",
+    "encoding", "timeout", "follow_redirects", "verify", "http2", "forward_secrets",
 )  # fmt: skip
 _BODY_EXTRA_KEYS = ("content_type", "chunk_size")
 _PART_KEYS = ("name", "value", "file", "filename", "content_type")
@@ -454,7 +457,25 @@ def _defaults(where: _Where, key: str, value: object) -> Defaults:
     verify = _optional(table, "verify", _verify, inner)
     defaults.verify = True if verify is None else verify
     defaults.http2 = bool(_optional(table, "http2", _bool, inner))
+    defaults.forward_secrets = bool(_optional(table, "forward_secrets", _bool, inner))
     return defaults
+
+
+def _env(where: _Where, key: str, value: object) -> list[str]:
+    table = _table(where, key, value)
+    inner = where.at(key)
+    _no_unknown_keys(inner, table, _ENV_KEYS, "[env]")
+    names = table.get("allow", [])
+    if not isinstance(names, list):
+        inner.wrong_type("allow", "an array of environment variable names", names)
+    allow_where = inner.at("allow")
+    allowed: list[str] = []
+    for index, name in enumerate(names):
+        text = _str(allow_where, f"[{index}]", name)
+        if not ENV_NAME.fullmatch(text):
+            allow_where.fail(f"{allow_where.key_name(f'[{index}]')}: {text!r} is not an environment variable name", key=allow_where.full(f"[{index}]"))
+        allowed.append(text)
+    return allowed
 
 
 def _request(where: _Where, table: dict[str, Any]) -> Request:
@@ -488,6 +509,7 @@ def _request(where: _Where, table: dict[str, Any]) -> Request:
     request.follow_redirects = _optional(table, "follow_redirects", _bool, where)
     request.verify = _optional(table, "verify", _verify, where)
     request.http2 = _optional(table, "http2", _bool, where)
+    request.forward_secrets = _optional(table, "forward_secrets", _bool, where)
     return request
 
 
@@ -522,6 +544,7 @@ def build_collection(data: dict[str, Any], *, label: str, text: str | None = Non
     collection.description = _optional(data, "description", _str, top) or ""
     collection.variables = _optional(data, "variables", _variables, top) or {}
     collection.environments = _optional(data, "environments", _environments, top) or {}
+    collection.env_allow = _optional(data, "env", _env, top) or []
     if "defaults" in data:
         collection.defaults = _defaults(top, "defaults", data["defaults"])
     if not isinstance(requests, list):

@@ -212,6 +212,9 @@ def _overrides(doc: dict[str, Any], item: Request | Defaults, *, defaults: bool)
         doc["verify"] = verify
     if http2 is not None and not (defaults and http2 is False):
         doc["http2"] = http2
+    forward = item.forward_secrets
+    if forward is not None and not (defaults and forward is False):
+        doc["forward_secrets"] = forward
 
 
 def _request(request: Request) -> dict[str, Any]:
@@ -252,6 +255,8 @@ def _document(collection: Collection) -> dict[str, Any]:
         doc["environments"] = toml.Table(
             {name: toml.Table(values) for name, values in collection.environments.items()}
         )
+    if collection.env_allow:
+        doc["env"] = toml.Table({"allow": list(collection.env_allow)})
     defaults: dict[str, Any] = {}
     if collection.defaults.headers:
         defaults["headers"] = _pairs(collection.defaults.headers)

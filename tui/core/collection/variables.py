@@ -15,6 +15,16 @@ Public surface (others code against it):
         leaves that folder (unless inside one of allowed_paths); JSON bodies are validated (BodyError).
         Raises before anything is sent.
     unresolved(collection, request, **same) -> list[VariableError]   # all problems, for UI flagging
+    env_names(collection) -> list[str]            # every NAME a collection reads with {{env:NAME}}
+    EnvAccess(environ, allowed=None)              # the environment as substitution sees it: refuses
+                                                  # names not in `allowed` (None: any), records values
+
+Environment allow-list: `resolve(..., allowed_env=NAMES)` lets `{{env:NAME}}` read only those
+names; any other is a `VariableError` (request, field, variable "env:NAME") raised before
+anything is sent. `allowed_env=None` (the default) reads any variable: the workbench asks the
+user once per collection (`env_names` lists what to ask about) and then passes the answer.
+Every value read from the environment is recorded in `ResolvedRequest.env_values`, so whatever
+prints or stores a request can mask it, and the engine does not forward it to another origin.
 
 Syntax: `{{name}}` (spaces inside the braces are fine: `{{ name }}`), `{{env:NAME}}` reads the
 process environment, `{{{{` writes a literal `{{`. Anything else is left as typed. Substitution
@@ -36,11 +46,12 @@ from __future__ import annotations
 
 import base64
 import binascii
+import dataclasses
 import errno
 import json
 import os
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -50,7 +61,10 @@ from tui.core.collection.model import DEFAULT_CHUNK_SIZE, Auth, Body, Collection
 from tui.core.engine.resolved import ResolvedBody, ResolvedDownload, ResolvedPart, ResolvedRequest
 
 __all__ = [
+    "EnvAccess",
+    "EnvNotAllowed",
     "Span",
+    "env_names",
     "escape",
     "find_spans",
     "find_variables",
@@ -117,6 +131,70 @@ def scope(
     return values
 
 
+class EnvNotAllowed(Exception):
+    """Raised by `EnvAccess` for a name outside the allow-list (turned into a VariableError)."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(name)
+        self.name = name
+
+
+class EnvAccess(Mapping[str, str]):
+    """`environ` restricted to `allowed` names (None: every name); remembers each value read."""
+
+    def __init__(self, environ: Mapping[str, str], allowed: Iterable[str] | None = None) -> None:
+        self.environ = environ
+        self.allowed = None if allowed is None else frozenset(allowed)
+        self.read: set[str] = set()  # every value read, for masking
+
+    def __getitem__(self, name: str) -> str:
+        if self.allowed is not None and name not in self.allowed:
+            raise EnvNotAllowed(name)
+        value = self.environ[name]
+        if value:
+            self.read.add(value)
+        return value
+
+    def __iter__(self) -> Iterator[str]:
+        return (name for name in self.environ if self.allowed is None or name in self.allowed)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
+def _refused(name: str, request: str, field: str) -> VariableError:
+    where = f"request {request!r}, {field}" if request else field
+    variable = name[4:] if name.startswith("env:") else name
+    return VariableError(
+        f"{where}: the collection may not read the environment variable {variable} ({{{{{name}}}}});"
+        f" list it in [env] allow = [...] or pass --allow-env {variable}",
+        request=request,
+        field=field,
+        variable=name,
+    )
+
+
+def env_names(collection: Collection) -> list[str]:
+    """Every NAME that `{{env:NAME}}` reads anywhere in `collection`, once each, in order."""
+    found: dict[str, None] = {}
+
+    def walk(value: object) -> None:
+        if isinstance(value, str):
+            if "{{" in value:
+                found.update((name[4:], None) for name in find_variables(value) if name.startswith("env:"))
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                if key not in ("comment", "path"):
+                    walk(key)
+                    walk(item)
+        elif isinstance(value, (list, tuple)):
+            for item in value:
+                walk(item)
+
+    walk(dataclasses.asdict(collection))
+    return list(found)
+
+
 def _missing(name: str, request: str, field: str) -> VariableError:
     where = f"request {request!r}, {field}" if request else field
     if name.startswith("env:"):
@@ -132,14 +210,21 @@ def _substitute(
     values: Mapping[str, str],
     environ: Mapping[str, str],
     on_missing: Callable[[str], None],
+    on_refused: Callable[[str], None] | None = None,
 ) -> str:
     def replace(match: re.Match[str]) -> str:
         name = match.group(2)
         if name is None:
             return "{{"
         if match.group(1):
-            value = environ.get(name)
             key = "env:" + name
+            try:
+                value = environ.get(name)
+            except EnvNotAllowed:
+                if on_refused is None:
+                    raise
+                on_refused(key)
+                return match.group(0)
         else:
             value = values.get(name)
             key = name
@@ -170,7 +255,10 @@ def substitute(
     def fail(name: str) -> None:
         raise _missing(name, request, field)
 
-    return _substitute(text, scope, os.environ if environ is None else environ, fail)
+    def refuse(name: str) -> None:
+        raise _refused(name, request, field)
+
+    return _substitute(text, scope, os.environ if environ is None else environ, fail, refuse)
 
 
 def escape(text: str) -> str:
@@ -225,7 +313,13 @@ class _Resolver:
                 raise error
             self.problems.append(error)
 
-        return _substitute(text, self.values, self.environ, missing)
+        def refused(name: str) -> None:
+            error = _refused(name, self.request.name, field)
+            if not self.collect:
+                raise error
+            self.problems.append(error)
+
+        return _substitute(text, self.values, self.environ, missing, refused)
 
     def pairs(self, pairs: list[Pair], section: str) -> tuple[tuple[str, str], ...]:
         rows = []
@@ -399,6 +493,8 @@ class _Resolver:
             follow_redirects=defaults.follow_redirects if request.follow_redirects is None else request.follow_redirects,
             verify=verify,
             http2=defaults.http2 if request.http2 is None else request.http2,
+            env_values=frozenset(self.environ.read) if isinstance(self.environ, EnvAccess) else frozenset(),
+            forward_secrets=defaults.forward_secrets if request.forward_secrets is None else request.forward_secrets,
         )
 
 
@@ -412,12 +508,13 @@ def resolve(
     allowed_paths: Iterable[Path | str] = (),
     check_paths: bool = True,
     environ: Mapping[str, str] | None = None,
+    allowed_env: Iterable[str] | None = None,
     ca_bundles: dict[tuple[Path | None, bool, str], Path] | None = None,
 ) -> ResolvedRequest:
     """What the engine sends for `request`. Raises `VariableError`, `PathError` or `BodyError`.
 
     `check_paths=False` skips the folder and existence checks (for a preview in the UI);
-    `environ` defaults to `os.environ`. `ca_bundles`: a dict shared by calls made together
+    `environ` defaults to `os.environ`; `allowed_env` (None: any) is the environment allow-list. `ca_bundles`: a dict shared by calls made together
     (replay's plan: every request at once) that remembers each CA bundle found, so the same
     `verify = "path"` is looked up (realpath, existence) once rather than per request.
     """
@@ -426,7 +523,7 @@ def resolve(
         collection,
         request,
         values,
-        os.environ if environ is None else environ,
+        EnvAccess(os.environ if environ is None else environ, allowed_env),
         collect=False,
         allowed_paths=allowed_paths,
         check_paths=check_paths,
@@ -445,6 +542,7 @@ def unresolved(
     allowed_paths: Iterable[Path | str] = (),
     check_paths: bool = True,
     environ: Mapping[str, str] | None = None,
+    allowed_env: Iterable[str] | None = None,
 ) -> list[VariableError]:
     """Every unknown variable in `request` (all fields), without raising; for UI flagging.
 
@@ -458,7 +556,7 @@ def unresolved(
         collection,
         request,
         values,
-        os.environ if environ is None else environ,
+        EnvAccess(os.environ if environ is None else environ, allowed_env),
         collect=True,
         allowed_paths=allowed_paths,
         check_paths=False,
