@@ -10,9 +10,9 @@ import pytest
 SURFACES: dict[str, list[str]] = {
     "tui.core.collection": [
         "BODY_KINDS", "Auth", "Body", "BodyKind", "Collection", "DEFAULT_CHUNK_SIZE", "DEFAULT_TIMEOUT",
-        "Defaults", "Download", "Expect", "FORMAT_VERSION", "Fingerprint", "MultipartPart", "Pair",
-        "Request", "Span", "dumps", "escape", "find_spans", "find_variables", "fingerprint", "load",
-        "loads", "resolve", "save", "scope", "substitute", "unresolved",
+        "Defaults", "Download", "EnvAccess", "EnvNotAllowed", "Expect", "FORMAT_VERSION", "Fingerprint",
+        "MultipartPart", "Pair", "Request", "Span", "dumps", "env_names", "escape", "find_spans", "find_variables", "fingerprint", "load",
+        "loads", "recovery_path", "resolve", "save", "scope", "substitute", "unresolved", "write_recovery_copy",
     ],
     "tui.core.engine": [
         "DEFAULT_MEMORY_LIMIT", "DownloadSink", "Engine", "Event", "EventHandler", "Failed", "FileSink",
