@@ -177,3 +177,22 @@ def test_a_file_body_that_changes_size_during_upload_is_a_request_error(fault_ur
 
     with pytest.raises(errors.RequestError, match="changed size|Content-Length"):
         asyncio.run(send())
+
+
+# -- found by the value fuzzer ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ('{ text = "hi", content_type = "\\u0080" }', "body.content_type"),
+        ('{ multipart = [{ name = "f", value = "1", content_type = "a\\r\\nX-Injected: 1" }] }', "body.multipart[0].content_type"),
+    ],
+)
+def test_a_content_type_http_cannot_carry_is_refused_before_sending(tmp_path: Path, body: str, field: str) -> None:
+    with recording_server() as server:
+        result = _run(_write(tmp_path, f'[[requests]]\nname = "ct"\nmethod = "POST"\nurl = "{{{{base}}}}/"\nbody = {body}\n', server.url))
+        assert server.requests == []
+    _no_traceback(result)
+    assert result.exit_code == 2, result.output
+    assert f"request 'ct', {field}" in result.output

@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 import httpx
 
 from tui.core.engine.bodies import EncodedBody, encode_body
-from tui.core.engine.checks import check_content_length, check_encoding, check_headers, check_parsed_url
+from tui.core.engine.checks import check_content_length, check_content_types, check_encoding, check_headers, check_parsed_url
 from tui.core.errors import InvalidHeader, InvalidURL, RequestError
 from tui.core.engine.resolved import ResolvedRequest
 
@@ -98,6 +98,7 @@ def prepare(request: ResolvedRequest) -> PreparedRequest:
         elif not _has(headers, "Authorization"):
             headers.append(("Authorization", f"Bearer {request.auth.token}"))
     check_headers(headers)
+    check_content_types(request.body)
     body = encode_body(request.body, has_content_type=_has(headers, "Content-Type"))
     try:
         check_content_length(request.headers, _body_size(request, body))
@@ -147,6 +148,7 @@ def check_request(request: ResolvedRequest) -> None:
     _checked_url(request)
     check_encoding(request.encoding)
     check_headers(request.headers)
+    check_content_types(request.body)
     if request.auth is not None and request.auth.kind == "bearer":
         try:
             check_headers([("Authorization", f"Bearer {request.auth.token}")])

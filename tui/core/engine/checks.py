@@ -8,6 +8,9 @@ Content-Length. Each raises a `RequestError` subclass whose `field` names the re
     check_parsed_url(parsed, text) -> None       # the same checks on an httpx.URL already built
     check_headers(headers) -> None               # InvalidHeader: a name that is not a token, a
                                                  # value with non-ASCII or control characters
+    check_content_types(body) -> None            # InvalidHeader: a body or multipart part
+                                                 # content_type HTTP cannot carry (CR LF would
+                                                 # inject header lines into a multipart body)
     check_encoding(name) -> None                 # RequestError: unknown or not a text encoding
     check_content_length(headers, size) -> None  # InvalidHeader: a user Content-Length that
                                                  # does not match the body's size
@@ -21,9 +24,10 @@ from collections.abc import Iterable
 import httpx
 
 from tui.core.encodings import is_text_encoding
+from tui.core.engine.resolved import ResolvedBody
 from tui.core.errors import InvalidHeader, InvalidURL, RequestError
 
-__all__ = ["check_content_length", "check_encoding", "check_headers", "check_parsed_url", "check_url"]
+__all__ = ["check_content_length", "check_content_types", "check_encoding", "check_headers", "check_parsed_url", "check_url"]
 
 _TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")  # RFC 9110 field-name
 _BAD_VALUE = re.compile(r"[^\t\x20-\x7e]")  # httpx sends values as ASCII; h11 refuses controls
@@ -86,6 +90,23 @@ def check_headers(headers: Iterable[tuple[str, str]]) -> None:
                 f"header {name}: the value has {char!r} at position {bad_value.start()}, which HTTP headers cannot carry{hint}",
                 field=f"headers.{name}",
             )
+
+
+def _check_value(name: str, value: str, field: str) -> None:
+    try:
+        check_headers([(name, value)])
+    except InvalidHeader as error:
+        raise InvalidHeader(str(error), field=field) from None
+
+
+def check_content_types(body: ResolvedBody | None) -> None:
+    if body is None:
+        return
+    if body.content_type is not None:
+        _check_value("Content-Type", body.content_type, "body.content_type")
+    for index, part in enumerate(body.parts):
+        if part.content_type is not None:
+            _check_value("Content-Type", part.content_type, f"body.multipart[{index}].content_type")
 
 
 def check_encoding(name: str | None) -> None:
