@@ -196,3 +196,9 @@ def test_a_content_type_http_cannot_carry_is_refused_before_sending(tmp_path: Pa
     _no_traceback(result)
     assert result.exit_code == 2, result.output
     assert f"request 'ct', {field}" in result.output
+
+
+@pytest.mark.parametrize("table", ['body = { stream = "up.bin", chunk_size = 18446744073709551616 }', 'download = { path = "o.bin", chunk_size = 9223372036854775807 }'])
+def test_a_chunk_size_too_large_to_read_is_a_schema_error(table: str) -> None:
+    with pytest.raises(errors.SchemaError, match=r"chunk_size' must be at most 67108864"):
+        store.loads(f'format = 1\n[[requests]]\nname = "s"\nurl = "http://127.0.0.1/"\n{table}\n', path="c.toml")

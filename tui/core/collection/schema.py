@@ -180,6 +180,17 @@ def _positive_int(where: _Where, key: str, value: object) -> int:
     return value
 
 
+MAX_CHUNK_SIZE = 64 * 2**20  # a read of more at once only costs memory (and 2**63 overflows)
+
+
+def _chunk_size(where: _Where, key: str, value: object) -> int:
+    size = _positive_int(where, key, value)
+    if size > MAX_CHUNK_SIZE:
+        full = where.full(key)
+        where.fail(f"{_quote(full)} must be at most {MAX_CHUNK_SIZE} (64 MiB), got {size}", key=full)
+    return size
+
+
 def _positive_number(where: _Where, key: str, value: object) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         where.wrong_type(key, "a number", value)
@@ -323,7 +334,7 @@ def _body(where: _Where, key: str, value: object) -> Body:
     else:
         body.text = _str(inner, kind, item)
     body.content_type = _optional(table, "content_type", _str, inner)
-    chunk_size = _optional(table, "chunk_size", _positive_int, inner)
+    chunk_size = _optional(table, "chunk_size", _chunk_size, inner)
     if chunk_size is not None and kind != "stream":
         inner.fail(f"'chunk_size' applies only to a stream body, not {kind!r}", key=inner.full("chunk_size"))
     body.chunk_size = None if chunk_size == DEFAULT_CHUNK_SIZE else chunk_size
@@ -338,7 +349,7 @@ def _download(where: _Where, key: str, value: object) -> Download:
         inner.fail("download needs a 'path'", key=inner.full("path"))
     return Download(
         path=_str(inner, "path", table["path"]),
-        chunk_size=_optional(table, "chunk_size", _positive_int, inner) or DEFAULT_CHUNK_SIZE,
+        chunk_size=_optional(table, "chunk_size", _chunk_size, inner) or DEFAULT_CHUNK_SIZE,
         overwrite=bool(_optional(table, "overwrite", _bool, inner)),
     )
 
