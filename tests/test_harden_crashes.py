@@ -202,3 +202,15 @@ def test_a_content_type_http_cannot_carry_is_refused_before_sending(tmp_path: Pa
 def test_a_chunk_size_too_large_to_read_is_a_schema_error(table: str) -> None:
     with pytest.raises(errors.SchemaError, match=r"chunk_size' must be at most 67108864"):
         store.loads(f'format = 1\n[[requests]]\nname = "s"\nurl = "http://127.0.0.1/"\n{table}\n', path="c.toml")
+
+
+@pytest.mark.parametrize("target", ["http://xn--a.com/", "ftp://x/", "http://127.0.0.1:0/", "http://[::1/"])
+def test_a_redirect_to_an_unusable_url_is_a_request_error(tmp_path: Path, target: str) -> None:
+    from urllib.parse import quote
+
+    body = f'[[requests]]\nname = "r"\nurl = "{{{{base}}}}/redirect?to={quote(target, safe="")}"\n'
+    with recording_server() as server:
+        result = _run(_write(tmp_path, body, server.url))
+    _no_traceback(result)
+    assert result.exit_code == 3, result.output
+    assert "✗ r" in result.output

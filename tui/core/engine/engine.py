@@ -212,7 +212,9 @@ class Engine:
             raise
         # h11's LocalProtocolError: a body that does not match its Content-Length (a file that
         # grew or shrank during the upload); httpcore lets it through unwrapped.
-        except (httpx.HTTPError, httpx.InvalidURL, httpx.StreamError, OSError, errors.RequestError, h11.LocalProtocolError) as exc:
+        # UnicodeError: idna's, for a redirect to a bad international name (httpx decodes the
+        # host to compare origins and lets it through).
+        except (httpx.HTTPError, httpx.InvalidURL, httpx.StreamError, OSError, errors.RequestError, h11.LocalProtocolError, UnicodeError) as exc:
             await transfer.cleanup()
             if ctx.phase != "body":
                 ctx.phase = transfer.phase_before_body()
