@@ -514,7 +514,8 @@ def resolve(
     """What the engine sends for `request`. Raises `VariableError`, `PathError` or `BodyError`.
 
     `check_paths=False` skips the folder and existence checks (for a preview in the UI);
-    `environ` defaults to `os.environ`; `allowed_env` (None: any) is the environment allow-list. `ca_bundles`: a dict shared by calls made together
+    `environ` defaults to `os.environ`; `allowed_env` is the environment allow-list (None: any
+    name may be read). `ca_bundles`: a dict shared by calls made together
     (replay's plan: every request at once) that remembers each CA bundle found, so the same
     `verify = "path"` is looked up (realpath, existence) once rather than per request.
     """

@@ -487,6 +487,7 @@ class _Runner:
         self.on_result = on_result
         self.results: list[RequestResult] = []
         self.stopped = False
+        self._allowed_env = _allowed_env(plan_.collection, options)
         self._in_flight: set[asyncio.Task[None]] = set()
 
     def _finish(self, result: RequestResult) -> None:
@@ -528,7 +529,7 @@ class _Runner:
             return result
         result.response = response
         scope: dict[str, str] | None = None
-        environ = variables.EnvAccess(os.environ, _allowed_env(self.plan.collection, self.options))
+        environ = variables.EnvAccess(os.environ, self._allowed_env)
 
         def substitute(text: str, field_name: str) -> str:
             nonlocal scope
