@@ -128,3 +128,12 @@ def test_headers_with_secrets_are_kept_on_a_same_origin_redirect(tmp_path: Path)
         landed = a.requests[1].headers
     assert a.requests[1].path == "/landed"
     assert landed["x-api-key"] == "literal-key-123" and landed["x-plain"] == SECRET and "proxy-authorization" in landed
+
+
+def test_env_values_are_masked_in_plan_errors_too(tmp_path: Path) -> None:
+    text = 'format = 1\n[env]\nallow = ["RB_SECRET"]\n\n[[requests]]\nname = "p"\nmethod = "POST"\nurl = "http://127.0.0.1:1/"\nbody = { file = "{{env:RB_SECRET}}.bin" }\n'
+    result = _run(_write(tmp_path, text))
+    assert result.exit_code == 2
+    assert "no such file" in result.output and "***" in result.output
+    for form in _forms(SECRET):
+        assert form not in result.output

@@ -7,13 +7,15 @@ stays fast.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+import itertools
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
 if TYPE_CHECKING:
+    from tui.core.replay.masking import Masker
     from tui.core.errors import CollectionError
     from tui.core.collection.model import Collection
 
@@ -175,6 +177,20 @@ def _guarded(function: Callable[..., int], *args: Any, **kwargs: Any) -> int:
         return EXIT_INTERNAL
 
 
+def _env_masker(*allowed: Iterable[str]) -> Masker:
+    """A Masker that knows the values of every environment variable the run may read."""
+    import os
+
+    from tui.core.replay.masking import Masker
+
+    masker = Masker()
+    for name in set(itertools.chain(*allowed)):
+        value = os.environ.get(name)
+        if value:
+            masker.add_env(value)
+    return masker
+
+
 def _run(
     file: Path,
     *,
@@ -237,8 +253,9 @@ def _run(
             asyncio.run(replay())
         summary = summaries[0]
     except PlanError as error:
+        masker = _env_masker(collection.env_allow, allowed_env)  # a path or URL built from {{env:...}}
         for problem in error.problems:
-            click.echo(caret_escape(f"error: {problem}"), err=True)
+            click.echo(caret_escape(f"error: {masker.text(str(problem))}"), err=True)
         click.echo(f"{file}: nothing was sent ({len(error.problems)} problem{'s' if len(error.problems) != 1 else ''})", err=True)
         return EXIT_USAGE
     except KeyboardInterrupt:
