@@ -32,6 +32,12 @@ Timeouts raise `errors.TimeoutError` whose message starts with the kind ("connec
 response body", "waiting for a free connection".
 
 Clients are keyed by (verify, http2, client cert, proxy): see `clients`.
+
+Before sending, `build.prepare` runs the checks of `checks` (URL, headers, encoding,
+Content-Length; replay's plan runs the same through `build.check_request`). Every redirect hop
+is checked too (`redirects`): a target that is not a sendable http(s) URL is an `InvalidURL`,
+and when a hop leaves the origin, headers with secret-looking names or holding a value from
+`{{env:...}}` (`request.env_values`) are dropped unless `request.forward_secrets`.
 """
 
 from __future__ import annotations
