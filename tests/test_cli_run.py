@@ -231,9 +231,9 @@ def test_secrets_are_masked_in_verbose_output_and_reports(httpbin_url: str, tmp_
     path = _write(tmp_path, SECRETS, httpbin_url)
     xml_report, json_report = tmp_path / "r.xml", tmp_path / "r.json"
     env = {"REQBENCH_TEST_KEY": API_KEY}
-    verbose = _run(path, "-v", "--report", "junit", "--output", xml_report, env=env)
+    verbose = _run(path, "-v", "--report", "junit", "--output", xml_report, "--allow-env", "REQBENCH_TEST_KEY", env=env)
     assert verbose.exit_code == 1
-    _run(path, "--report", "json", "--output", json_report, env=env)
+    _run(path, "--report", "json", "--output", json_report, "--allow-env", "REQBENCH_TEST_KEY", env=env)
     out = verbose.output
     assert "authorization: Bearer ***" in out
     assert "cookie: ***" in out and "x-api-key: ***" in out

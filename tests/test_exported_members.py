@@ -10,16 +10,17 @@ import pytest
 SURFACES: dict[str, list[str]] = {
     "tui.core.collection": [
         "BODY_KINDS", "Auth", "Body", "BodyKind", "Collection", "DEFAULT_CHUNK_SIZE", "DEFAULT_TIMEOUT",
-        "Defaults", "Download", "Expect", "FORMAT_VERSION", "Fingerprint", "MultipartPart", "Pair",
-        "Request", "Span", "apply_url", "display_url", "dumps", "escape", "find_spans", "find_variables",
-        "fingerprint", "load", "loads", "parse_query", "query_string", "resolve", "save", "scope",
-        "split_display_url", "substitute", "unresolved",
+        "Defaults", "Download", "EnvAccess", "EnvNotAllowed", "Expect", "FORMAT_VERSION", "Fingerprint",
+        "MultipartPart", "Pair", "Request", "Span", "apply_url", "display_url", "dumps", "env_names", "escape",
+        "find_spans", "find_variables", "fingerprint", "load", "loads", "parse_query", "query_string",
+        "recovery_path", "resolve", "save", "scope", "split_display_url", "substitute", "unresolved",
+        "write_recovery_copy",
     ],
     "tui.core.engine": [
         "DEFAULT_MEMORY_LIMIT", "DownloadSink", "Engine", "Event", "EventHandler", "Failed", "FileSink",
         "Finished", "HeadersReceived", "MemorySink", "PREVIEW_LIMIT", "Progress", "RedirectHop",
         "ResolvedBody", "ResolvedDownload", "ResolvedPart", "ResolvedRequest", "Response", "SentRequest",
-        "Started", "Timings", "USER_AGENT", "WRITE_BATCH", "part_path_for", "url_with_params",
+        "Started", "Timings", "USER_AGENT", "WRITE_BATCH", "check_url", "part_path_for", "url_with_params",
     ],
     "tui.core.replay": [
         "CaptureProblem", "CaptureSource", "CheckKind", "ExpectFailure", "MASK", "MISSING", "Masker",
@@ -46,7 +47,7 @@ SURFACES: dict[str, list[str]] = {
     ],
     "tui.core.display": [
         "BYTES_PER_LINE", "ByteLines", "HexLines", "JsonFormatError", "LINE_SIZES", "OUT_OF_PROCESS_MIN",
-        "bytes_per_line_for", "format_json", "hexdump_line", "is_probably_binary", "line_width",
+        "bytes_per_line_for", "caret_escape", "has_controls", "format_json", "hexdump_line", "is_probably_binary", "line_width",
         "pretty_json_lines", "split_lines",
     ],
 }

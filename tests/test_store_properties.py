@@ -47,7 +47,7 @@ short_text = st.text(st.characters(codec="utf-8"), max_size=8)
 variable_name = st.from_regex(r"\A[A-Za-z_][A-Za-z0-9_.\-]{0,8}\Z")
 method = st.from_regex(r"\A[!#$%&'*+\-.^_`|~0-9A-Za-z]{1,8}\Z").map(str.upper)
 positive = st.floats(min_value=1e-6, max_value=1e12, allow_nan=False, allow_infinity=False)
-positive_int = st.integers(min_value=1, max_value=2**31)
+positive_int = st.integers(min_value=1, max_value=64 * 2**20)  # chunk sizes: at most 64 MiB
 pair = st.builds(Pair, short_text, text, st.booleans())
 pairs = st.lists(pair, max_size=4)
 auth = st.one_of(

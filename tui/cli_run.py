@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import dataclasses
 import sys
-from collections.abc import Callable
+import itertools
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -16,17 +17,19 @@ from typing import TYPE_CHECKING, Any
 import click
 
 if TYPE_CHECKING:
+    from tui.core.replay.masking import Masker
     from tui.core.errors import CollectionError
     from tui.core.collection.model import Collection
     from tui.core.history import History
     from tui.core.replay import RequestResult
 
-__all__ = ["EXIT_FAILED", "EXIT_OK", "EXIT_REQUEST", "EXIT_USAGE", "RunArgs", "run_command"]
+__all__ = ["EXIT_FAILED", "EXIT_INTERNAL", "EXIT_OK", "EXIT_REQUEST", "EXIT_USAGE", "RunArgs", "run_command"]
 
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_USAGE = 2
 EXIT_REQUEST = 3
+EXIT_INTERNAL = 4  # a bug in reqbench: an exception none of the above explains
 
 _HELP = """Replay the requests of FILE (a collection .toml) and check their expects.
 
@@ -43,6 +46,7 @@ Exit codes:
   1  an expect (or a capture) failed
   2  the file or the command line is wrong (file:line:col, or the bad option / variable)
   3  a request could not be completed (connection, TLS, timeout, download)
+  4  internal error: a bug in reqbench (one line; REQBENCH_DEBUG=1 shows the traceback)
   130  interrupted (Ctrl-C)
 If several apply, the higher-priority one wins: 2, then 3, then 1.
 
@@ -86,12 +90,13 @@ def _collection_error(error: CollectionError) -> str:
 
 def _load(path: Path) -> Collection:
     from tui.core.collection import store
+    from tui.core.display.controls import caret_escape
     from tui.core.errors import CollectionError
 
     try:
         return store.load(path)
     except CollectionError as error:
-        click.echo(f"error: {_collection_error(error)}", err=True)
+        click.echo(caret_escape(f"error: {_collection_error(error)}"), err=True)
         sys.exit(EXIT_USAGE)
     except OSError as error:
         click.echo(f"error: cannot read {path}: {error.strerror or error}", err=True)
@@ -120,6 +125,7 @@ class RunArgs:
     report_kind: str | None
     output: Path | None
     allowed_paths: tuple[Path, ...]
+    allowed_env: tuple[str, ...]
     insecure: bool
     verbose: bool
     quiet: bool
@@ -154,6 +160,7 @@ class RunArgs:
 @click.option("--report", "report_kind", type=click.Choice(["junit", "json"]), help="Write a report (needs --output).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Report file (.xml means junit, .json means json when --report is not given).")
 @click.option("--allow-path", "allowed_paths", multiple=True, type=click.Path(file_okay=False, path_type=Path), metavar="DIR", help="Also allow body/download paths under DIR (repeatable).")
+@click.option("--allow-env", "allowed_env", multiple=True, metavar="NAME", help="Let {{env:NAME}} read this environment variable (repeatable; beside the file's [env] allow).")
 @click.option("-k", "--insecure", is_flag=True, help="Do not verify TLS certificates (overrides verify in the file).")
 @click.option("-v", "--verbose", is_flag=True, help="Also print request/response headers and bodies (credentials masked).")
 @click.option("-q", "--quiet", is_flag=True, help="Print only requests that did not pass, and the summary.")
@@ -162,7 +169,7 @@ class RunArgs:
 @click.option("--no-history", is_flag=True, help="Record nothing (the default for run; an error together with --history).")
 @click.option("--cookies", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE", help="Load cookies from a Netscape/Mozilla cookie file (curl -b/-c) and save them back to it.")
 def run_command(**params: Any) -> None:
-    sys.exit(_run(RunArgs(**params).checked()))
+    sys.exit(_guarded(_run, RunArgs(**params).checked()))
 
 
 def _recorder(args: RunArgs, collection: Collection) -> tuple[History | None, Callable[[RequestResult], None] | None]:
@@ -204,12 +211,49 @@ def _then(first: Callable[[RequestResult], None], second: Callable[[RequestResul
     return both
 
 
+def _guarded(function: Callable[..., int], *args: Any, **kwargs: Any) -> int:
+    """`function(...)`, with any unexpected exception turned into exit 4 and one line (the
+    traceback only with REQBENCH_DEBUG=1): a crash must never look like a failed expect."""
+    try:
+        return function(*args, **kwargs)
+    except Exception as error:  # noqa: BLE001 - the last line of defence, reported, not hidden
+        import os
+        import traceback
+
+        if os.environ.get("REQBENCH_DEBUG") == "1":
+            traceback.print_exc()
+        from tui.core.display.controls import caret_escape
+
+        what = caret_escape(f"{type(error).__name__}: {error}".splitlines()[0] if str(error) else type(error).__name__)
+        click.echo(
+            f"internal error: {what} -- this is a bug in reqbench; please report it to the reqbench issue tracker"
+            " with the output of the same command run with REQBENCH_DEBUG=1",
+            err=True,
+        )
+        return EXIT_INTERNAL
+
+
+def _env_masker(*allowed: Iterable[str]) -> Masker:
+    """A Masker that knows the values of every environment variable the run may read."""
+    import os
+
+    from tui.core.replay.masking import Masker
+
+    masker = Masker()
+    for name in set(itertools.chain(*allowed)):
+        value = os.environ.get(name)
+        if value:
+            masker.add_env(value)
+    return masker
+
+
 def _run(args: RunArgs) -> int:
     import asyncio
     import gc
 
     from rich.console import Console
 
+    from tui.core.display.controls import caret_escape
     from tui.core.engine import Engine
     from tui.core.errors import CookieFileError
     from tui.core.replay import PlanError, RunOptions, RunSummary, run
@@ -238,6 +282,7 @@ def _run(args: RunArgs) -> int:
         fail_fast=args.fail_fast,
         allowed_paths=tuple(p.expanduser().resolve() for p in args.allowed_paths),
         insecure=args.insecure,
+        allowed_env=args.allowed_env,
         keep_bodies=False,
         on_event=printer.on_event if printer.wants_events else None,
     )
@@ -262,8 +307,9 @@ def _run(args: RunArgs) -> int:
             asyncio.run(replay())
         summary = summaries[0]
     except PlanError as error:
+        masker = _env_masker(collection.env_allow, args.allowed_env)  # a path or URL built from {{env:...}}
         for problem in error.problems:
-            click.echo(f"error: {problem}", err=True)
+            click.echo(caret_escape(f"error: {masker.text(str(problem))}"), err=True)
         click.echo(f"{args.file}: nothing was sent ({len(error.problems)} problem{'s' if len(error.problems) != 1 else ''})", err=True)
         return EXIT_USAGE
     except KeyboardInterrupt:

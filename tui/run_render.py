@@ -18,10 +18,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Self
 
 from rich.console import Console
-from rich.control import strip_control_codes
 from rich.table import Table
 from rich.text import Span, Text
 
+from tui.core.display.controls import caret_escape
+from tui.core.encodings import text_encoding
 from tui.core.engine.events import Event, Failed, Finished, Progress
 from tui.core.replay.masking import Masker
 from tui.core.replay import Outcome, RequestResult, RunSummary
@@ -72,17 +73,18 @@ _MARKS = {
 
 def _assemble(parts: list[tuple[str, str]]) -> Text:
     """The `Text` that appending each (piece, style) in turn gives, built in one go
-    (`Text.append` per piece costs more than the rest of a result line)."""
+    (`Text.append` per piece costs more than the rest of a result line). Control characters
+    (from a server or a file) are shown `cat -v` style, never sent to the terminal."""
     joined = "".join([piece for piece, _ in parts])
-    clean = strip_control_codes(joined)  # Text.append strips each piece
-    strip = strip_control_codes if len(clean) != len(joined) else None  # rare: offsets move
+    clean = joined if joined.isprintable() else caret_escape(joined)
+    escape = caret_escape if len(clean) != len(joined) else None  # rare: offsets move
     spans: list[Span] = []
     offset = 0
     for piece, style in parts:
         if not piece:
             continue
-        if strip is not None:
-            piece = strip(piece)
+        if escape is not None:
+            piece = escape(piece)
         if style:
             spans.append(Span(offset, offset + len(piece), style))
         offset += len(piece)
@@ -117,7 +119,7 @@ class RunPrinter:
             return
         plain = "".join([piece for piece, _ in parts])
         if not plain.isprintable():  # (control codes and tabs are not printable: a usual line skips both)
-            plain = strip_control_codes(plain)  # as Text does
+            plain = caret_escape(plain)  # as _assemble does
             if "\t" in plain:  # Rich expands tabs
                 self.console.print(_assemble(parts))
                 return
@@ -151,7 +153,7 @@ class RunPrinter:
             from rich.progress import Progress as RichProgress
 
             self._bars = RichProgress(
-                TextColumn("{task.description}"),
+                TextColumn("{task.description}", markup=False),  # a request name is not markup
                 BarColumn(),
                 DownloadColumn(),
                 TransferSpeedColumn(),
@@ -182,7 +184,7 @@ class RunPrinter:
             return
         if not isinstance(event, Progress) or not self._wants_progress(result, event):
             return
-        label = f"{'↑' if event.direction == 'upload' else '↓'} {result.name}"
+        label = f"{'↑' if event.direction == 'upload' else '↓'} {caret_escape(result.name)}"
         if self._bars is not None:
             task = self._tasks.get(key)
             if task is None:
@@ -196,9 +198,7 @@ class RunPrinter:
         state.next_at = event.elapsed_s + self.interval_s
         total = f" / {human_size(event.total)}" if event.total else ""
         percent = f" ({100 * event.done / event.total:.0f}%)" if event.total else ""
-        self.console.print(
-            Text(f"  … {label}: {event.direction} {human_size(event.done)}{total}{percent} at {human_size(int(event.rate))}/s", style="dim")
-        )
+        self._show(f"  … {label}: {event.direction} {human_size(event.done)}{total}{percent} at {human_size(int(event.rate))}/s", "dim")
 
     # -- results ---------------------------------------------------------------------------
 
@@ -251,46 +251,48 @@ class RunPrinter:
             return ""
         if b"\x00" in data[:1024] and not content_type.startswith("text/"):
             return f"<{len(data)} bytes of binary data>"
-        try:
-            text = data[: BODY_PREVIEW * 4].decode(encoding or "utf-8", errors="replace")
-        except LookupError:
-            text = data[: BODY_PREVIEW * 4].decode("utf-8", errors="replace")
+        text = data[: BODY_PREVIEW * 4].decode(text_encoding(encoding), errors="replace")
         if len(text) > BODY_PREVIEW or len(data) > BODY_PREVIEW * 4:
             return text[:BODY_PREVIEW] + f"\n… ({human_size(len(data))} in all)"
         return text
+
+    def _show(self, text: str, style: str = "") -> None:
+        """Print a details line: whatever came from the server or the file shown `cat -v` style
+        (before `Text`, which would drop BEL and CR silently and keep ESC)."""
+        self.console.print(Text(caret_escape(text), style=style))
 
     def _details(self, result: RequestResult) -> None:
         response = result.response
         resolved = result.resolved
         out = self.console
         if response is not None and response.sent is not None:
-            out.print(Text(f"    > {response.sent.method} {self.masker.url(response.sent.url)}", style="dim"))
+            self._show(f"    > {response.sent.method} {self.masker.url(response.sent.url)}", style="dim")
             for name, value in self.masker.headers(response.sent.headers):
-                out.print(Text(f"    > {name}: {value}", style="dim"))
+                self._show(f"    > {name}: {value}", style="dim")
         body = resolved.body if resolved is not None else None
         if body is not None:
             if body.kind in ("text", "json", "base64"):
-                out.print(Text("    > " + self.masker.text(self._body_preview(body.text.encode(), "text/plain", "utf-8")).replace("\n", "\n    > "), style="dim"))
+                self._show("    > " + self.masker.text(self._body_preview(body.text.encode(), "text/plain", "utf-8")).replace("\n", "\n    > "), style="dim")
             elif body.kind == "form":
-                out.print(Text("    > " + "&".join(f"{k}={self.masker.text(v)}" for k, v in body.form), style="dim"))
+                self._show("    > " + "&".join(f"{k}={self.masker.text(v)}" for k, v in body.form), style="dim")
             elif body.kind == "multipart":
                 parts = ", ".join(f"{p.name}=<file {p.file}>" if p.file else f"{p.name}={self.masker.text(p.value or '')}" for p in body.parts)
-                out.print(Text(f"    > multipart: {parts}", style="dim"))
+                self._show(f"    > multipart: {parts}", style="dim")
             else:
-                out.print(Text(f"    > <{body.kind} {body.path}>", style="dim"))
+                self._show(f"    > <{body.kind} {body.path}>", style="dim")
         if response is None:
             return
-        out.print(Text(f"    < {response.http_version} {response.status} {response.reason}", style="dim"))
+        self._show(f"    < {response.http_version} {response.status} {response.reason}", style="dim")
         for name, value in self.masker.headers(response.headers):
-            out.print(Text(f"    < {name}: {value}", style="dim"))
+            self._show(f"    < {name}: {value}", style="dim")
         for hop in response.history:
-            out.print(Text(f"    (redirected: {hop.status} {self.masker.url(hop.url)})", style="dim"))
+            self._show(f"    (redirected: {hop.status} {self.masker.url(hop.url)})", style="dim")
         if response.downloaded:
-            out.print(Text(f"    <saved to {response.body_path}>", style="dim"))
+            self._show(f"    <saved to {response.body_path}>", style="dim")
             return
         preview = self._body_preview(response.content, response.content_type, response.encoding or response.detected_encoding)
         if preview:
-            out.print(Text("    " + self.masker.text(preview.rstrip("\n")).replace("\n", "\n    ")))
+            self._show("    " + self.masker.text(preview.rstrip("\n")).replace("\n", "\n    "))
 
     # -- the end ---------------------------------------------------------------------------
 
@@ -301,7 +303,7 @@ class RunPrinter:
             for column in ("request", "n", "min", "median", "p95", "max"):
                 table.add_column(column, justify="left" if column == "request" else "right")
             for stats in summary.stats:
-                table.add_row(stats.name, str(stats.count), *(f"{v:.1f}" for v in (stats.min_ms, stats.median_ms, stats.p95_ms, stats.max_ms)))
+                table.add_row(Text(caret_escape(stats.name)), str(stats.count), *(f"{v:.1f}" for v in (stats.min_ms, stats.median_ms, stats.p95_ms, stats.max_ms)))
             out.print(table)
         parts = [(f"{summary.passed} passed", "green")]
         for count, label in ((summary.failed, "failed"), (summary.errors, "error" if summary.errors == 1 else "errors"), (summary.skipped, "skipped")):

@@ -19,7 +19,8 @@ ReqbenchError
     ├── TLSError             verification failed (hint: CA bundle or verify = false)
     ├── ProtocolError        reset mid-body (bytes so far), malformed response
     ├── TooManyRedirects
-    ├── InvalidURL
+    ├── InvalidURL           `field` names the request field ("url")
+    ├── InvalidHeader        a header name or value HTTP cannot carry; `field` ("headers.NAME")
     ├── DownloadError        target exists, cannot write; `.part` is kept
     └── Cancelled            the user cancelled; `.part` is kept
 """
@@ -47,6 +48,7 @@ __all__ = [
     "ProtocolError",
     "TooManyRedirects",
     "InvalidURL",
+    "InvalidHeader",
     "DownloadError",
     "Cancelled",
     "HistoryError",
@@ -178,7 +180,15 @@ class TooManyRedirects(RequestError):
 
 
 class InvalidURL(RequestError):
-    pass
+    def __init__(self, message: str, *, field: str = "url") -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class InvalidHeader(RequestError):
+    def __init__(self, message: str, *, field: str = "headers") -> None:
+        super().__init__(message)
+        self.field = field
 
 
 class DownloadError(RequestError):

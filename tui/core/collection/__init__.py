@@ -1,5 +1,6 @@
 """Collections: the model, the TOML store (load with file:line:col, canonical atomic
-save), its schema, writer and locator, the URL bar's query text, and variable resolution.
+save), its schema, writer and locator, the URL bar's query text, variable resolution (with
+the environment allow-list), and the recovery copy written when the workbench must exit on a bug.
 
 Names are re-exported lazily (PEP 562): importing the package costs nothing until a name
 is used, so the start-up path stays as light as the flat modules were.
@@ -42,7 +43,11 @@ if TYPE_CHECKING:
         loads,
         save,
     )
+    from .recovery import recovery_path, write_recovery_copy
     from .variables import (
+        EnvAccess,
+        EnvNotAllowed,
+        env_names,
         Span,
         escape,
         find_spans,
@@ -79,6 +84,11 @@ _EXPORTS = {
     "load": "store",
     "loads": "store",
     "save": "store",
+    "recovery_path": "recovery",
+    "write_recovery_copy": "recovery",
+    "EnvAccess": "variables",
+    "EnvNotAllowed": "variables",
+    "env_names": "variables",
     "Span": "variables",
     "escape": "variables",
     "find_spans": "variables",
@@ -115,6 +125,11 @@ __all__ = [
     "load",
     "loads",
     "save",
+    "recovery_path",
+    "write_recovery_copy",
+    "EnvAccess",
+    "EnvNotAllowed",
+    "env_names",
     "Span",
     "escape",
     "find_spans",

@@ -124,6 +124,7 @@ class Defaults:
     verify: bool | str = True  # a string is a CA bundle path
     http2: bool = False
     cookies: bool = True  # false: no cookie jar (nothing sent from it, nothing stored in it)
+    forward_secrets: bool = False  # send secret headers to another origin on a redirect too
 
 
 @dataclass(slots=True)
@@ -149,6 +150,7 @@ class Request:
     description: str = ""
     # Group path in the sidebar, segments joined by "/" (e.g. "Auth/Tokens"); "" is the top level.
     folder: str = ""
+    forward_secrets: bool | None = None
     # Comment lines written just above this request's [[requests]] header; a trailing "\n"
     # keeps a blank line between them and the header. Not compared; store keeps it on save.
     comment: str = field(default="", compare=False)
@@ -163,6 +165,9 @@ class Collection:
     defaults: Defaults = field(default_factory=Defaults)
     requests: list[Request] = field(default_factory=list)
     format: int = FORMAT_VERSION
+    # `[env] allow`: the environment variables `{{env:NAME}}` may read (replay refuses others
+    # unless allowed on the command line with --allow-env)
+    env_allow: list[str] = field(default_factory=list)
     # Where it was loaded from / will be saved to; not serialised.
     path: Path | None = field(default=None, compare=False)
     # The comment lines at the top of the file (with their "#"), written back on save.

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from typing import Any, NoReturn, TypeVar
 
 from tui.core.collection.locate import Locator
+from tui.core.encodings import is_text_encoding
 from tui.core.errors import SchemaError
 from tui.core.collection.model import (
     BODY_KINDS,
@@ -43,11 +44,15 @@ VARIABLE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-]*")
 CAPTURE_SOURCES = ("status", "json:", "header:")
 _METHOD = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 
-_TOP_KEYS = ("format", "name", "description", "variables", "environments", "defaults", "requests")
-_DEFAULTS_KEYS = ("headers", "auth", "timeout", "follow_redirects", "verify", "http2", "cookies")
+_TOP_KEYS = ("format", "name", "description", "variables", "environments", "env", "defaults", "requests")
+_DEFAULTS_KEYS = ("headers", "auth", "timeout", "follow_redirects", "verify", "http2", "cookies", "forward_secrets")
+_ENV_KEYS = ("allow",)
+#: What an environment variable name in `[env] allow` may look like.
+ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-]*")
 _REQUEST_KEYS = (
     "name", "folder", "description", "method", "url", "params", "headers", "auth", "body", "download",
     "expect", "capture", "encoding", "timeout", "follow_redirects", "verify", "http2", "cookies",
+    "forward_secrets",
 )  # fmt: skip
 _BODY_EXTRA_KEYS = ("content_type", "chunk_size")
 _PART_KEYS = ("name", "value", "file", "filename", "content_type")
@@ -177,6 +182,17 @@ def _positive_int(where: _Where, key: str, value: object) -> int:
         full = where.full(key)
         where.fail(f"{_quote(full)} must be a positive integer, got {value}", key=full)
     return value
+
+
+MAX_CHUNK_SIZE = 64 * 2**20  # a read of more at once only costs memory (and 2**63 overflows)
+
+
+def _chunk_size(where: _Where, key: str, value: object) -> int:
+    size = _positive_int(where, key, value)
+    if size > MAX_CHUNK_SIZE:
+        full = where.full(key)
+        where.fail(f"{_quote(full)} must be at most {MAX_CHUNK_SIZE} (64 MiB), got {size}", key=full)
+    return size
 
 
 def _positive_number(where: _Where, key: str, value: object) -> float:
@@ -322,7 +338,7 @@ def _body(where: _Where, key: str, value: object) -> Body:
     else:
         body.text = _str(inner, kind, item)
     body.content_type = _optional(table, "content_type", _str, inner)
-    chunk_size = _optional(table, "chunk_size", _positive_int, inner)
+    chunk_size = _optional(table, "chunk_size", _chunk_size, inner)
     if chunk_size is not None and kind != "stream":
         inner.fail(f"'chunk_size' applies only to a stream body, not {kind!r}", key=inner.full("chunk_size"))
     body.chunk_size = None if chunk_size == DEFAULT_CHUNK_SIZE else chunk_size
@@ -337,7 +353,7 @@ def _download(where: _Where, key: str, value: object) -> Download:
         inner.fail("download needs a 'path'", key=inner.full("path"))
     return Download(
         path=_str(inner, "path", table["path"]),
-        chunk_size=_optional(table, "chunk_size", _positive_int, inner) or DEFAULT_CHUNK_SIZE,
+        chunk_size=_optional(table, "chunk_size", _chunk_size, inner) or DEFAULT_CHUNK_SIZE,
         overwrite=bool(_optional(table, "overwrite", _bool, inner)),
     )
 
@@ -407,8 +423,10 @@ def _encoding(where: _Where, key: str, value: object) -> str:
     text = _str(where, key, value)
     try:
         codecs.lookup(text)
-    except LookupError:
+    except (LookupError, ValueError):  # ValueError: a NUL in the name
         where.fail(f"{where.key_name(key)}: unknown encoding {text!r}", key=key)
+    if not is_text_encoding(text):
+        where.fail(f"{where.key_name(key)}: {text!r} is not a text encoding (use e.g. utf-8, latin-1, cp1252)", key=key)
     return text
 
 
@@ -456,7 +474,25 @@ def _defaults(where: _Where, key: str, value: object) -> Defaults:
     defaults.http2 = bool(_optional(table, "http2", _bool, inner))
     cookies = _optional(table, "cookies", _bool, inner)
     defaults.cookies = True if cookies is None else cookies
+    defaults.forward_secrets = bool(_optional(table, "forward_secrets", _bool, inner))
     return defaults
+
+
+def _env(where: _Where, key: str, value: object) -> list[str]:
+    table = _table(where, key, value)
+    inner = where.at(key)
+    _no_unknown_keys(inner, table, _ENV_KEYS, "[env]")
+    names = table.get("allow", [])
+    if not isinstance(names, list):
+        inner.wrong_type("allow", "an array of environment variable names", names)
+    allow_where = inner.at("allow")
+    allowed: list[str] = []
+    for index, name in enumerate(names):
+        text = _str(allow_where, f"[{index}]", name)
+        if not ENV_NAME.fullmatch(text):
+            allow_where.fail(f"{allow_where.key_name(f'[{index}]')}: {text!r} is not an environment variable name", key=allow_where.full(f"[{index}]"))
+        allowed.append(text)
+    return allowed
 
 
 def _request(where: _Where, table: dict[str, Any]) -> Request:
@@ -493,6 +529,7 @@ def _request(where: _Where, table: dict[str, Any]) -> Request:
     request.cookies = _optional(table, "cookies", _bool, where)
     request.folder = _optional(table, "folder", _folder, where) or ""
     request.description = _optional(table, "description", _str, where) or ""
+    request.forward_secrets = _optional(table, "forward_secrets", _bool, where)
     return request
 
 
@@ -539,6 +576,7 @@ def build_collection(data: dict[str, Any], *, label: str, text: str | None = Non
     collection.description = _optional(data, "description", _str, top) or ""
     collection.variables = _optional(data, "variables", _variables, top) or {}
     collection.environments = _optional(data, "environments", _environments, top) or {}
+    collection.env_allow = _optional(data, "env", _env, top) or []
     if "defaults" in data:
         collection.defaults = _defaults(top, "defaults", data["defaults"])
     if not isinstance(requests, list):

@@ -214,6 +214,9 @@ def _overrides(doc: dict[str, Any], item: Request | Defaults, *, defaults: bool)
         doc["http2"] = http2
     if item.cookies is not None and not (defaults and item.cookies is True):
         doc["cookies"] = item.cookies
+    forward = item.forward_secrets
+    if forward is not None and not (defaults and forward is False):
+        doc["forward_secrets"] = forward
 
 
 def _request(request: Request) -> dict[str, Any]:
@@ -258,6 +261,8 @@ def _document(collection: Collection) -> dict[str, Any]:
         doc["environments"] = toml.Table(
             {name: toml.Table(values) for name, values in collection.environments.items()}
         )
+    if collection.env_allow:
+        doc["env"] = toml.Table({"allow": list(collection.env_allow)})
     defaults: dict[str, Any] = {}
     if collection.defaults.headers:
         defaults["headers"] = _pairs(collection.defaults.headers)

@@ -15,6 +15,16 @@ Public surface (others code against it):
         leaves that folder (unless inside one of allowed_paths); JSON bodies are validated (BodyError).
         Raises before anything is sent.
     unresolved(collection, request, **same) -> list[VariableError]   # all problems, for UI flagging
+    env_names(collection) -> list[str]            # every NAME a collection reads with {{env:NAME}}
+    EnvAccess(environ, allowed=None)              # the environment as substitution sees it: refuses
+                                                  # names not in `allowed` (None: any), records values
+
+Environment allow-list: `resolve(..., allowed_env=NAMES)` lets `{{env:NAME}}` read only those
+names; any other is a `VariableError` (request, field, variable "env:NAME") raised before
+anything is sent. `allowed_env=None` (the default) reads any variable: the workbench asks the
+user once per collection (`env_names` lists what to ask about) and then passes the answer.
+Every value read from the environment is recorded in `ResolvedRequest.env_values`, so whatever
+prints or stores a request can mask it, and the engine does not forward it to another origin.
 
 Syntax: `{{name}}` (spaces inside the braces are fine: `{{ name }}`), `{{env:NAME}}` reads the
 process environment, `{{{{` writes a literal `{{`. Anything else is left as typed. Substitution
@@ -39,10 +49,12 @@ from __future__ import annotations
 
 import base64
 import binascii
+import dataclasses
+import errno
 import json
 import os
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -52,7 +64,10 @@ from tui.core.collection.model import DEFAULT_CHUNK_SIZE, Auth, Body, Collection
 from tui.core.engine.resolved import ResolvedBody, ResolvedDownload, ResolvedPart, ResolvedRequest
 
 __all__ = [
+    "EnvAccess",
+    "EnvNotAllowed",
     "Span",
+    "env_names",
     "escape",
     "find_spans",
     "find_variables",
@@ -64,6 +79,7 @@ __all__ = [
 
 _TOKEN = re.compile(r"\{\{\{\{|\{\{[ \t]*(env:[ \t]*)?([A-Za-z_][A-Za-z0-9_.\-]*)[ \t]*\}\}")
 _NO_ENVIRON: Mapping[str, str] = {}
+_NAME_MAX = 255  # bytes in one file or folder name on Linux, macOS and Windows file systems
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +134,70 @@ def scope(
     return values
 
 
+class EnvNotAllowed(Exception):
+    """Raised by `EnvAccess` for a name outside the allow-list (turned into a VariableError)."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(name)
+        self.name = name
+
+
+class EnvAccess(Mapping[str, str]):
+    """`environ` restricted to `allowed` names (None: every name); remembers each value read."""
+
+    def __init__(self, environ: Mapping[str, str], allowed: Iterable[str] | None = None) -> None:
+        self.environ = environ
+        self.allowed = None if allowed is None else frozenset(allowed)
+        self.read: set[str] = set()  # every value read, for masking
+
+    def __getitem__(self, name: str) -> str:
+        if self.allowed is not None and name not in self.allowed:
+            raise EnvNotAllowed(name)
+        value = self.environ[name]
+        if value:
+            self.read.add(value)
+        return value
+
+    def __iter__(self) -> Iterator[str]:
+        return (name for name in self.environ if self.allowed is None or name in self.allowed)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
+def _refused(name: str, request: str, field: str) -> VariableError:
+    where = f"request {request!r}, {field}" if request else field
+    variable = name[4:] if name.startswith("env:") else name
+    return VariableError(
+        f"{where}: the collection may not read the environment variable {variable} ({{{{{name}}}}});"
+        f" list it in [env] allow = [...] or pass --allow-env {variable}",
+        request=request,
+        field=field,
+        variable=name,
+    )
+
+
+def env_names(collection: Collection) -> list[str]:
+    """Every NAME that `{{env:NAME}}` reads anywhere in `collection`, once each, in order."""
+    found: dict[str, None] = {}
+
+    def walk(value: object) -> None:
+        if isinstance(value, str):
+            if "{{" in value:
+                found.update((name[4:], None) for name in find_variables(value) if name.startswith("env:"))
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                if key not in ("comment", "path"):
+                    walk(key)
+                    walk(item)
+        elif isinstance(value, (list, tuple)):
+            for item in value:
+                walk(item)
+
+    walk(dataclasses.asdict(collection))
+    return list(found)
+
+
 def _missing(name: str, request: str, field: str) -> VariableError:
     where = f"request {request!r}, {field}" if request else field
     if name.startswith("env:"):
@@ -133,14 +213,21 @@ def _substitute(
     values: Mapping[str, str],
     environ: Mapping[str, str],
     on_missing: Callable[[str], None],
+    on_refused: Callable[[str], None] | None = None,
 ) -> str:
     def replace(match: re.Match[str]) -> str:
         name = match.group(2)
         if name is None:
             return "{{"
         if match.group(1):
-            value = environ.get(name)
             key = "env:" + name
+            try:
+                value = environ.get(name)
+            except EnvNotAllowed:
+                if on_refused is None:
+                    raise
+                on_refused(key)
+                return match.group(0)
         else:
             value = values.get(name)
             key = name
@@ -171,7 +258,10 @@ def substitute(
     def fail(name: str) -> None:
         raise _missing(name, request, field)
 
-    return _substitute(text, scope, os.environ if environ is None else environ, fail)
+    def refuse(name: str) -> None:
+        raise _refused(name, request, field)
+
+    return _substitute(text, scope, os.environ if environ is None else environ, fail, refuse)
 
 
 def escape(text: str) -> str:
@@ -226,7 +316,13 @@ class _Resolver:
                 raise error
             self.problems.append(error)
 
-        return _substitute(text, self.values, self.environ, missing)
+        def refused(name: str) -> None:
+            error = _refused(name, self.request.name, field)
+            if not self.collect:
+                raise error
+            self.problems.append(error)
+
+        return _substitute(text, self.values, self.environ, missing, refused)
 
     def pairs(self, pairs: list[Pair], section: str) -> tuple[tuple[str, str], ...]:
         rows = []
@@ -255,7 +351,18 @@ class _Resolver:
         text = self.text(raw, field)
         if not text and not self.collect:
             raise PathError(f"{self._describe(field, raw)}: no path given", path=text)
+        try:
+            return self._checked_path(text, raw, field, must_exist=must_exist)
+        except (OSError, ValueError) as error:  # a NUL, a name over 255 bytes (ENAMETOOLONG), ...
+            if self.collect:
+                return Path(text)
+            reason = "a path cannot hold a NUL character" if "\x00" in text else getattr(error, "strerror", None) or str(error)
+            raise PathError(f"{self._describe(field, raw)}: unusable path: {reason}", path=text) from None
+
+    def _checked_path(self, text: str, raw: str, field: str, *, must_exist: bool) -> Path:
         path = Path(os.path.realpath(self.collection.folder / text))
+        if any(len(os.fsencode(part)) > _NAME_MAX for part in path.parts):
+            raise OSError(errno.ENAMETOOLONG, f"a file or folder name is longer than {_NAME_MAX} bytes")
         if not self.check_paths:
             return path
         inside = [self.folder, *self.allowed]
@@ -279,8 +386,15 @@ class _Resolver:
         key = (self.collection.path, self.check_paths, text)
         if self.ca_bundles is not None and key in self.ca_bundles:
             return self.ca_bundles[key]
-        path = Path(os.path.realpath(self.collection.folder / Path(text).expanduser()))
-        if self.check_paths and not path.is_file():
+        try:
+            path = Path(os.path.realpath(self.collection.folder / Path(text).expanduser()))
+            found = path.is_file()
+        except (OSError, ValueError) as error:  # a NUL, a name over 255 bytes (ENAMETOOLONG), ...
+            if not self.check_paths:
+                return Path(text)
+            reason = "a path cannot hold a NUL character" if "\x00" in text else getattr(error, "strerror", None) or str(error)
+            raise PathError(f"{self._describe(field, verify)}: unusable CA bundle path: {reason}", path=text) from None
+        if self.check_paths and not found:
             raise PathError(f"{self._describe(field, verify)}: CA bundle {path} not found", path=path)
         if self.ca_bundles is not None:
             self.ca_bundles[key] = path
@@ -328,6 +442,8 @@ class _Resolver:
                     f"request {name!r}, body.json is not valid JSON: {error.msg}"
                     f" at line {error.lineno}, column {error.colno}"
                 ) from None
+            except ValueError as error:  # e.g. an integer over sys.get_int_max_str_digits() digits
+                raise BodyError(f"request {name!r}, body.json cannot be read: {error}") from None
             except RecursionError:
                 raise BodyError(f"request {name!r}, body.json is nested too deeply") from None
         elif kind == "base64":
@@ -381,6 +497,8 @@ class _Resolver:
             verify=verify,
             http2=defaults.http2 if request.http2 is None else request.http2,
             cookies=defaults.cookies if request.cookies is None else request.cookies,
+            env_values=frozenset(self.environ.read) if isinstance(self.environ, EnvAccess) else frozenset(),
+            forward_secrets=defaults.forward_secrets if request.forward_secrets is None else request.forward_secrets,
         )
 
 
@@ -395,6 +513,7 @@ def _resolver(
     allowed_paths: Iterable[Path | str],
     check_paths: bool,
     environ: Mapping[str, str] | None,
+    allowed_env: Iterable[str] | None,
     ca_bundles: dict[tuple[Path | None, bool, str], Path] | None = None,
 ) -> _Resolver:
     """The parameter plumbing `resolve` and `unresolved` share: the scope (raises
@@ -404,7 +523,7 @@ def _resolver(
         collection,
         request,
         values,
-        os.environ if environ is None else environ,
+        EnvAccess(os.environ if environ is None else environ, allowed_env),
         collect=collect,
         allowed_paths=allowed_paths,
         check_paths=check_paths,
@@ -422,12 +541,14 @@ def resolve(
     allowed_paths: Iterable[Path | str] = (),
     check_paths: bool = True,
     environ: Mapping[str, str] | None = None,
+    allowed_env: Iterable[str] | None = None,
     ca_bundles: dict[tuple[Path | None, bool, str], Path] | None = None,
 ) -> ResolvedRequest:
     """What the engine sends for `request`. Raises `VariableError`, `PathError` or `BodyError`.
 
     `check_paths=False` skips the folder and existence checks (for a preview in the UI);
-    `environ` defaults to `os.environ`. `ca_bundles`: a dict shared by calls made together
+    `environ` defaults to `os.environ`; `allowed_env` is the environment allow-list (None: any
+    name may be read). `ca_bundles`: a dict shared by calls made together
     (replay's plan: every request at once) that remembers each CA bundle found, so the same
     `verify = "path"` is looked up (realpath, existence) once rather than per request.
     """
@@ -441,6 +562,7 @@ def resolve(
         allowed_paths=allowed_paths,
         check_paths=check_paths,
         environ=environ,
+        allowed_env=allowed_env,
         ca_bundles=ca_bundles,
     ).resolve()
 
@@ -455,6 +577,7 @@ def unresolved(
     allowed_paths: Iterable[Path | str] = (),
     check_paths: bool = True,
     environ: Mapping[str, str] | None = None,
+    allowed_env: Iterable[str] | None = None,
 ) -> list[VariableError]:
     """Every unknown variable in `request` (all fields), without raising; for UI flagging.
 
@@ -472,6 +595,7 @@ def unresolved(
             allowed_paths=allowed_paths,
             check_paths=False,
             environ=environ,
+            allowed_env=allowed_env,
         )
     except VariableError as error:
         return [error]

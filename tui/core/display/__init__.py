@@ -18,6 +18,7 @@ if TYPE_CHECKING:
         split_lines,
         OUT_OF_PROCESS_MIN,
     )
+    from .controls import caret_escape, has_controls
     from .hexdump import (
         BYTES_PER_LINE,
         LINE_SIZES,
@@ -29,6 +30,8 @@ if TYPE_CHECKING:
     )
 
 _EXPORTS = {
+    "caret_escape": "controls",
+    "has_controls": "controls",
     "ByteLines": "bodyfmt",
     "JsonFormatError": "bodyfmt",
     "format_json": "bodyfmt",
@@ -45,6 +48,8 @@ _EXPORTS = {
 }
 
 __all__ = [
+    "caret_escape",
+    "has_controls",
     "ByteLines",
     "JsonFormatError",
     "format_json",

@@ -38,6 +38,7 @@ if TYPE_CHECKING:
         Event,
         EventHandler,
     )
+    from .checks import check_url
     from .download import (
         PREVIEW_LIMIT,
         WRITE_BATCH,
@@ -73,6 +74,7 @@ _EXPORTS = {
     "FileSink": "download",
     "MemorySink": "download",
     "part_path_for": "download",
+    "check_url": "checks",
 }
 
 __all__ = [
@@ -101,6 +103,7 @@ __all__ = [
     "FileSink",
     "MemorySink",
     "part_path_for",
+    "check_url",
 ]
 
 

@@ -120,6 +120,8 @@ def _file_size(path: Path | None, what: str) -> tuple[Path, int]:
         raise PathError(f"the {what} body has no file path", path="")
     try:
         stat = path.stat()
+    except ValueError as exc:  # a NUL in the path
+        raise PathError(f"cannot read {what} body file {str(path)!r}: {exc}", path=path) from exc
     except OSError as exc:
         raise PathError(f"cannot read {what} body file {path}: {exc.strerror or exc}", path=path) from exc
     if not path.is_file():

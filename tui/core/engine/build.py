@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import codecs
 import itertools
 import re
 from dataclasses import dataclass
@@ -11,10 +10,11 @@ from urllib.parse import urlencode
 import httpx
 
 from tui.core.engine.bodies import EncodedBody, encode_body
-from tui.core.errors import InvalidURL, RequestError
+from tui.core.engine.checks import check_content_length, check_content_types, check_encoding, check_headers, check_parsed_url
+from tui.core.errors import InvalidHeader, InvalidURL, RequestError
 from tui.core.engine.resolved import ResolvedRequest
 
-__all__ = ["PreparedRequest", "build_url", "prepare"]
+__all__ = ["PreparedRequest", "build_url", "check_request", "prepare"]
 
 
 _UNRESERVED = re.compile(r"[A-Za-z0-9_.~-]*")  # what urlencode (quote_plus) leaves as it is
@@ -86,13 +86,9 @@ def _has(headers: list[tuple[str, str]], name: str) -> bool:
 def prepare(request: ResolvedRequest) -> PreparedRequest:
     """Everything checked before sending. Raises InvalidURL / RequestError, or BodyError /
     PathError from the body; opens multipart files last (the caller must `body.close()`)."""
-    url = build_url(request.url, request.params)
+    url = _checked_url(request)
     method = request.method.strip().upper() or "GET"
-    if request.encoding:
-        try:
-            codecs.lookup(request.encoding)
-        except LookupError as exc:
-            raise RequestError(f"unknown encoding {request.encoding!r} (request field 'encoding')") from exc
+    check_encoding(request.encoding)
     headers = list(request.headers)
     auth: httpx.Auth | None = None
     if request.auth is not None:
@@ -102,6 +98,62 @@ def prepare(request: ResolvedRequest) -> PreparedRequest:
             auth = httpx.DigestAuth(request.auth.user, request.auth.password)
         elif not _has(headers, "Authorization"):
             headers.append(("Authorization", f"Bearer {request.auth.token}"))
+    check_headers(headers)
+    check_content_types(request.body)
     body = encode_body(request.body, has_content_type=_has(headers, "Content-Type"))
+    try:
+        check_content_length(request.headers, _body_size(request, body))
+    except RequestError:
+        body.close()
+        raise
     headers.extend(body.headers)
     return PreparedRequest(method=method, url=url, headers=headers, auth=auth, body=body)
+
+
+# -- checks shared with replay's plan -------------------------------------------------------
+
+
+def _checked_url(request: ResolvedRequest) -> httpx.URL:
+    try:
+        url = build_url(request.url, request.params)
+    # idna raises UnicodeError subclasses for a bad label; nothing from a URL may escape untyped
+    except (UnicodeError, ValueError) as exc:
+        raise InvalidURL(f"invalid URL {request.url!r}: {exc}") from exc
+    check_parsed_url(url, request.url)
+    return url
+
+
+def _body_size(request: ResolvedRequest, encoded: EncodedBody | None) -> int | None:
+    """The bytes the body will send when known without reading it (None: multipart, or unknown)."""
+    body = request.body
+    if body is None:
+        return 0
+    if encoded is not None and encoded.size is not None:
+        return encoded.size
+    if body.kind in ("text", "json"):
+        return len(body.text.encode("utf-8"))
+    if body.kind == "form":
+        return len(urlencode(list(body.form)))
+    if body.kind in ("file", "stream") and body.path is not None:
+        try:
+            return body.path.stat().st_size
+        except OSError:
+            return None
+    return None
+
+
+def check_request(request: ResolvedRequest) -> None:
+    """What `prepare` checks, without opening or encoding anything: URL, encoding, headers, a
+    user Content-Length against a body whose size is known. Raises `RequestError` subclasses
+    (`InvalidURL`, `InvalidHeader`) whose `field`, when they have one, names the request field."""
+    _checked_url(request)
+    check_encoding(request.encoding)
+    check_headers(request.headers)
+    check_content_types(request.body)
+    if request.auth is not None and request.auth.kind == "bearer":
+        try:
+            check_headers([("Authorization", f"Bearer {request.auth.token}")])
+        except InvalidHeader as error:
+            raise InvalidHeader(str(error), field="auth.token") from None
+    if any(name.lower() == "content-length" for name, _ in request.headers):
+        check_content_length(request.headers, _body_size(request, None))

@@ -9,6 +9,7 @@ from pathlib import Path
 import httpx
 
 from tui.core import errors
+from tui.core.engine.redirects import on_request
 from tui.core.engine.resolved import ResolvedRequest
 
 __all__ = ["USER_AGENT", "ClientCache", "ClientKey", "NoCookies"]
@@ -89,6 +90,7 @@ class ClientCache:
                 # httpx.Cookies(jar) wraps this very jar (a Cookies or dict would be copied)
                 cookies=self.cookies if request.cookies else http.cookiejar.CookieJar(NoCookies()),
                 limits=httpx.Limits(max_connections=100, max_keepalive_connections=20),
+                event_hooks={"request": [on_request]},  # checks each redirect hop
             )
         except ImportError as exc:
             raise errors.RequestError(

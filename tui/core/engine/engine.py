@@ -34,6 +34,12 @@ Timeouts raise `errors.TimeoutError` whose message starts with the kind ("connec
 response body", "waiting for a free connection".
 
 Clients are keyed by (verify, http2, client cert, proxy, cookies on): see `clients`.
+
+Before sending, `build.prepare` runs the checks of `checks` (URL, headers, encoding,
+Content-Length; replay's plan runs the same through `build.check_request`). Every redirect hop
+is checked too (`redirects`): a target that is not a sendable http(s) URL is an `InvalidURL`,
+and when a hop leaves the origin, headers with secret-looking names or holding a value from
+`{{env:...}}` (`request.env_values`) are dropped unless `request.forward_secrets`.
 """
 
 from __future__ import annotations
@@ -46,6 +52,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
 
+import h11
 import httpx
 
 from tui.core import errors
@@ -53,6 +60,7 @@ from tui.core.engine.build import PreparedRequest, prepare
 from tui.core.engine.clients import USER_AGENT, ClientCache
 from tui.core.engine.failures import FailureContext, deadline_error, map_error
 from tui.core.engine.progress import ProgressMeter
+from tui.core.engine.redirects import GUARD_KEY, guard_for
 from tui.core.engine.from_httpx import content_length, header_items, make_response
 from tui.core.engine.tuning import tune_httpcore, widen_socket_reads
 from tui.core.engine.download import DownloadSink, MemorySink
@@ -68,9 +76,13 @@ DEFAULT_MEMORY_LIMIT = 64 * 2**20
 
 def _check_download_target(target: Path, *, overwrite: bool) -> None:
     """Refuse before sending: an existing target (unless overwrite), or a folder we cannot make."""
-    if target.exists() and not overwrite:
+    try:
+        exists, is_dir = target.exists(), target.is_dir()
+    except (OSError, ValueError) as exc:  # a name over 255 bytes, a NUL
+        raise errors.DownloadError(f"unusable download path {str(target)!r}: {getattr(exc, 'strerror', None) or exc}") from exc
+    if exists and not overwrite:
         raise errors.DownloadError(f"{target} already exists; set overwrite = true in [requests.download] to replace it")
-    if target.is_dir():
+    if is_dir:
         raise errors.DownloadError(f"download path {target} is a folder; give a file name")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -213,7 +225,11 @@ class Engine:
                 message = f"cancelled; partial download kept at {part} ({ctx.bytes_received} bytes)"
             report(Failed(errors.Cancelled(message, part_path=part, bytes_received=ctx.bytes_received)))
             raise
-        except (httpx.HTTPError, httpx.InvalidURL, httpx.StreamError, OSError, errors.RequestError) as exc:
+        # h11's LocalProtocolError: a body that does not match its Content-Length (a file that
+        # grew or shrank during the upload); httpcore lets it through unwrapped.
+        # UnicodeError: idna's, for a redirect to a bad international name (httpx decodes the
+        # host to compare origins and lets it through).
+        except (httpx.HTTPError, httpx.InvalidURL, httpx.StreamError, OSError, errors.RequestError, h11.LocalProtocolError, UnicodeError) as exc:
             await transfer.cleanup()
             if ctx.phase != "body":
                 ctx.phase = transfer.phase_before_body()
@@ -244,7 +260,10 @@ class Engine:
             content=prepared.body.content,
             files=prepared.body.files,
             timeout=_timeout(request.timeout),
-            extensions={"trace": transfer.recorder},
+            extensions={
+                "trace": transfer.recorder,
+                GUARD_KEY: guard_for(prepared.url, prepared.headers, request.env_values, request.forward_secrets),
+            },
         )
         prepared.body.finish(built)
         upload = prepared.body.upload

@@ -7,7 +7,9 @@ import ssl
 from dataclasses import dataclass
 from pathlib import Path
 
+import h11
 import httpx
+import idna
 
 from tui.core import errors
 
@@ -183,6 +185,13 @@ def _map(exc: BaseException, ctx: FailureContext) -> errors.RequestError:
         return errors.ProtocolError(_with_part(message, ctx), bytes_received=ctx.bytes_received)
     if isinstance(exc, httpx.ProxyError):
         return errors.ConnectError(f"proxy error: {exc}")
+    if isinstance(exc, idna.IDNAError):
+        return errors.InvalidURL(f"a redirect from {origin(ctx.url)} leads to an invalid international host name: {exc}")
+    if isinstance(exc, UnicodeError):
+        return errors.RequestError(f"cannot send this request to {origin(ctx.url)}: {exc}")
+    if isinstance(exc, h11.LocalProtocolError):
+        changed = " (did the file change size while it was being sent?)" if ctx.phase in ("connect", "send") else ""
+        return errors.RequestError(f"cannot send this request to {origin(ctx.url)}: {exc}{changed}")
     if isinstance(exc, httpx.LocalProtocolError):
         return errors.RequestError(f"cannot send this request: {exc}")
     if isinstance(exc, httpx.HTTPError):

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import httpx
 
+from tui.core.encodings import is_text_encoding
 from tui.core.engine.response import RedirectHop, Response, SentRequest, Timings
 
 __all__ = ["content_length", "detect_encoding", "header_items", "header_value", "make_response"]
@@ -42,12 +43,8 @@ def detect_encoding(response: httpx.Response, content: bytes, headers: Items | N
     content_type = response.headers.get("content-type") if headers is None else header_value(headers, "content-type")
     # httpx parses Content-Type with email.message on every call; no "charset" in it, no charset
     charset = response.charset_encoding if content_type is not None and "charset" in content_type.lower() else None
-    if charset:
-        try:
-            codecs.lookup(charset)
-            return charset
-        except LookupError:
-            pass
+    if charset and is_text_encoding(charset):  # never rot13, base64, idna, ... from a server
+        return charset
     if not content:
         return None
     try:

@@ -75,6 +75,9 @@ class ResolvedRequest:
     http2: bool = False
     cookies: bool = True  # use the engine's cookie jar (send its cookies, store Set-Cookie)
     extras: dict[str, str] = field(default_factory=dict)  # free for callers (e.g. replay ids)
+    # every value substituted from {{env:NAME}}: masked wherever shown, never sent to another origin
+    env_values: frozenset[str] = frozenset()
+    forward_secrets: bool = False  # send secret headers to another origin on a redirect too
 
     @property
     def full_url(self) -> str:

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tui.core.encodings import text_encoding
+
 __all__ = ["Timings", "RedirectHop", "SentRequest", "Response"]
 
 
@@ -91,7 +93,7 @@ class Response:
     def text(self, encoding: str | None = None) -> str:
         """Decode with `encoding`, else the user's override, else the detected one, else UTF-8."""
         chosen = encoding or self.encoding or self.detected_encoding or "utf-8"
-        return self.body_bytes().decode(chosen, errors="replace")
+        return self.body_bytes().decode(text_encoding(chosen), errors="replace")
 
     def json(self) -> Any:
         return _json.loads(self.body_bytes())

@@ -86,13 +86,17 @@ def capture(spec: Mapping[str, str], response: Response) -> tuple[dict[str, str]
                 parsed = True
                 try:
                     document = response.json()
+                except RecursionError:
+                    parse_error = "the response body is JSON nested too deeply to read"
                 except (ValueError, UnicodeDecodeError) as error:
-                    parse_error = str(error)
+                    parse_error = f"the response body is not JSON ({error})"
             if parse_error is not None:
-                problems.append(CaptureProblem(variable, source_text, f"capture {variable}: the response body is not JSON ({parse_error})"))
+                problems.append(CaptureProblem(variable, source_text, f"capture {variable}: {parse_error}"))
                 continue
             try:
                 values[variable] = _as_variable(lookup(document, source.argument))
+            except (RecursionError, ValueError):  # nested too deeply, or an int too long for str()
+                problems.append(CaptureProblem(variable, source_text, f"capture {variable} from {source_text!r}: the value is too deeply nested or too large to keep"))
             except PathNotFound as error:
                 problems.append(CaptureProblem(variable, source_text, f"capture {variable} from {source_text!r}: {error}"))
     return values, problems

@@ -180,6 +180,11 @@ def _check_json(expect: Expect, response: Response, substitute: Substitute | Non
         return []
     try:
         document = response.json()
+    except RecursionError:
+        return [
+            ExpectFailure("json", path, _substituted(value, f"expect.json.{path}", substitute), MISSING, f"json {path}: the response body is JSON nested too deeply to read")
+            for path, value in expect.json.items()
+        ]
     except (ValueError, UnicodeDecodeError) as error:
         preview = response.content[:60].decode("utf-8", errors="replace")
         return [

@@ -6,6 +6,8 @@
     mask_value(value) -> str             # "Bearer abc" -> "Bearer ***", anything else -> "***"
     Masker                               # remembers secret values and hides them anywhere in text
 
+Every value read from `{{env:NAME}}` is a secret wherever it lands (`Masker.add_env`: a path,
+a `q` param, a body, an expected value), in any case when it is `min_length` long or more.
 A `Masker` learns secrets from what it masks by name (header values, query parameters,
 credentials of `auth`, captured values whose variable name looks secret), so the same value
 echoed back in a response body (httpbin's `/headers` does exactly that) is hidden too.
@@ -15,10 +17,11 @@ so that masking a 3-character password does not shred every "123" in a body.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable
 from functools import lru_cache
-from urllib.parse import parse_qsl, quote, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, quote_plus, urlsplit, urlunsplit
 
 from tui.core.collection.model import Auth
 
@@ -34,6 +37,7 @@ _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9_-]*)\s+(\S.*)$")
 # An http(s) URL that urlsplit + urlunsplit give back unchanged and that can hold no secret to
 # mask: no userinfo ("@"), no escapes ("%"), no fragment, no empty query; the query is then
 # checked for secret-looking names. (Sent URLs usually look like this and are each new.)
+_CUT = re.compile(r"\.\.\.|…")
 _PLAIN_URL = re.compile(r"https?://[A-Za-z0-9.:-]+(?:/[A-Za-z0-9._~!$&'()*+,;=:/-]*)?(?:\?([A-Za-z0-9._~!$&'()*+,;=:/?-]+))?")
 
 
@@ -76,6 +80,18 @@ class Masker:
             if sep and name.lower() not in ("path", "domain", "expires", "max-age", "samesite"):
                 candidates.add(cookie_value.strip())
         fresh = {c for c in candidates if len(c) >= self.min_length and c not in self._secrets}
+        if fresh:
+            self._secrets |= fresh
+            self._pattern = None
+
+    def add_env(self, value: str) -> None:
+        """Remember a value read from `{{env:...}}`, also as it looks percent-encoded in a URL
+        or form and escaped inside a JSON string (how servers echo it back)."""
+        value = value.strip()
+        if len(value) < self.min_length:
+            return
+        forms = {value, quote(value, safe=""), quote(value), quote_plus(value), quote_plus(value, safe="/"), json.dumps(value, ensure_ascii=False)[1:-1], json.dumps(value)[1:-1]}
+        fresh = {form for form in forms if form and form not in self._secrets}
         if fresh:
             self._secrets |= fresh
             self._pattern = None
@@ -141,10 +157,38 @@ class Masker:
         return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
 
     def text(self, text: str) -> str:
-        """Replace every remembered secret in free text."""
+        """Replace every remembered secret in free text, and the start of one cut off by a
+        shortened preview ("...", "…")."""
         if not self._secrets or not text:
             return text
         if self._pattern is None:
             ordered = sorted(self._secrets, key=len, reverse=True)
             self._pattern = re.compile("|".join(re.escape(s) for s in ordered))
-        return self._pattern.sub(MASK, text)
+        masked = self._pattern.sub(MASK, text)
+        if "..." in masked or "…" in masked:
+            masked = self._mask_cut(masked)
+        return masked
+
+    def _mask_cut(self, text: str) -> str:
+        """`text` with the start of a secret that a preview cut off right before "..." masked."""
+        pieces: list[str] = []
+        last = 0
+        for match in _CUT.finditer(text):
+            start = match.start()
+            cut = self._cut_length(text, last, start)
+            pieces.append(text[last : start - cut])
+            if cut:
+                pieces.append(MASK)
+            pieces.append(match.group())
+            last = match.end()
+        pieces.append(text[last:])
+        return "".join(pieces)
+
+    def _cut_length(self, text: str, low: int, end: int) -> int:
+        best = 0
+        for secret in self._secrets:
+            for length in range(min(len(secret) - 1, end - low), max(self.min_length, best + 1) - 1, -1):
+                if text.startswith(secret[:length], end - length):
+                    best = length
+                    break
+        return best

@@ -48,7 +48,11 @@ def method_and_url(result: RequestResult) -> tuple[str, str]:
 
 def learn_secrets(masker: Masker, result: RequestResult) -> None:
     """Remember every credential `result` carries so `masker.text` hides it anywhere."""
+    for value in result.env_values:
+        masker.add_env(value)
     if result.resolved is not None:
+        for value in result.resolved.env_values:
+            masker.add_env(value)
         masker.add_auth(result.resolved.auth)
         masker.learn_headers(result.resolved.headers)
         masker.url(result.resolved.url)

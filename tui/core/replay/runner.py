@@ -18,7 +18,12 @@ What `run` does:
   keep-alive connections are reused. With `options.concurrency > 1` requests run in parallel
   through that same pool, except that a request using `{{var}}` captured by an earlier request
   waits for that request (and is skipped if the value could not be captured).
-- Before anything is sent every request is resolved (variables, paths, JSON bodies); requests
+- `{{env:NAME}}` may read only the names of the collection's `[env] allow` and
+  `options.allowed_env` (--allow-env); any other is a plan problem naming request, field and
+  variable. Every value read from the environment is kept in `RequestResult.env_values`
+  (with `resolved.env_values`), so printers and reports mask it wherever it appears.
+- Before anything is sent every request is resolved (variables, paths, JSON bodies) and
+  checked as the engine would (URL, headers, encoding, Content-Length); requests
   that depend on captured values are checked for names that no earlier request captures.
   All problems are raised together as one `PlanError` (exit code 2 in the CLI).
 - `on_result` is called once per request per repeat as soon as it is done (with concurrency, in
@@ -46,6 +51,7 @@ import dataclasses
 import functools
 import itertools
 import math
+import os
 import statistics
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -56,6 +62,7 @@ from typing import Any
 
 from tui.core.collection import variables
 from tui.core.replay.capture import capture, parse_source
+from tui.core.engine.build import check_request
 from tui.core.engine.engine import Engine
 from tui.core.errors import BodyError, PathError, ReqbenchError, RequestError, VariableError
 from tui.core.engine.events import Event
@@ -101,6 +108,7 @@ class RunOptions:
     fail_fast: bool = False
     allowed_paths: tuple[Path, ...] = ()  # --allow-path: folders paths may also point into
     insecure: bool = False  # send every request with verify = false
+    allowed_env: tuple[str, ...] = ()  # --allow-env: environment variables allowed beside [env] allow
     keep_bodies: bool = True  # keep response bodies in the results after on_result
     on_event: Callable[[RequestResult, Event], None] | None = None  # engine events, for progress UIs
 
@@ -131,6 +139,7 @@ class RequestResult:
     captured: dict[str, str] = field(default_factory=dict)
     outcome: Outcome = Outcome.PASSED
     skip_reason: str | None = None
+    env_values: set[str] = field(default_factory=set)  # read from the environment (expects too)
 
     @property
     def ok(self) -> bool:
@@ -320,7 +329,13 @@ def _selected(collection: Collection, names: Sequence[str]) -> tuple[list[Reques
     return chosen, problems
 
 
-def _check_expect_variables(request: Request, scope: Callable[[], Mapping[str, str]]) -> list[ReqbenchError]:
+def _allowed_env(collection: Collection, options: RunOptions) -> frozenset[str]:
+    return frozenset(collection.env_allow) | frozenset(options.allowed_env)
+
+
+def _check_expect_variables(
+    request: Request, scope: Callable[[], Mapping[str, str]], environ: Mapping[str, str] | None = None
+) -> list[ReqbenchError]:
     problems: list[ReqbenchError] = []
     values: Mapping[str, str] | None = None
     for field_name, text in _expect_strings(request):
@@ -329,7 +344,7 @@ def _check_expect_variables(request: Request, scope: Callable[[], Mapping[str, s
         if values is None:
             values = scope()
         try:
-            variables.substitute(text, values, request=request.name, field=field_name)
+            variables.substitute(text, values, request=request.name, field=field_name, environ=environ)
         except VariableError as error:
             problems.append(error)
     return problems
@@ -347,6 +362,7 @@ def _variable_problems(
             overrides=dict(options.overrides),
             captured=dict(captured),
             allowed_paths=options.allowed_paths,
+            allowed_env=_allowed_env(collection, options),
         )
     )
     return found or [error]
@@ -370,10 +386,19 @@ def _resolve(
         allowed_paths=options.allowed_paths,
         check_paths=check_paths,
         ca_bundles=ca_bundles,
+        allowed_env=_allowed_env(collection, options),
     )
     if options.insecure and resolved.verify is not False:
         resolved = dataclasses.replace(resolved, verify=False)
     return resolved
+
+
+def _request_problem(request: Request, error: RequestError, secrets: frozenset[str] = frozenset()) -> str:
+    field_name = getattr(error, "field", "")
+    message = str(error)
+    for secret in sorted(secrets, key=len, reverse=True):  # a URL built from {{env:...}}
+        message = message.replace(secret, "***")
+    return f"request {request.name!r}{', ' + field_name if field_name else ''}: {message}"
 
 
 def plan(collection: Collection, options: RunOptions) -> Plan:
@@ -390,6 +415,7 @@ def plan(collection: Collection, options: RunOptions) -> Plan:
     steps: list[Step] = []
     ca_bundles: dict[tuple[Path | None, bool, str], Path] = {}  # one look-up per CA bundle, not per request
     overrides = dict(options.overrides)
+    allowed_env = _allowed_env(collection, options)
     for index, request in enumerate(requests):
         for variable, source in request.capture.items():
             try:
@@ -406,6 +432,9 @@ def plan(collection: Collection, options: RunOptions) -> Plan:
                 _resolve(collection, request, options, placeholders, check_paths=False, ca_bundles=ca_bundles)
             else:
                 resolved = _resolve(collection, request, options, {}, ca_bundles=ca_bundles)
+                check_request(resolved)  # the engine's own checks: URL, headers, encoding
+        except RequestError as error:
+            problems.append(_request_problem(request, error, resolved.env_values if resolved is not None else frozenset()))
         except VariableError as error:
             found = _variable_problems(collection, request, options, placeholders, error)
             for problem in found:
@@ -419,6 +448,7 @@ def plan(collection: Collection, options: RunOptions) -> Plan:
             _check_expect_variables(
                 request,
                 functools.partial(variables.scope, collection, environment=options.environment, overrides=overrides, captured=placeholders),
+                variables.EnvAccess(os.environ, allowed_env),
             )
         )
         steps.append(Step(index, request, resolved, needs))
@@ -463,6 +493,7 @@ class _Runner:
         self.on_result = on_result
         self.results: list[RequestResult] = []
         self.stopped = False
+        self._allowed_env = _allowed_env(plan_.collection, options)
         self._in_flight: set[asyncio.Task[None]] = set()
 
     def _finish(self, result: RequestResult) -> None:
@@ -494,6 +525,7 @@ class _Runner:
             result.error, result.outcome = error, Outcome.ERROR
             return result
         result.resolved = resolved
+        result.env_values.update(resolved.env_values)
         on_event = self.options.on_event
         try:
             # without a listener the engine skips building its events
@@ -503,6 +535,7 @@ class _Runner:
             return result
         result.response = response
         scope: dict[str, str] | None = None
+        environ = variables.EnvAccess(os.environ, self._allowed_env)
 
         def substitute(text: str, field_name: str) -> str:
             nonlocal scope
@@ -510,7 +543,10 @@ class _Runner:
                 return text
             if scope is None:
                 scope = self._scope(captured)
-            return variables.substitute(text, scope, request=step.request.name, field=field_name)
+            try:
+                return variables.substitute(text, scope, request=step.request.name, field=field_name, environ=environ)
+            finally:
+                result.env_values.update(environ.read)
 
         try:
             result.failures = check(step.request.expect, response, substitute=substitute)
