@@ -16,6 +16,7 @@ Adding a screen (History, import/export, a stream view): a module in `tui/screen
 
 from __future__ import annotations
 
+import logging
 import sys
 from collections.abc import Iterable, Mapping, Sequence
 from functools import partial
@@ -50,6 +51,8 @@ __all__ = [
     "run_app", "scratch_collection",
 ]  # fmt: skip
 
+
+log = logging.getLogger(__name__)
 
 def default_collection_path() -> Path | None:
     """What `reqbench` opens without argument: the bundled quickstart (`tui.bundled`, shared
@@ -89,6 +92,21 @@ class ReqbenchApp(App[None]):
         super().__init__()
         self.workspace = workspace
         self.main = MainScreen(workspace, notice=notice)
+
+    recovery_path: Path | None = None
+    """Where unsaved edits were kept when a bug ended the app (see `_handle_exception`)."""
+
+    def _handle_exception(self, error: Exception) -> None:
+        # Textual exits on an unhandled exception; a bug must not cost the user their edits, so
+        # unsaved work goes to `.NAME.recovery.toml` beside the file first (never over it).
+        if self.workspace.dirty and self.recovery_path is None:
+            from tui.core.collection.recovery import write_recovery_copy
+
+            try:
+                self.recovery_path = write_recovery_copy(self.workspace.collection)
+            except (OSError, errors.ReqbenchError):
+                log.exception("could not write a recovery copy")
+        super()._handle_exception(error)
 
     def get_default_screen(self) -> Screen[Any]:
         return self.main
@@ -274,3 +292,6 @@ def run_app(
         print(f"reqbench: {error}", file=sys.stderr)
         raise SystemExit(2) from None
     app.run()
+    if app.recovery_path is not None:
+        print(f"reqbench: an internal error ended the workbench; your unsaved edits are in {app.recovery_path}", file=sys.stderr)
+        raise SystemExit(4)
