@@ -17,8 +17,9 @@ from typing import Any
 
 import pytest
 
+from quickstart_requests import aiohttp_quickstart_only
 from test_export_run import essentials, run
-from tui.core.collection import load
+from tui.core.collection import dumps, load, loads
 from tui.core.formats.exporters import export_collection
 from tui.core.replay import RunOptions
 from tui.core.replay import run as replay
@@ -40,7 +41,8 @@ def quickstart(tmp_path_factory: pytest.TempPathFactory, httpbin_url: str) -> Pa
     for name in ("quickstart.toml", "myfile.txt", "pixel.png"):
         shutil.copy(ROOT / "collections" / name, folder / name)
     text = (folder / "quickstart.toml").read_text(encoding="utf-8")
-    (folder / "quickstart.toml").write_text(text.replace("https://httpbin.org", httpbin_url), encoding="utf-8")
+    collection = aiohttp_quickstart_only(loads(text.replace("https://httpbin.org", httpbin_url)))
+    (folder / "quickstart.toml").write_text(dumps(collection), encoding="utf-8")
     return folder / "quickstart.toml"
 
 

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from quickstart_requests import answered_by_httpbin
 from servers.launch import free_port
 from tui.core.collection import store
 from tui.core.collection.model import Body, Collection, Expect, MultipartPart, Pair, Request
@@ -423,11 +424,12 @@ def _by_name(rows: list[dict[str, str]]) -> dict[str, dict[str, str]]:
 
 def test_quickstart_runs_distributed_with_no_failures(tmp_path: Path, httpbin_url: str, locust_env: dict[str, str]) -> None:
     collection = store.load(QUICKSTART)
+    names = answered_by_httpbin(collection)
     locustfile = tmp_path / "locustfile.py"
-    locustfile.write_text(to_locust(collection, variables={"base": httpbin_url}))
+    locustfile.write_text(to_locust(collection, names=names, variables={"base": httpbin_url}))
     stats, failures, output = _locust(locustfile, tmp_path / "quickstart", locust_env, distributed=True, seconds=5)
     rows = _by_name(stats)
-    assert sorted(rows) == sorted(r.name for r in collection.requests), output
+    assert sorted(rows) == sorted(names), output
     assert all(int(row["Request Count"]) > 0 for row in rows.values())
     assert failures == [], output
     assert all(row["Failure Count"] == "0" for row in rows.values())

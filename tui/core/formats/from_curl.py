@@ -1,5 +1,8 @@
 """Import curl command lines (as API docs and browsers' "Copy as cURL" write them).
 
+One module on purpose: curl's option table, the bash tokenising it needs and the mapping of
+each option onto the model are read together when checking an option against curl's manual.
+
     import_text(text, ctx) -> ImportResult     # every `curl …` command in text, one request per URL
     parse_curl(command, *, base_dir=None) -> tuple[Request, list[str]]
                                                # one command, for pasting into the URL bar

@@ -1,5 +1,8 @@
 """OpenAPI 3.0 / 3.1 and Swagger 2.0 documents (JSON or YAML) -> one request per operation.
 
+One module on purpose: parameters, request bodies, examples and security schemes all walk the
+same `$ref` resolver and example generator; split, each part would pass that state around.
+
     import_text(text, ctx) -> ImportResult
 
 What maps where:

@@ -1,5 +1,8 @@
 """Postman collections (v2.0 and v2.1) and Postman environment files (JSON: all Postman writes).
 
+One module on purpose: the item walk, auth inheritance and the body kinds are one mapping of
+Postman's schema, read top to bottom beside Postman's documentation.
+
     import_text(text, ctx) -> ImportResult                 # a collection (or an environment file alone)
     import_environment(text, collection, ctx=None) -> list[str]  # merge an environment file into `collection`
                                                            # as [environments.NAME]; returns warnings

@@ -1,5 +1,8 @@
 """The helpers every exported locustfile carries (`to_locust` copies this module's code into it).
 
+One module on purpose: it is copied whole into every generated locustfile, which must stay
+one self-contained file.
+
 This module is real, importable Python so the helpers are type-checked and unit-tested here;
 it imports only the standard library and never Locust: the locust user is passed in. The block
 between `# [expect helpers]` markers is replaced, in the generated file, by the source of the

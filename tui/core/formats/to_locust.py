@@ -1,5 +1,8 @@
 """Write a collection as a Locust test (a locustfile). Headless; Locust is never imported here.
 
+One module on purpose: it generates one file, and its parts (header, user class, one call per
+request) are pieces of the same template.
+
     to_locust(collection, *, names=None, env=None, variables=None) -> str
 
 The file holds one `HttpUser` whose single task runs the selected requests in collection
