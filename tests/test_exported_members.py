@@ -19,6 +19,7 @@ SURFACES: dict[str, list[str]] = {
         "Finished", "HeadersReceived", "MemorySink", "PREVIEW_LIMIT", "Progress", "RedirectHop",
         "ResolvedBody", "ResolvedDownload", "ResolvedPart", "ResolvedRequest", "Response", "SentRequest",
         "Started", "Timings", "USER_AGENT", "WRITE_BATCH", "check_url", "part_path_for", "url_with_params",
+        "DEFAULT_MAX_SIZE", "SizeGuard", "decoder_for", "save_body_atomically", "clean_stale_spills",
     ],
     "tui.core.replay": [
         "CaptureProblem", "CaptureSource", "CheckKind", "ExpectFailure", "MASK", "MISSING", "Masker",

@@ -8,6 +8,7 @@ ReqbenchError
 ├── VariableError            request, field, variable; raised before anything is sent
 ├── PathError                a path leaves the collection's folder, or cannot be read
 ├── BodyError                e.g. JSON body that does not parse, bad base64
+├── FileWriteError           a file we write (a saved body) cannot be written; full path in the message
 └── RequestError             the request could not be completed
     ├── ConnectError         refused, DNS failure, unreachable
     ├── TimeoutError         which phase, after how long
@@ -17,6 +18,8 @@ ReqbenchError
     ├── InvalidURL           `field` names the request field ("url")
     ├── InvalidHeader        a header name or value HTTP cannot carry; `field` ("headers.NAME")
     ├── DownloadError        target exists, cannot write; `.part` is kept
+    ├── BodyTooLarge         the decoded body passed `max_size` (`limit`)
+    │   └── DecompressionBomb  the body inflates far more than any honest encoding would
     └── Cancelled            the user cancelled; `.part` is kept
 """
 
@@ -42,6 +45,9 @@ __all__ = [
     "InvalidURL",
     "InvalidHeader",
     "DownloadError",
+    "BodyTooLarge",
+    "DecompressionBomb",
+    "FileWriteError",
     "Cancelled",
 ]
 
@@ -147,6 +153,22 @@ class DownloadError(RequestError):
     def __init__(self, message: str, *, part_path: Path | None = None) -> None:
         super().__init__(message)
         self.part_path = part_path
+
+
+class BodyTooLarge(RequestError):
+    def __init__(self, message: str, *, limit: int | None = None) -> None:
+        super().__init__(message)
+        self.limit = limit
+
+
+class DecompressionBomb(BodyTooLarge):
+    pass
+
+
+class FileWriteError(ReqbenchError):
+    def __init__(self, message: str, *, path: Path | None = None) -> None:
+        super().__init__(message)
+        self.path = path
 
 
 class Cancelled(RequestError):

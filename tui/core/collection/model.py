@@ -124,6 +124,7 @@ class Defaults:
     verify: bool | str = True  # a string is a CA bundle path
     http2: bool = False
     forward_secrets: bool = False  # send secret headers to another origin on a redirect too
+    max_size: int | None = None  # bytes; None: unlimited for downloads, 1 GiB otherwise
 
 
 @dataclass(slots=True)
@@ -145,6 +146,7 @@ class Request:
     verify: bool | str | None = None
     http2: bool | None = None
     forward_secrets: bool | None = None
+    max_size: int | None = None  # decoded response body bound, bytes
     # Comment lines written just above this request's [[requests]] header; a trailing "\n"
     # keeps a blank line between them and the header. Not compared; store keeps it on save.
     comment: str = field(default="", compare=False)
