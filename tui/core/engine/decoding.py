@@ -8,7 +8,7 @@
 Why not httpx's decoders: each one turns its whole input into one bytes object. Our socket
 reads are 1 MiB (`tuning`), and 1 MiB of brotli or zstd can inflate to gigabytes in one call.
 Here gzip/deflate (zlib `max_length`) and brotli (`output_buffer_limit`, brotli >= 1.2) never
-produce more than PIECE_SIZE per step; zstd (zstandard has no output cap on its push API) is fed
+produce more than about PIECE_SIZE per step (brotli: 2x); zstd (zstandard has no output cap on its push API) is fed
 ZSTD_INPUT_SLICE bytes at a time through a stream writer whose every output piece is checked by
 the guard, so a bomb stops at the first piece over the bound.
 
@@ -139,7 +139,9 @@ def _brotli_stage() -> _Stage:
         out = d.process(data, output_buffer_limit=PIECE_SIZE)
         if out:
             yield out
-        while not d.can_accept_more_data():
+        # The limit is soft (brotli stops at its next internal block, ~2 pieces); what is left
+        # comes out of further calls with empty input, until it needs more input or is finished.
+        while not d.is_finished():
             out = d.process(b"", output_buffer_limit=PIECE_SIZE)
             if not out:
                 break
