@@ -24,7 +24,7 @@ SURFACES: dict[str, list[str]] = {
     "tui.core.replay": [
         "CaptureProblem", "CaptureSource", "CheckKind", "ExpectFailure", "MASK", "MISSING", "Masker",
         "Outcome", "PathNotFound", "Plan", "PlanError", "REPORT_KINDS", "ReportKind", "RequestResult",
-        "RequestStats", "RunOptions", "RunSummary", "SOURCE_KINDS", "Step", "capture", "check",
+        "RequestStats", "RunOptions", "RunSummary", "RunTally", "SOURCE_KINDS", "Step", "capture", "check",
         "is_secret_name", "is_secret_param", "learn_secrets", "lookup", "mask_value", "method_and_url",
         "parse_source", "percentile", "plan", "result_dict", "run", "same_value", "show", "to_json",
         "to_junit", "write_report",

@@ -199,7 +199,7 @@ def _run(
 
     from tui.core.display.controls import caret_escape
     from tui.core.replay import PlanError, RunOptions, RunSummary, run
-    from tui.core.replay.report import write_report
+    from tui.core.replay.report_stream import ReportSpool
     from tui.run_render import RunPrinter
 
     collection = _load(file)
@@ -216,15 +216,25 @@ def _run(
         insecure=insecure,
         allowed_env=allowed_env,
         keep_bodies=False,
+        keep_results=False,  # results stream to the printer and the report: memory stays flat
         on_event=printer.on_event if printer.wants_events else None,
     )
     summaries: list[RunSummary] = []
+    spool: ReportSpool | None = None
+    on_result = printer.on_result
+    if report_kind is not None and output is not None:
+        suite_name = collection.name or (collection.path.stem if collection.path else "reqbench")
+        spool = ReportSpool("junit" if report_kind == "junit" else "json", output, repeat=repeat, suite_name=suite_name)
+
+        def on_result(result: Any) -> None:
+            printer.on_result(result)
+            spool.add(result)  # type: ignore[union-attr]
 
     async def replay() -> None:
         # Not `return await run(...)`: asyncio.run's SIGINT bookkeeping ends up building the
         # repr of the main task, result included, twice (`signal.getsignal` fails to turn the
         # handler into an enum and formats it) -- the whole RunSummary, O(requests).
-        summaries.append(await run(collection, options, printer.on_result))
+        summaries.append(await run(collection, options, on_result))
 
     # Everything alive now (imports, the collection) lives for the whole run: keep it out of
     # the cyclic collector's full passes, which would otherwise re-scan it during the run.
@@ -250,7 +260,8 @@ def _run(
     printer.summary(summary)
     if report_kind is not None and output is not None:
         try:
-            written = write_report(summary, "junit" if report_kind == "junit" else "json", output)
+            assert spool is not None
+            written = spool.finish(summary)
         except OSError as error:
             click.echo(f"error: cannot write the report {output}: {error.strerror or error}", err=True)
             return EXIT_USAGE

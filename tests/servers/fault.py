@@ -26,6 +26,8 @@ Endpoints (all keep-alive unless noted; unknown paths give 404):
                                 N zero bytes compressed with `enc` (Content-Encoding: enc), built
                                 once per (enc, size) and cached in memory; `&length=0` sends it
                                 chunked instead of with Content-Length
+    GET  /concurrent?delay=S    answers "ok" after S seconds, counting requests in flight;
+    GET  /concurrent-stats?reset=1  JSON {"max": most in flight at once, "count": answered}
     GET  /endless?chunk=M       a chunked body of M-byte pieces that never ends
     POST|PUT /sink              reads the body (Content-Length or chunked) without storing it and
                                 answers JSON {"bytes", "sha256", "chunked", "content_type"}
@@ -466,7 +468,32 @@ async def _endless(req: _Request, writer: asyncio.StreamWriter) -> bool:
         await writer.drain()
 
 
+_CONCURRENT = {"now": 0, "max": 0, "count": 0}
+
+
+async def _concurrent(req: _Request, writer: asyncio.StreamWriter) -> bool:
+    _CONCURRENT["now"] += 1
+    _CONCURRENT["max"] = max(_CONCURRENT["max"], _CONCURRENT["now"])
+    try:
+        await asyncio.sleep(req.float_arg("delay", 0.05))
+    finally:
+        _CONCURRENT["now"] -= 1
+    _CONCURRENT["count"] += 1
+    await _simple(writer, req, 200, "OK", b"ok", keep_alive=req.keep_alive)
+    return req.keep_alive
+
+
+async def _concurrent_stats(req: _Request, writer: asyncio.StreamWriter) -> bool:
+    body = json.dumps({"max": _CONCURRENT["max"], "count": _CONCURRENT["count"]}).encode()
+    if req.query.get("reset") == "1":
+        _CONCURRENT.update(max=0, count=0)
+    await _simple(writer, req, 200, "OK", body, "application/json", req.keep_alive)
+    return req.keep_alive
+
+
 _GET_ROUTES = {
+    "/concurrent": _concurrent,
+    "/concurrent-stats": _concurrent_stats,
     "/bomb": _bomb,
     "/endless": _endless,
     "/big": _big,
