@@ -178,3 +178,23 @@ async def test_spill_files_carry_our_pid(fault_url: str, tmp_path: Path) -> None
         assert response.spilled and response.body_path is not None
         assert response.body_path.name.startswith(f"reqbench-{os.getpid()}-")
         assert response.body_path.stat().st_mode & 0o077 == 0  # mkstemp: 0600
+
+
+def test_the_httpx_fallback_stage_is_bounded_too() -> None:
+    """Used for an encoding httpx decodes but we have no capped decoder for (old brotli,
+    brotlicffi): fed 1 KiB at a time, so a bomb still stops at the guard."""
+    import brotli
+
+    from tui.core.engine.decoding import BodyDecoder, SizeGuard, _httpx_stage
+
+    bomb = brotli.compress(bytes(64 * MiB), quality=1)
+    guard = SizeGuard(max_size=None, encoding="br")
+    decoder = BodyDecoder([_httpx_stage("br")(guard)], guard)
+    seen = 0
+    with pytest.raises(errors.DecompressionBomb):
+        for piece in decoder.decode(bomb):
+            seen += len(piece)
+    assert seen < 32 * MiB
+    honest = BodyDecoder([_httpx_stage("br")(SizeGuard(max_size=None))], SizeGuard(max_size=None))
+    data = os.urandom(100_000) + bytes(300_000)
+    assert b"".join([*honest.decode(brotli.compress(data)), *honest.flush()]) == data

@@ -181,6 +181,35 @@ def _zstd_stage(guard: SizeGuard) -> _Stage:
     return run, flush
 
 
+FALLBACK_INPUT_SLICE = 1024
+
+
+def _httpx_stage(name: str) -> Callable[[SizeGuard], _Stage]:
+    """An encoding httpx decodes (it advertises it) but we have no capped decoder for (an old
+    brotli, brotlicffi): httpx's decoder fed FALLBACK_INPUT_SLICE bytes at a time, so one call
+    inflates at most that slice; the guard checks every output."""
+
+    def make(_guard: SizeGuard) -> _Stage:
+        from httpx._decoders import SUPPORTED_DECODERS
+
+        decoder = SUPPORTED_DECODERS[name]()
+
+        def run(data: bytes) -> Iterator[bytes]:
+            for start in range(0, len(data), FALLBACK_INPUT_SLICE):
+                out = decoder.decode(data[start : start + FALLBACK_INPUT_SLICE])
+                if out:
+                    yield out
+
+        def flush() -> Iterator[bytes]:
+            out = decoder.flush()
+            if out:
+                yield out
+
+        return run, flush
+
+    return make
+
+
 def _available() -> dict[str, Callable[[SizeGuard], _Stage]]:
     stages: dict[str, Callable[[SizeGuard], _Stage]] = {
         "gzip": lambda _g: _zlib_stage(zlib.MAX_WBITS | 16),
@@ -204,6 +233,16 @@ def _available() -> dict[str, Callable[[SizeGuard], _Stage]]:
         found.append(zstandard.ZstdError)
     except ImportError:
         pass
+    try:
+        import httpx
+        from httpx._decoders import SUPPORTED_DECODERS
+    except ImportError:  # pragma: no cover
+        pass
+    else:
+        found.append(httpx.DecodingError)
+        for name in SUPPORTED_DECODERS:
+            if name != "identity" and name not in stages:
+                stages[name] = _httpx_stage(name)
     _DECODE_ERRORS = tuple(found)
     return stages
 
