@@ -21,11 +21,12 @@ SURFACES: dict[str, list[str]] = {
         "Finished", "HeadersReceived", "MemorySink", "PREVIEW_LIMIT", "Progress", "RedirectHop",
         "ResolvedBody", "ResolvedDownload", "ResolvedPart", "ResolvedRequest", "Response", "SentRequest",
         "Started", "Timings", "USER_AGENT", "WRITE_BATCH", "check_url", "part_path_for", "url_with_params",
+        "DEFAULT_MAX_SIZE", "SizeGuard", "decoder_for", "save_body_atomically", "clean_stale_spills",
     ],
     "tui.core.replay": [
         "CaptureProblem", "CaptureSource", "CheckKind", "ExpectFailure", "MASK", "MISSING", "Masker",
         "Outcome", "PathNotFound", "Plan", "PlanError", "REPORT_KINDS", "ReportKind", "RequestResult",
-        "RequestStats", "RunOptions", "RunSummary", "SOURCE_KINDS", "Step", "capture", "check",
+        "RequestStats", "RunOptions", "RunSummary", "RunTally", "SOURCE_KINDS", "Step", "capture", "check",
         "is_secret_name", "is_secret_param", "learn_secrets", "lookup", "mask_value", "method_and_url",
         "parse_source", "percentile", "plan", "result_dict", "run", "same_value", "show", "to_json",
         "to_junit", "write_report",

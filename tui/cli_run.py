@@ -201,16 +201,6 @@ def _recorder(args: RunArgs, collection: Collection) -> tuple[History | None, Ca
     return history, record
 
 
-def _then(first: Callable[[RequestResult], None], second: Callable[[RequestResult], None]) -> Callable[[RequestResult], None]:
-    """Record (before the runner drops the body: keep_bodies=False), then print."""
-
-    def both(result: RequestResult) -> None:
-        first(result)
-        second(result)
-
-    return both
-
-
 def _guarded(function: Callable[..., int], *args: Any, **kwargs: Any) -> int:
     """`function(...)`, with any unexpected exception turned into exit 4 and one line (the
     traceback only with REQBENCH_DEBUG=1): a crash must never look like a failed expect."""
@@ -257,7 +247,7 @@ def _run(args: RunArgs) -> int:
     from tui.core.engine import Engine
     from tui.core.errors import CookieFileError
     from tui.core.replay import PlanError, RunOptions, RunSummary, run
-    from tui.core.replay.report import write_report
+    from tui.core.replay.report_stream import ReportSpool
     from tui.run_render import RunPrinter
 
     collection = _load(args.file)
@@ -284,10 +274,23 @@ def _run(args: RunArgs) -> int:
         insecure=args.insecure,
         allowed_env=args.allowed_env,
         keep_bodies=False,
+        keep_results=False,  # results stream to the printer and the report: memory stays flat
         on_event=printer.on_event if printer.wants_events else None,
     )
-    on_result = printer.on_result if record is None else _then(record, printer.on_result)
     summaries: list[RunSummary] = []
+    spool: ReportSpool | None = None
+    if args.report_kind is not None and args.output is not None:
+        suite_name = collection.name or (collection.path.stem if collection.path else "reqbench")
+        spool = ReportSpool("junit" if args.report_kind == "junit" else "json", args.output, repeat=args.repeat, suite_name=suite_name)
+
+    def on_result(result: RequestResult) -> None:
+        # Record first (before the runner drops the body: keep_bodies=False), then print, then
+        # the report: results stream through, none is kept (memory stays flat).
+        if record is not None:
+            record(result)
+        printer.on_result(result)
+        if spool is not None:
+            spool.add(result)
 
     async def replay() -> None:
         # Not `return await run(...)`: asyncio.run's SIGINT bookkeeping ends up building the
@@ -331,9 +334,9 @@ def _run(args: RunArgs) -> int:
         except CookieFileError as error:
             click.echo(f"error: {error}", err=True)
             return EXIT_USAGE
-    if args.report_kind is not None and args.output is not None:
+    if spool is not None:
         try:
-            written = write_report(summary, "junit" if args.report_kind == "junit" else "json", args.output)
+            written = spool.finish(summary)
         except OSError as error:
             click.echo(f"error: cannot write the report {args.output}: {error.strerror or error}", err=True)
             return EXIT_USAGE

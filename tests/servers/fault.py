@@ -22,6 +22,13 @@ Endpoints (all keep-alive unless noted; unknown paths give 404):
                                 body = T encoded with ENCODING; Content-Type
                                 `text/plain; charset=CHARSET`, or `text/plain` when declared=none
     GET  /json-big?size=N       a valid minified JSON document of about N bytes (deterministic)
+    GET  /bomb?enc=br|zstd|gzip|deflate|gzip,gzip&size=N
+                                N zero bytes compressed with `enc` (Content-Encoding: enc), built
+                                once per (enc, size) and cached in memory; `&length=0` sends it
+                                chunked instead of with Content-Length
+    GET  /concurrent?delay=S    answers "ok" after S seconds, counting requests in flight;
+    GET  /concurrent-stats?reset=1  JSON {"max": most in flight at once, "count": answered}
+    GET  /endless?chunk=M       a chunked body of M-byte pieces that never ends
     POST|PUT /sink              reads the body (Content-Length or chunked) without storing it and
                                 answers JSON {"bytes", "sha256", "chunked", "content_type"}
 
@@ -391,7 +398,104 @@ def _cached_json(size: int) -> bytes:
     return json_document(size)
 
 
+_ZERO_PIECE = bytes(1024 * 1024)
+
+
+def _compress_zeros(enc: str, size: int) -> bytes:
+    """`size` zero bytes compressed with one encoding, streamed (constant memory)."""
+    import zlib
+
+    if enc in ("gzip", "deflate"):
+        comp = zlib.compressobj(9, zlib.DEFLATED, zlib.MAX_WBITS | 16 if enc == "gzip" else zlib.MAX_WBITS)
+        out = [comp.compress(_ZERO_PIECE[: min(len(_ZERO_PIECE), size - pos)]) for pos in range(0, size, len(_ZERO_PIECE))]
+        return b"".join(out) + comp.flush()
+    if enc == "br":
+        import brotli
+
+        bcomp = brotli.Compressor(quality=5)
+        out = [bcomp.process(_ZERO_PIECE[: min(len(_ZERO_PIECE), size - pos)]) for pos in range(0, size, len(_ZERO_PIECE))]
+        return b"".join(out) + bcomp.finish()
+    if enc == "zstd":
+        import io
+
+        import zstandard
+
+        buf = io.BytesIO()
+        with zstandard.ZstdCompressor(level=3).stream_writer(buf, closefd=False, size=size) as zw:
+            for pos in range(0, size, len(_ZERO_PIECE)):
+                zw.write(_ZERO_PIECE[: min(len(_ZERO_PIECE), size - pos)])
+        return buf.getvalue()
+    raise _BadRequest(f"unknown enc {enc!r}")
+
+
+@lru_cache(maxsize=16)
+def _bomb_body(enc: str, size: int) -> bytes:
+    names = [name.strip() for name in enc.split(",")]
+    body = _compress_zeros(names[0], size)
+    for name in names[1:]:  # each later encoding compresses the previous output
+        import zlib
+
+        if name not in ("gzip", "deflate"):
+            raise _BadRequest("only gzip/deflate may follow the first encoding")
+        comp = zlib.compressobj(9, zlib.DEFLATED, zlib.MAX_WBITS | 16 if name == "gzip" else zlib.MAX_WBITS)
+        body = comp.compress(body) + comp.flush()
+    return body
+
+
+async def _bomb(req: _Request, writer: asyncio.StreamWriter) -> bool:
+    enc = req.query.get("enc", "br")
+    body = _bomb_body(enc, req.int_arg("size", 2**30))
+    headers = [("Content-Type", "application/octet-stream"), ("Content-Encoding", enc)]
+    chunked = req.query.get("length") == "0"
+    headers.append(("Transfer-Encoding", "chunked") if chunked else ("Content-Length", str(len(body))))
+    writer.write(_head(200, "OK", headers, req.keep_alive))
+    if req.method != "HEAD":
+        writer.write(b"%x\r\n%s\r\n0\r\n\r\n" % (len(body), body) if chunked else body)
+    await writer.drain()
+    return req.keep_alive
+
+
+async def _endless(req: _Request, writer: asyncio.StreamWriter) -> bool:
+    piece = generated_bytes(max(req.int_arg("chunk", 64 * 1024), 1))
+    headers = [("Content-Type", "application/octet-stream"), ("Transfer-Encoding", "chunked")]
+    writer.write(_head(200, "OK", headers, req.keep_alive))
+    if req.method == "HEAD":
+        await writer.drain()
+        return req.keep_alive
+    frame = b"%x\r\n%s\r\n" % (len(piece), piece)
+    while True:  # until the client goes away (OSError ends the connection)
+        writer.write(frame)
+        await writer.drain()
+
+
+_CONCURRENT = {"now": 0, "max": 0, "count": 0}
+
+
+async def _concurrent(req: _Request, writer: asyncio.StreamWriter) -> bool:
+    _CONCURRENT["now"] += 1
+    _CONCURRENT["max"] = max(_CONCURRENT["max"], _CONCURRENT["now"])
+    try:
+        await asyncio.sleep(req.float_arg("delay", 0.05))
+    finally:
+        _CONCURRENT["now"] -= 1
+    _CONCURRENT["count"] += 1
+    await _simple(writer, req, 200, "OK", b"ok", keep_alive=req.keep_alive)
+    return req.keep_alive
+
+
+async def _concurrent_stats(req: _Request, writer: asyncio.StreamWriter) -> bool:
+    body = json.dumps({"max": _CONCURRENT["max"], "count": _CONCURRENT["count"]}).encode()
+    if req.query.get("reset") == "1":
+        _CONCURRENT.update(max=0, count=0)
+    await _simple(writer, req, 200, "OK", body, "application/json", req.keep_alive)
+    return req.keep_alive
+
+
 _GET_ROUTES = {
+    "/concurrent": _concurrent,
+    "/concurrent-stats": _concurrent_stats,
+    "/bomb": _bomb,
+    "/endless": _endless,
     "/big": _big,
     "/nolength": _nolength,
     "/reset": _reset,

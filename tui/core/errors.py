@@ -13,6 +13,7 @@ ReqbenchError
 ├── HistoryError             the history database cannot be used (history is off); `path`
 ├── CookieFileError          a Netscape/Mozilla cookie file cannot be read or written; `path`
 ├── ExportError              a request another tool's format cannot express (request, format)
+├── FileWriteError           a file we write (a saved body) cannot be written; full path in the message
 └── RequestError             the request could not be completed
     ├── ConnectError         refused, DNS failure, unreachable
     ├── TimeoutError         which phase, after how long
@@ -22,6 +23,8 @@ ReqbenchError
     ├── InvalidURL           `field` names the request field ("url")
     ├── InvalidHeader        a header name or value HTTP cannot carry; `field` ("headers.NAME")
     ├── DownloadError        target exists, cannot write; `.part` is kept
+    ├── BodyTooLarge         the decoded body passed `max_size` (`limit`)
+    │   └── DecompressionBomb  the body inflates far more than any honest encoding would
     └── Cancelled            the user cancelled; `.part` is kept
 """
 
@@ -50,6 +53,9 @@ __all__ = [
     "InvalidURL",
     "InvalidHeader",
     "DownloadError",
+    "BodyTooLarge",
+    "DecompressionBomb",
+    "FileWriteError",
     "Cancelled",
     "HistoryError",
     "CookieFileError",
@@ -195,6 +201,22 @@ class DownloadError(RequestError):
     def __init__(self, message: str, *, part_path: Path | None = None) -> None:
         super().__init__(message)
         self.part_path = part_path
+
+
+class BodyTooLarge(RequestError):
+    def __init__(self, message: str, *, limit: int | None = None) -> None:
+        super().__init__(message)
+        self.limit = limit
+
+
+class DecompressionBomb(BodyTooLarge):
+    pass
+
+
+class FileWriteError(ReqbenchError):
+    def __init__(self, message: str, *, path: Path | None = None) -> None:
+        super().__init__(message)
+        self.path = path
 
 
 class Cancelled(RequestError):

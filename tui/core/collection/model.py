@@ -125,6 +125,7 @@ class Defaults:
     http2: bool = False
     cookies: bool = True  # false: no cookie jar (nothing sent from it, nothing stored in it)
     forward_secrets: bool = False  # send secret headers to another origin on a redirect too
+    max_size: int | None = None  # bytes; None: unlimited for downloads, 1 GiB otherwise
 
 
 @dataclass(slots=True)
@@ -151,6 +152,7 @@ class Request:
     # Group path in the sidebar, segments joined by "/" (e.g. "Auth/Tokens"); "" is the top level.
     folder: str = ""
     forward_secrets: bool | None = None
+    max_size: int | None = None  # decoded response body bound, bytes
     # Comment lines written just above this request's [[requests]] header; a trailing "\n"
     # keeps a blank line between them and the header. Not compared; store keeps it on save.
     comment: str = field(default="", compare=False)

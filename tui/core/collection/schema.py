@@ -45,14 +45,14 @@ CAPTURE_SOURCES = ("status", "json:", "header:")
 _METHOD = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 
 _TOP_KEYS = ("format", "name", "description", "variables", "environments", "env", "defaults", "requests")
-_DEFAULTS_KEYS = ("headers", "auth", "timeout", "follow_redirects", "verify", "http2", "cookies", "forward_secrets")
+_DEFAULTS_KEYS = ("headers", "auth", "timeout", "follow_redirects", "verify", "http2", "cookies", "forward_secrets", "max_size")
 _ENV_KEYS = ("allow",)
 #: What an environment variable name in `[env] allow` may look like.
 ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-]*")
 _REQUEST_KEYS = (
     "name", "folder", "description", "method", "url", "params", "headers", "auth", "body", "download",
     "expect", "capture", "encoding", "timeout", "follow_redirects", "verify", "http2", "cookies",
-    "forward_secrets",
+    "forward_secrets", "max_size",
 )  # fmt: skip
 _BODY_EXTRA_KEYS = ("content_type", "chunk_size")
 _PART_KEYS = ("name", "value", "file", "filename", "content_type")
@@ -475,6 +475,7 @@ def _defaults(where: _Where, key: str, value: object) -> Defaults:
     cookies = _optional(table, "cookies", _bool, inner)
     defaults.cookies = True if cookies is None else cookies
     defaults.forward_secrets = bool(_optional(table, "forward_secrets", _bool, inner))
+    defaults.max_size = _optional(table, "max_size", _positive_int, inner)
     return defaults
 
 
@@ -523,6 +524,7 @@ def _request(where: _Where, table: dict[str, Any]) -> Request:
     request.capture = _optional(table, "capture", _capture, where) or {}
     request.encoding = _optional(table, "encoding", _encoding, where)
     request.timeout = _optional(table, "timeout", _positive_number, where)
+    request.max_size = _optional(table, "max_size", _positive_int, where)
     request.follow_redirects = _optional(table, "follow_redirects", _bool, where)
     request.verify = _optional(table, "verify", _verify, where)
     request.http2 = _optional(table, "http2", _bool, where)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import math
 import os
+import stat
 import re
 import secrets
 import tomllib
@@ -110,11 +111,35 @@ def _leading_comment(text: str) -> tuple[str, int]:
     return "\n".join(kept), first_line
 
 
+MAX_COLLECTION_SIZE = 32 * 2**20  # a 20,000-request collection is about 3 MB
+
+
+def _read_regular(path: Path, label: str) -> bytes:
+    """The bytes of a regular file of at most MAX_COLLECTION_SIZE; anything else (/dev/zero, a
+    FIFO, a socket, a huge file) is refused before reading. O_NONBLOCK: opening a FIFO never waits."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise IsADirectoryError(path)
+        if not stat.S_ISREG(info.st_mode):
+            raise CollectionError(f"{label}: not a regular file (a device, FIFO or socket); a collection is a TOML file", file=label)
+        if info.st_size > MAX_COLLECTION_SIZE:
+            raise CollectionError(f"{label}: {info.st_size} bytes is over the {MAX_COLLECTION_SIZE // 2**20} MiB limit for a collection file", file=label)
+        with os.fdopen(os.dup(fd), "rb") as file:
+            data = file.read(MAX_COLLECTION_SIZE + 1)
+        if len(data) > MAX_COLLECTION_SIZE:  # grew while we read
+            raise CollectionError(f"{label}: over the {MAX_COLLECTION_SIZE // 2**20} MiB limit for a collection file", file=label)
+        return data
+    finally:
+        os.close(fd)
+
+
 def load(path: Path | str) -> Collection:
     """Read a collection file. Raises `CollectionError` (or a subclass) naming the file."""
     label = _label(path)
     try:
-        data = Path(path).read_bytes()
+        data = _read_regular(Path(path), label)
     except FileNotFoundError:
         raise CollectionError(f"{label}: no such file", file=label) from None
     except IsADirectoryError:
@@ -217,6 +242,8 @@ def _overrides(doc: dict[str, Any], item: Request | Defaults, *, defaults: bool)
     forward = item.forward_secrets
     if forward is not None and not (defaults and forward is False):
         doc["forward_secrets"] = forward
+    if item.max_size is not None:
+        doc["max_size"] = item.max_size
 
 
 def _request(request: Request) -> dict[str, Any]:

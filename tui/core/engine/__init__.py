@@ -12,10 +12,13 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .engine import (
+        DEFAULT_MAX_SIZE,
         DEFAULT_MEMORY_LIMIT,
         USER_AGENT,
         Engine,
     )
+    from .decoding import SizeGuard, decoder_for
+    from .files import save_body_atomically
     from .resolved import (
         ResolvedPart,
         ResolvedBody,
@@ -45,10 +48,16 @@ if TYPE_CHECKING:
         DownloadSink,
         FileSink,
         MemorySink,
+        clean_stale_spills,
         part_path_for,
     )
 
 _EXPORTS = {
+    "DEFAULT_MAX_SIZE": "engine",
+    "SizeGuard": "decoding",
+    "decoder_for": "decoding",
+    "save_body_atomically": "files",
+    "clean_stale_spills": "download",
     "DEFAULT_MEMORY_LIMIT": "engine",
     "USER_AGENT": "engine",
     "Engine": "engine",
@@ -78,6 +87,11 @@ _EXPORTS = {
 }
 
 __all__ = [
+    "DEFAULT_MAX_SIZE",
+    "SizeGuard",
+    "decoder_for",
+    "save_body_atomically",
+    "clean_stale_spills",
     "DEFAULT_MEMORY_LIMIT",
     "USER_AGENT",
     "Engine",

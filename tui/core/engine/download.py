@@ -1,5 +1,9 @@
 """Where a response body goes: memory (spilling to a temp file above a limit) or a download file.
 
+Files are opened as new files that are never symlinks (`files.open_part`, `tempfile.mkstemp`).
+Spill files are named `reqbench-<pid>-XXXX.body`; `clean_stale_spills()` (run when an Engine
+starts) deletes only such files of ours whose process is gone (see its docstring).
+
 Writes are batched (one aiofiles thread hop per `WRITE_BATCH` bytes, not per network chunk) and
 pipelined: one batch is written in a worker thread while the next one fills.
 """
@@ -9,13 +13,79 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import re
+import stat
 import tempfile
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import aiofiles
 
-__all__ = ["PREVIEW_LIMIT", "WRITE_BATCH", "DownloadSink", "FileSink", "MemorySink", "part_path_for"]
+from tui.core.engine.files import open_part
+
+__all__ = [
+    "PREVIEW_LIMIT",
+    "SPILL_PREFIX",
+    "STALE_UNKNOWN_AGE_S",
+    "WRITE_BATCH",
+    "DownloadSink",
+    "FileSink",
+    "MemorySink",
+    "clean_stale_spills",
+    "part_path_for",
+]
+
+SPILL_PREFIX = "reqbench-"
+STALE_UNKNOWN_AGE_S = 24 * 3600  # a spill file without a pid in its name: stale after a day
+_SPILL_NAME = re.compile(r"reqbench-(?:(\d+)-)?[A-Za-z0-9_]+\.body")
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # exists, someone else's
+        return True
+    return True
+
+
+def clean_stale_spills(spill_dir: Path | None = None, *, now: float | None = None) -> list[Path]:
+    """Delete stale spill files of ours in `spill_dir` (default: the temp folder); return them.
+
+    Only regular files (never symlinks) owned by this user and named `reqbench-<pid>-XXXX.body`
+    whose process no longer runs; or named `reqbench-XXXX.body` (older versions, no pid) and
+    untouched for STALE_UNKNOWN_AGE_S. A live reqbench's spills are never touched."""
+    folder = Path(tempfile.gettempdir()) if spill_dir is None else spill_dir
+    removed: list[Path] = []
+    now = time.time() if now is None else now
+    uid = os.getuid() if hasattr(os, "getuid") else None
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return removed
+    for entry in entries:
+        match = _SPILL_NAME.fullmatch(entry.name)
+        if match is None:
+            continue
+        try:
+            info = entry.stat(follow_symlinks=False)
+        except OSError:
+            continue
+        if not stat.S_ISREG(info.st_mode) or (uid is not None and info.st_uid != uid):
+            continue
+        pid = match.group(1)
+        if pid is not None:
+            stale = int(pid) != os.getpid() and not _process_alive(int(pid))
+        else:
+            stale = now - info.st_mtime > STALE_UNKNOWN_AGE_S
+        if stale:
+            with contextlib.suppress(OSError):
+                os.unlink(entry.path)
+                removed.append(Path(entry.path))
+    return removed
 
 WRITE_BATCH = 1024 * 1024
 PREVIEW_LIMIT = 1024 * 1024  # what `Response.content` keeps of a spilled or downloaded body
@@ -28,8 +98,9 @@ def part_path_for(path: Path) -> Path:
 class FileSink:
     """Appends bytes to a file in batches of at least `batch` bytes, one write in flight."""
 
-    def __init__(self, path: Path, *, batch: int = WRITE_BATCH) -> None:
+    def __init__(self, path: Path, *, batch: int = WRITE_BATCH, opener: Callable[[Path], int] | None = None) -> None:
         self.path = path
+        self._opener = opener  # returns an fd open for writing; None: open(path, "wb")
         self.batch = max(batch, 1)
         self.written = 0  # bytes handed to write(), buffered or not
         self._buffer = bytearray()
@@ -37,7 +108,10 @@ class FileSink:
         self._pending: asyncio.Future[Any] | None = None
 
     async def open(self) -> None:
-        self._file = await aiofiles.open(self.path, "wb")
+        if self._opener is None:
+            self._file = await aiofiles.open(self.path, "wb")
+        else:
+            self._file = await aiofiles.open(self._opener(self.path), "wb")
 
     async def write(self, data: bytes | bytearray) -> None:
         self._buffer += data
@@ -103,9 +177,9 @@ class MemorySink:
     async def _start_spill(self) -> None:
         if self.spill_dir is not None:
             self.spill_dir.mkdir(parents=True, exist_ok=True)
-        fd, name = tempfile.mkstemp(prefix="reqbench-", suffix=".body", dir=self.spill_dir)
-        os.close(fd)
-        self._spill = FileSink(Path(name))
+        # mkstemp: O_EXCL | O_NOFOLLOW, mode 0600; we write through that very descriptor
+        fd, name = tempfile.mkstemp(prefix=f"{SPILL_PREFIX}{os.getpid()}-", suffix=".body", dir=self.spill_dir)
+        self._spill = FileSink(Path(name), opener=lambda _path: fd)
         await self._spill.open()
         self._preview = bytes(self._buffer[: min(PREVIEW_LIMIT, self.memory_limit)])
         buffered, self._buffer = self._buffer, bytearray()
@@ -134,7 +208,7 @@ class DownloadSink:
         self.part_path = part_path_for(path)
         # Written in pieces of at least `chunk_size`, batched to WRITE_BATCH so that a small
         # chunk_size does not cost a thread hop per piece.
-        self._file = FileSink(self.part_path, batch=max(chunk_size, WRITE_BATCH))
+        self._file = FileSink(self.part_path, batch=max(chunk_size, WRITE_BATCH), opener=open_part)
         self._preview = bytearray()
 
     @property

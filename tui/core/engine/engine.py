@@ -23,6 +23,13 @@ headers and each wait for body data) and, for ordinary requests, the whole reque
 download or a body streamed from a file (file, stream, multipart) has no total bound, so a
 large transfer is not killed while data flows. 0 or less means no timeout at all.
 
+Bodies are decoded (Content-Encoding) in pieces of at most 256 KiB (`decoding`), whatever the
+socket read size, and bounded: `request.max_size` (None: `Engine.max_size`, default
+DEFAULT_MAX_SIZE = 1 GiB, for bodies kept in memory or spilled; unlimited for downloads) raises
+`errors.BodyTooLarge`; a body inflating over `max_ratio` (1,100:1) past 16 MiB raises
+`errors.DecompressionBomb`. Two sends of one engine never write one download path at once
+(the second is refused before sending, `DownloadError`).
+
 Bodies larger than `memory_limit` spill to a temp file (`Response.body_path`, `content` keeps the
 first MiB); spill files are deleted by `aclose()`. A download writes `path.part`, renamed to
 `path` when complete, whatever the status (like `curl -o`; replay's `expect` checks the status);
@@ -48,6 +55,7 @@ import asyncio
 import contextlib
 import functools
 import http.cookiejar
+import os
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
@@ -61,17 +69,19 @@ from tui.core.engine.clients import USER_AGENT, ClientCache
 from tui.core.engine.failures import FailureContext, deadline_error, map_error
 from tui.core.engine.progress import ProgressMeter
 from tui.core.engine.redirects import GUARD_KEY, guard_for
-from tui.core.engine.from_httpx import content_length, header_items, make_response
+from tui.core.engine.from_httpx import content_length, header_items, header_value, make_response
 from tui.core.engine.tuning import tune_httpcore, widen_socket_reads
-from tui.core.engine.download import DownloadSink, MemorySink
+from tui.core.engine.decoding import DEFAULT_MAX_RATIO, SizeGuard, decoder_for
+from tui.core.engine.download import DownloadSink, MemorySink, clean_stale_spills
 from tui.core.engine.events import EventHandler, Failed, Finished, HeadersReceived, Started
 from tui.core.engine.resolved import ResolvedRequest
 from tui.core.engine.response import Response
 from tui.core.engine.timing import TraceRecorder
 
-__all__ = ["DEFAULT_MEMORY_LIMIT", "USER_AGENT", "Engine"]
+__all__ = ["DEFAULT_MAX_SIZE", "DEFAULT_MEMORY_LIMIT", "USER_AGENT", "Engine"]
 
 DEFAULT_MEMORY_LIMIT = 64 * 2**20
+DEFAULT_MAX_SIZE = 2**30  # a response body that is not a download: in memory, then spilled
 
 
 def _check_download_target(target: Path, *, overwrite: bool) -> None:
@@ -149,10 +159,18 @@ class Engine:
         spill_dir: Path | None = None,
         max_redirects: int = 20,
         cookies: http.cookiejar.CookieJar | None = None,
+        max_size: int | None = DEFAULT_MAX_SIZE,
+        max_ratio: float | None = DEFAULT_MAX_RATIO,
+        clean_spills: bool = True,
     ) -> None:
         tune_httpcore()
         self.memory_limit = memory_limit
         self.spill_dir = spill_dir
+        self.max_size = max_size  # for bodies that are not downloads, unless the request says
+        self.max_ratio = max_ratio
+        self._writing: set[Path] = set()  # download targets being written by a send right now
+        if clean_spills:
+            clean_stale_spills(spill_dir)
         self.max_redirects = max_redirects
         self._clients = ClientCache(max_redirects=max_redirects, cookies=cookies)
         self._spills: list[Path] = []
@@ -198,9 +216,15 @@ class Engine:
 
         download = request.download.path if request.download is not None else None
         ctx = FailureContext(url=request.url, timeout=request.timeout, download=download)
+        claimed: Path | None = None
         try:
             if request.download is not None:
                 _check_download_target(request.download.path, overwrite=request.download.overwrite)
+                claimed = Path(os.path.realpath(request.download.path))
+                if claimed in self._writing:
+                    claimed = None
+                    raise errors.DownloadError(f"another request is downloading to {request.download.path} right now; not sent (two downloads to one file would mix)")
+                self._writing.add(claimed)
             client = self._clients.get(request)
             try:
                 prepared = prepare(request)
@@ -208,6 +232,8 @@ class Engine:
                 # The contract is "RequestErrors only": keep the message, chain the original.
                 raise errors.RequestError(str(problem)) from problem
         except errors.RequestError as early:
+            if claimed is not None:
+                self._writing.discard(claimed)
             report(Failed(early))
             raise
 
@@ -243,6 +269,8 @@ class Engine:
             raise
         finally:
             prepared.body.close()
+            if claimed is not None:
+                self._writing.discard(claimed)
 
     async def _exchange(
         self,
@@ -297,11 +325,21 @@ class Engine:
             transfer.sink = sink
         # nobody listens: no meter to keep up to date per chunk
         meter = ProgressMeter("download", total, on_event) if on_event is not None else None
-        async for chunk in response.aiter_bytes():
-            await sink.write(chunk)
+        limit: int | None
+        if request.max_size is not None:
+            limit = request.max_size
+        else:
+            limit = None if request.download is not None else self.max_size
+        guard = SizeGuard(max_size=limit, max_ratio=self.max_ratio)
+        decoder = decoder_for(None if no_body else header_value(headers, "content-encoding"), guard)
+        async for raw in response.aiter_raw():
+            for piece in decoder.decode(raw):
+                await sink.write(piece)
             ctx.bytes_received = response.num_bytes_downloaded
             if meter is not None:
                 meter.update(ctx.bytes_received)
+        for piece in decoder.flush():
+            await sink.write(piece)
         ctx.bytes_received = response.num_bytes_downloaded
         if meter is not None:
             meter.update(ctx.bytes_received)

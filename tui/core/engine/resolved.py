@@ -78,6 +78,7 @@ class ResolvedRequest:
     # every value substituted from {{env:NAME}}: masked wherever shown, never sent to another origin
     env_values: frozenset[str] = frozenset()
     forward_secrets: bool = False  # send secret headers to another origin on a redirect too
+    max_size: int | None = None  # decoded body bound in bytes; None: the engine's default
 
     @property
     def full_url(self) -> str:

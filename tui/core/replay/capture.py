@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
-from tui.core.replay.expect import PathNotFound, lookup
+from tui.core.replay.expect import PathNotFound, json_too_large, lookup
 from tui.core.engine.response import Response
 
 __all__ = ["SOURCE_KINDS", "CaptureProblem", "CaptureSource", "capture", "parse_source"]
@@ -84,12 +84,14 @@ def capture(spec: Mapping[str, str], response: Response) -> tuple[dict[str, str]
         else:
             if not parsed:
                 parsed = True
-                try:
-                    document = response.json()
-                except RecursionError:
-                    parse_error = "the response body is JSON nested too deeply to read"
-                except (ValueError, UnicodeDecodeError) as error:
-                    parse_error = f"the response body is not JSON ({error})"
+                parse_error = json_too_large(response)  # never parse a body over JSON_LIMIT
+                if parse_error is None:
+                    try:
+                        document = response.json()
+                    except RecursionError:
+                        parse_error = "the response body is JSON nested too deeply to read"
+                    except (ValueError, UnicodeDecodeError) as error:
+                        parse_error = f"the response body is not JSON ({error})"
             if parse_error is not None:
                 problems.append(CaptureProblem(variable, source_text, f"capture {variable}: {parse_error}"))
                 continue

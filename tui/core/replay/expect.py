@@ -10,21 +10,45 @@ text is contained in the header), `json` (dotted path -> equal value), `body_con
 `max_ms` (total time bound). String values may hold `{{var}}`: the caller passes
 `substitute(text, field)`, which the replay runner binds to the run's variable scope.
 
+Bounded on big bodies: `body_contains` is searched in a stream over the body (the spill file
+when there is one), in BODY_CHUNK pieces with constant memory, a needle cut between two pieces
+found too; `json` checks (and `capture json:`) are refused on bodies over JSON_LIMIT bytes with
+a message saying so (parsing 500 MB of JSON costs gigabytes).
+
 A failure carries the expected and the actual value and a one-line message, for example
 `json args.user: expected "tom", got "bob"`.
 """
 
 from __future__ import annotations
 
+import codecs
+import itertools
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from tui.core.collection.model import Expect
+from tui.core.encodings import text_encoding
 from tui.core.engine.response import Response
 
-__all__ = ["MISSING", "CheckKind", "ExpectFailure", "PathNotFound", "check", "lookup", "same_value", "show"]
+__all__ = [
+    "BODY_CHUNK",
+    "JSON_LIMIT",
+    "MISSING",
+    "CheckKind",
+    "ExpectFailure",
+    "PathNotFound",
+    "body_size",
+    "check",
+    "json_too_large",
+    "lookup",
+    "same_value",
+    "show",
+]
+
+BODY_CHUNK = 1024 * 1024
+JSON_LIMIT = 64 * 2**20  # bodies above this are not parsed as JSON by expects and captures
 
 CheckKind = Literal["status", "header", "json", "body_contains", "max_ms", "capture"]
 Substitute = Callable[[str, str], str]  # (text, field) -> text with {{var}} replaced
@@ -175,9 +199,33 @@ def _check_headers(expect: Expect, response: Response, substitute: Substitute | 
     return failures
 
 
+def body_size(response: Response) -> int:
+    """The decoded body's size in bytes, without reading it."""
+    if response.body_path is None:
+        return len(response.content)
+    try:
+        return response.body_path.stat().st_size
+    except OSError:
+        return response.decoded_size
+
+
+def json_too_large(response: Response) -> str | None:
+    """Why the body is not parsed as JSON (too big), or None."""
+    size = body_size(response)
+    if size <= JSON_LIMIT:
+        return None
+    return f"the response body is {size / 2**20:.0f} MiB, over the {JSON_LIMIT // 2**20} MiB limit for JSON checks and captures; use body_contains or a smaller response"
+
+
 def _check_json(expect: Expect, response: Response, substitute: Substitute | None) -> list[ExpectFailure]:
     if not expect.json:
         return []
+    too_large = json_too_large(response)
+    if too_large is not None:
+        return [
+            ExpectFailure("json", path, _substituted(value, f"expect.json.{path}", substitute), MISSING, f"json {path}: {too_large}")
+            for path, value in expect.json.items()
+        ]
     try:
         document = response.json()
     except RecursionError:
@@ -208,11 +256,47 @@ def _check_body(expect: Expect, response: Response, substitute: Substitute | Non
     if expect.body_contains is None:
         return []
     wanted = _substituted(expect.body_contains, "expect.body_contains", substitute)
-    text = response.text()
-    if wanted in text:
+    found, preview, length = _search_body(response, wanted)
+    if found:
         return []
-    preview = text[:80] + ("..." if len(text) > 80 else "")
-    return [ExpectFailure("body_contains", "body", wanted, preview, f"body: expected to contain {show(wanted)}, got {show(preview)} ({len(text)} characters)")]
+    preview = preview + ("..." if length > len(preview) else "")
+    return [ExpectFailure("body_contains", "body", wanted, preview, f"body: expected to contain {show(wanted)}, got {show(preview)} ({length} characters)")]
+
+
+def _body_chunks(response: Response) -> Generator[bytes, None, None]:
+    if response.body_path is None:
+        content = response.content
+        for start in range(0, len(content), BODY_CHUNK):
+            yield content[start : start + BODY_CHUNK]
+        return
+    with response.body_path.open("rb") as handle:
+        while chunk := handle.read(BODY_CHUNK):
+            yield chunk
+
+
+def _search_body(response: Response, needle: str) -> tuple[bool, str, int]:
+    """(needle found, the first 80 characters, characters read) over the decoded body as text,
+    decoded as `Response.text()` would, one chunk at a time."""
+    chosen = response.encoding or response.detected_encoding or "utf-8"
+    decoder = codecs.getincrementaldecoder(text_encoding(chosen))(errors="replace")
+    keep = max(len(needle) - 1, 0)  # a needle cut between two chunks: keep its possible start
+    tail, preview, length = "", "", 0
+    if not needle:
+        return True, "", 0
+    chunks = _body_chunks(response)
+    try:
+        for chunk in itertools.chain(chunks, (None,)):
+            text = decoder.decode(b"", final=True) if chunk is None else decoder.decode(chunk)
+            if len(preview) < 80:
+                preview += text[: 80 - len(preview)]
+            length += len(text)
+            window = tail + text
+            if needle in window:
+                return True, preview, length
+            tail = window[-keep:] if keep else ""
+    finally:
+        chunks.close()  # (closes the spill file when found early)
+    return False, preview, length
 
 
 def _check_time(expect: Expect, response: Response) -> list[ExpectFailure]:

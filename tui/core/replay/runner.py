@@ -11,9 +11,16 @@ call the same function:
 
 What `run` does:
 - Requests run in file order, or in the order of `options.names`. Each repeat
-  (`options.repeat`) is a whole fresh run: captured values start empty each time, and the
-  engine's cookie jar is put back to what it held before the first iteration (cookies set by
-  iteration 1 are not sent by iteration 2). After the run the jar holds the last iteration's.
+  (`options.repeat`) is a whole fresh run: captured values start empty each time, and (one
+  repeat at a time, `concurrency = 1`) the engine's cookie jar is put back to what it held
+  before the first iteration (cookies set by iteration 1 are not sent by iteration 2). With
+  `options.concurrency > 1` repeats overlap: up to `concurrency` repeats are in flight and all
+  of their requests share the `concurrency` slots (order inside one repeat as below); they
+  share the one jar as they share the connection pool. After the run the jar holds the last
+  cookies set.
+- Two requests of one run never write one download path at once: two different requests with
+  the same `download.path` are a plan problem when `concurrency > 1`; repeats of one request
+  downloading to a path wait for each other.
 - One `Engine` for the whole run (pass your own with `engine=`; it is then not closed), so
   keep-alive connections are reused. With `options.concurrency > 1` requests run in parallel
   through that same pool, except that a request using `{{var}}` captured by an earlier request
@@ -29,7 +36,10 @@ What `run` does:
 - `on_result` is called once per request per repeat as soon as it is done (with concurrency, in
   completion order); `summary.results` is in run order. With `options.keep_bodies = False`,
   bodies (and spilled temporary body files) are dropped once `on_result` returns, so a long
-  `--repeat` does not hold every body; the CLI does that.
+  `--repeat` does not hold every body; the CLI does that. With `options.keep_results = False`
+  results are not kept at all (`summary.results` is empty): the summary's counts, exit code,
+  connection counts and `stats` come from `summary.tally`, aggregated as results arrive, so
+  memory does not grow with `--repeat` (stream what you need from `on_result`).
 - `options.fail_fast` stops at the first result that is not a pass: requests in flight are
   cancelled and reported as skipped, later repeats do not run.
 
@@ -54,6 +64,7 @@ import math
 import os
 import statistics
 import time
+from array import array
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
@@ -78,6 +89,7 @@ __all__ = [
     "RequestResult",
     "RequestStats",
     "RunOptions",
+    "RunTally",
     "RunSummary",
     "Step",
     "percentile",
@@ -110,6 +122,7 @@ class RunOptions:
     insecure: bool = False  # send every request with verify = false
     allowed_env: tuple[str, ...] = ()  # --allow-env: environment variables allowed beside [env] allow
     keep_bodies: bool = True  # keep response bodies in the results after on_result
+    keep_results: bool = True  # keep every RequestResult in summary.results (False: aggregates only)
     on_event: Callable[[RequestResult, Event], None] | None = None  # engine events, for progress UIs
 
     def __post_init__(self) -> None:
@@ -172,6 +185,40 @@ class RequestStats:
 
 
 @dataclass(slots=True)
+class RunTally:
+    """What a run's summary needs, aggregated as results arrive (constant size per request,
+    plus 8 bytes per completed response for exact percentiles)."""
+
+    total: int = 0
+    outcomes: dict[Outcome, int] = field(default_factory=lambda: dict.fromkeys(Outcome, 0))
+    build_errors: int = 0  # errors that are not RequestErrors: exit code 2
+    opened: int = 0
+    reused: int = 0
+    elapsed_ms: dict[int, array[float]] = field(default_factory=dict)  # plan index -> times
+
+    def add(self, result: RequestResult) -> None:
+        self.total += 1
+        self.outcomes[result.outcome] += 1
+        if result.outcome is Outcome.ERROR and not isinstance(result.error, RequestError):
+            self.build_errors += 1
+        response = result.response
+        if response is not None:
+            if response.timings.reused:
+                self.reused += 1
+            else:
+                self.opened += 1
+            self.elapsed_ms.setdefault(result.index, array("d")).append(response.elapsed_ms)
+
+    @property
+    def exit_code(self) -> int:
+        if self.build_errors:
+            return 2
+        if self.outcomes[Outcome.ERROR]:
+            return 3
+        return 0 if self.outcomes[Outcome.PASSED] == self.total else 1
+
+
+@dataclass(slots=True)
 class RunSummary:
     collection: Collection
     options: RunOptions
@@ -180,9 +227,21 @@ class RunSummary:
     client_count: int  # pooled httpx clients the engine created (1 unless verify/http2 vary)
     stats: list[RequestStats] = field(default_factory=list)
     stopped_early: bool = False  # --fail-fast stopped the run
+    tally: RunTally | None = None  # aggregates of every result (also when results are not kept)
+
+    def _tally(self) -> RunTally:
+        if self.tally is None:
+            self.tally = RunTally()
+            for result in self.results:
+                self.tally.add(result)
+        return self.tally
+
+    @property
+    def total(self) -> int:
+        return self._tally().total
 
     def count(self, outcome: Outcome) -> int:
-        return sum(1 for r in self.results if r.outcome is outcome)
+        return self._tally().outcomes[outcome]
 
     @property
     def passed(self) -> int:
@@ -202,24 +261,20 @@ class RunSummary:
 
     @property
     def connections_opened(self) -> int:
-        return sum(1 for r in self.results if r.response is not None and not r.response.timings.reused)
+        return self._tally().opened
 
     @property
     def connections_reused(self) -> int:
-        return sum(1 for r in self.results if r.response is not None and r.response.timings.reused)
+        return self._tally().reused
 
     @property
     def ok(self) -> bool:
-        return all(r.ok for r in self.results)
+        tally = self._tally()
+        return tally.outcomes[Outcome.PASSED] == tally.total
 
     @property
     def exit_code(self) -> int:
-        errors = [r.error for r in self.results if r.outcome is Outcome.ERROR]
-        if any(not isinstance(e, RequestError) for e in errors):
-            return 2
-        if errors:
-            return 3
-        return 0 if self.ok else 1
+        return self._tally().exit_code
 
 
 @dataclass(frozen=True, slots=True)
@@ -454,9 +509,26 @@ def plan(collection: Collection, options: RunOptions) -> Plan:
         steps.append(Step(index, request, resolved, needs))
         for variable in request.capture:
             captured_by[variable] = index
+    if options.concurrency > 1:
+        problems.extend(_shared_downloads(steps))
     if problems:
         raise PlanError(problems)
     return Plan(collection, tuple(steps))
+
+
+def _shared_downloads(steps: Sequence[Step]) -> list[str]:
+    """Two requests of one run downloading to one file at once would mix their bytes."""
+    by_path: dict[str, list[str]] = {}
+    for step in steps:
+        if step.resolved is not None and step.resolved.download is not None:
+            names = by_path.setdefault(os.path.realpath(step.resolved.download.path), [])
+            if step.request.name not in names:
+                names.append(step.request.name)
+    return [
+        f"requests {', '.join(map(repr, names))} all download to {path}; with --concurrency above 1 they would write it at once: give each its own download.path or run with --concurrency 1"
+        for path, names in by_path.items()
+        if len(names) > 1
+    ]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -470,11 +542,7 @@ def percentile(values: Sequence[float], fraction: float) -> float:
     return ordered[min(rank, len(ordered)) - 1]
 
 
-def _stats(steps: Sequence[Step], results: Sequence[RequestResult]) -> list[RequestStats]:
-    by_index: dict[int, list[float]] = {}
-    for r in results:
-        if r.response is not None:
-            by_index.setdefault(r.index, []).append(r.response.elapsed_ms)
+def _stats(steps: Sequence[Step], by_index: Mapping[int, Sequence[float]]) -> list[RequestStats]:
     stats = []
     for step in steps:
         times = by_index.get(step.index)
@@ -492,12 +560,16 @@ class _Runner:
         self.engine = engine
         self.on_result = on_result
         self.results: list[RequestResult] = []
+        self.tally = RunTally()
         self.stopped = False
         self._allowed_env = _allowed_env(plan_.collection, options)
         self._in_flight: set[asyncio.Task[None]] = set()
+        self._download_locks: dict[Path, asyncio.Lock] = {}
 
     def _finish(self, result: RequestResult) -> None:
-        self.results.append(result)
+        self.tally.add(result)
+        if self.options.keep_results:
+            self.results.append(result)
         if self.on_result is not None:
             self.on_result(result)
         response = result.response
@@ -529,7 +601,14 @@ class _Runner:
         on_event = self.options.on_event
         try:
             # without a listener the engine skips building its events
-            response = await self.engine.send(resolved, functools.partial(on_event, result) if on_event is not None else None)
+            listener = functools.partial(on_event, result) if on_event is not None else None
+            if resolved.download is None:
+                response = await self.engine.send(resolved, listener)
+            else:
+                # repeats (or captured paths) downloading to one file take turns: never mixed
+                lock = self._download_locks.setdefault(Path(os.path.realpath(resolved.download.path)), asyncio.Lock())
+                async with lock:
+                    response = await self.engine.send(resolved, listener)
         except RequestError as error:
             result.error, result.outcome = error, Outcome.ERROR
             return result
@@ -588,10 +667,9 @@ class _Runner:
             by_step[step.index] = result.captured
             self._finish(result)
 
-    async def _concurrent(self, iteration: int) -> None:
+    async def _concurrent(self, iteration: int, slots: asyncio.Semaphore) -> None:
         by_step: dict[int, dict[str, str]] = {}
         done = {step.index: asyncio.Event() for step in self.plan.steps}
-        slots = asyncio.Semaphore(self.options.concurrency)
 
         async def one(step: Step) -> None:
             try:
@@ -619,28 +697,53 @@ class _Runner:
                 done[step.index].set()
 
         tasks = [asyncio.create_task(one(step)) for step in self.plan.steps]
-        self._in_flight = set(tasks)
+        self._in_flight.update(tasks)
         try:
             await asyncio.gather(*tasks)
         finally:
             for task in tasks:
                 task.cancel()
-            self._in_flight = set()
+            self._in_flight.difference_update(tasks)
 
     async def run(self) -> None:
-        jar = self.engine.cookies
-        first_state = [copy.copy(cookie) for cookie in jar] if self.options.repeat > 1 else []
-        for iteration in range(1, self.options.repeat + 1):
-            if self.stopped:
-                break
-            if iteration > 1:  # like captures: every iteration starts from the same cookies
-                jar.clear()
-                for cookie in first_state:
-                    jar.set_cookie(copy.copy(cookie))
-            if self.options.concurrency == 1:
+        if self.options.concurrency == 1:
+            jar = self.engine.cookies
+            first_state = [copy.copy(cookie) for cookie in jar] if self.options.repeat > 1 else []
+            for iteration in range(1, self.options.repeat + 1):
+                if self.stopped:
+                    break
+                if iteration > 1:  # like captures: every iteration starts from the same cookies
+                    jar.clear()
+                    for cookie in first_state:
+                        jar.set_cookie(copy.copy(cookie))
                 await self._sequential(iteration)
-            else:
-                await self._concurrent(iteration)
+            return
+        # Repeats overlap: one request slot pool for the whole run; at most `concurrency`
+        # repeats in flight, so tasks (and their results) do not pile up ahead of the slots.
+        slots = asyncio.Semaphore(self.options.concurrency)
+        lanes = asyncio.Semaphore(self.options.concurrency)
+        running: set[asyncio.Task[None]] = set()
+
+        async def lane(iteration: int) -> None:
+            try:
+                await self._concurrent(iteration, slots)
+            finally:
+                lanes.release()
+
+        try:
+            for iteration in range(1, self.options.repeat + 1):
+                await lanes.acquire()
+                if self.stopped:
+                    lanes.release()
+                    break
+                task = asyncio.create_task(lane(iteration))
+                running.add(task)
+                task.add_done_callback(running.discard)
+            if running:
+                await asyncio.gather(*running)
+        finally:
+            for task in list(running):
+                task.cancel()
 
 
 async def run(
@@ -669,6 +772,7 @@ async def run(
         results=results,
         elapsed_s=time.perf_counter() - started,
         client_count=active.client_count,
-        stats=_stats(checked.steps, results),
+        stats=_stats(checked.steps, runner.tally.elapsed_ms),
         stopped_early=runner.stopped,
+        tally=runner.tally,
     )
