@@ -19,6 +19,8 @@ SURFACES: dict[str, list[str]] = {
         "Finished", "HeadersReceived", "MemorySink", "PREVIEW_LIMIT", "Progress", "RedirectHop",
         "ResolvedBody", "ResolvedDownload", "ResolvedPart", "ResolvedRequest", "Response", "SentRequest",
         "Started", "Timings", "USER_AGENT", "WRITE_BATCH", "part_path_for", "url_with_params",
+        "STREAM_MEMORY_LIMIT", "StreamSummary", "StreamMode", "StreamStarted", "StreamEvent", "StreamEnded",
+        "DEFAULT_STREAM_KEEP", "STREAM_MODES", "StreamDecoder", "StreamReader", "stream_mode",
     ],
     "tui.core.replay": [
         "CaptureProblem", "CaptureSource", "CheckKind", "ExpectFailure", "MASK", "MISSING", "Masker",

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from .engine import (
         DEFAULT_MEMORY_LIMIT,
         USER_AGENT,
+        STREAM_MEMORY_LIMIT,
         Engine,
     )
     from .resolved import (
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
         RedirectHop,
         SentRequest,
         Response,
+        StreamSummary,
     )
     from .events import (
         Started,
@@ -35,6 +37,10 @@ if TYPE_CHECKING:
         HeadersReceived,
         Finished,
         Failed,
+        StreamMode,
+        StreamStarted,
+        StreamEvent,
+        StreamEnded,
         Event,
         EventHandler,
     )
@@ -45,6 +51,13 @@ if TYPE_CHECKING:
         FileSink,
         MemorySink,
         part_path_for,
+    )
+    from .streams import (
+        DEFAULT_STREAM_KEEP,
+        STREAM_MODES,
+        StreamDecoder,
+        StreamReader,
+        stream_mode,
     )
 
 _EXPORTS = {
@@ -73,6 +86,17 @@ _EXPORTS = {
     "FileSink": "download",
     "MemorySink": "download",
     "part_path_for": "download",
+    "STREAM_MEMORY_LIMIT": "engine",
+    "StreamSummary": "response",
+    "StreamMode": "events",
+    "StreamStarted": "events",
+    "StreamEvent": "events",
+    "StreamEnded": "events",
+    "DEFAULT_STREAM_KEEP": "streams",
+    "STREAM_MODES": "streams",
+    "StreamDecoder": "streams",
+    "StreamReader": "streams",
+    "stream_mode": "streams",
 }
 
 __all__ = [
@@ -101,6 +125,17 @@ __all__ = [
     "FileSink",
     "MemorySink",
     "part_path_for",
+    "STREAM_MEMORY_LIMIT",
+    "StreamSummary",
+    "StreamMode",
+    "StreamStarted",
+    "StreamEvent",
+    "StreamEnded",
+    "DEFAULT_STREAM_KEEP",
+    "STREAM_MODES",
+    "StreamDecoder",
+    "StreamReader",
+    "stream_mode",
 ]
 
 
