@@ -377,6 +377,7 @@ class _Resolver:
             follow_redirects=defaults.follow_redirects if request.follow_redirects is None else request.follow_redirects,
             verify=verify,
             http2=defaults.http2 if request.http2 is None else request.http2,
+            stream=request.stream,
         )
 
 

@@ -267,6 +267,10 @@ def _expect_strings(request: Request) -> Iterator[tuple[str, str]]:
         yield from _nested_strings(f"expect.json.{path}", value)
     if expect.body_contains is not None:
         yield "expect.body_contains", expect.body_contains
+    if expect.event_contains is not None:
+        yield "expect.event_contains", expect.event_contains
+    for path, value in expect.event_json.items():
+        yield from _nested_strings(f"expect.event_json.{path}", value)
 
 
 def _nested_strings(field_name: str, value: Any) -> Iterator[tuple[str, str]]:
@@ -449,6 +453,15 @@ def _stats(steps: Sequence[Step], results: Sequence[RequestResult]) -> list[Requ
     return stats
 
 
+def _with_stream_limit(resolved: ResolvedRequest, request: Request) -> ResolvedRequest:
+    """`ends_within_ms` bounds how long a stream is read: past it the engine closes the stream
+    (keeping what arrived) and the expect fails, instead of reading an endless stream forever."""
+    expect = request.expect
+    if expect is None or expect.ends_within_ms is None or resolved.stream_limit_s is not None:
+        return resolved
+    return dataclasses.replace(resolved, stream_limit_s=expect.ends_within_ms / 1000)
+
+
 class _Runner:
     def __init__(self, plan_: Plan, options: RunOptions, engine: Engine, on_result: Callable[[RequestResult], None] | None) -> None:
         self.plan = plan_
@@ -487,6 +500,7 @@ class _Runner:
         except (VariableError, PathError, BodyError) as error:
             result.error, result.outcome = error, Outcome.ERROR
             return result
+        resolved = _with_stream_limit(resolved, step.request)
         result.resolved = resolved
         on_event = self.options.on_event
         try:
