@@ -128,6 +128,7 @@ class RunPrinter:
         self._bars: RichProgress | None = None
         self._tasks: dict[int, TaskID] = {}
         self._periodic: dict[int, _Periodic] = {}
+        self._streams: set[int] = set()  # results whose stream events are being printed
         self._plain = _writes_plain(console)
 
     def _emit(self, parts: list[tuple[str, str]]) -> None:
@@ -203,16 +204,18 @@ class RunPrinter:
             return
         if isinstance(event, StreamStarted):
             if self.verbose:
+                self._streams.add(id(result))  # its events are its progress: no byte counts
                 learn_secrets(self.masker, result)
                 self._emit([(f"  … {result.name}: {event.status}, a {event.mode} stream; events as they arrive:", "dim")])
             return
         key = id(result)
         if isinstance(event, (Finished, Failed)):
             self._periodic.pop(key, None)
+            self._streams.discard(key)
             if self._bars is not None and key in self._tasks:
                 self._bars.remove_task(self._tasks.pop(key))
             return
-        if not isinstance(event, Progress) or not self._wants_progress(result, event):
+        if not isinstance(event, Progress) or key in self._streams or not self._wants_progress(result, event):
             return
         label = f"{'↑' if event.direction == 'upload' else '↓'} {result.name}"
         if self._bars is not None:
