@@ -43,6 +43,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.timer import Timer
+from textual.widget import Widget
 from textual.widgets import Input, Static
 
 from tui.core.engine.events import StreamEvent
@@ -108,6 +109,7 @@ class EventList(ScrollView, can_focus=True):
         self.cursor = -1
         self.matches: set[int] = set()  # event indexes matching the search
         self._cache: LRUCache[tuple[int, int, bool, bool], Strip] = LRUCache(512)
+        self._styles: dict[str, Style] = {}
         self.rows_rendered = 0  # strips built: stays proportional to what is on screen
 
     # -- content ------------------------------------------------------------------------
@@ -189,6 +191,13 @@ class EventList(ScrollView, can_focus=True):
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._cache.clear()
+        self._styles.clear()
+
+    def _style(self, name: str) -> Style:
+        style = self._styles.get(name)
+        if style is None:  # (computing a component style costs more than rendering a row)
+            style = self._styles[name] = self.get_component_rich_style(f"event-list--{name}", partial=True)
+        return style
 
     def render_line(self, y: int) -> Strip:
         row = int(self.scroll_offset.y) + y
@@ -202,16 +211,34 @@ class EventList(ScrollView, can_focus=True):
         if strip is None:
             self.rows_rendered += 1
             text = Text(event_row_text(event)[: width + 1], style=base, no_wrap=True, end="")
-            text.stylize(self.get_component_rich_style("event-list--time", partial=True), 0, 9)
+            text.stylize(self._style("time"), 0, 9)
             if event.kind in ("error", "incomplete"):
-                text.stylize(self.get_component_rich_style("event-list--error", partial=True), 10)
+                text.stylize(self._style("error"), 10)
             if key[3]:
-                text.stylize(self.get_component_rich_style("event-list--match", partial=True), 10)
+                text.stylize(self._style("match"), 10)
             if key[2]:
-                text.stylize(self.get_component_rich_style("event-list--selected", partial=True))
+                text.stylize(self._style("selected"))
             strip = Strip(list(text.render(self.app.console))).crop_extend(0, width, Style.null() + base)
             self._cache[key] = strip
         return strip.apply_offsets(0, row)
+
+
+class _Counter(Widget):
+    """The counter line: repainted in place (no layout pass), ten times a second at most."""
+
+    DEFAULT_CSS = "_Counter { height: 1; }"
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.text = ""
+
+    def show(self, text: str) -> None:
+        if text != self.text:
+            self.text = text
+            self.refresh()
+
+    def render(self) -> str:
+        return self.text
 
 
 class LiveView(Vertical):
@@ -257,7 +284,7 @@ class LiveView(Vertical):
         self.search_text = ""
 
     def compose(self) -> ComposeResult:
-        yield Static("", id="live-counter")
+        yield _Counter(id="live-counter")
         yield EventList(keep=self.keep, id="live-events")
         yield Input(placeholder="search events (enter: next match, escape: close)", id="live-search")
         with VerticalScroll(id="live-detail"):
@@ -332,7 +359,7 @@ class LiveView(Vertical):
         return f"{self.mode or 'stream'} {self.count:,} events  {bytes_text}  {rate:,.0f}/s  {elapsed:.1f}s  {state}{found}"
 
     def _show_counter(self) -> None:
-        self.query_one("#live-counter", Static).update(self.counter_text())
+        self.query_one(_Counter).show(self.counter_text())
 
     # -- actions ------------------------------------------------------------------------------
 

@@ -14,7 +14,11 @@ Public surface (others code against it):
         client_count: int   # number of pooled clients created (keyed by verify/http2/cert/proxy)
 
 Events, in order: Started, Progress("upload") for file/stream bodies, HeadersReceived,
-Progress("download") (throttled, plus a final one), then Finished or Failed.
+Progress("download") (throttled, plus a final one), then Finished or Failed. A streamed
+response (SSE / NDJSON by Content-Type, or `request.stream`; see `streams`) adds
+StreamStarted after HeadersReceived, a StreamEvent per event as it arrives, and StreamEnded
+just before Finished or Failed; `Response.stream` summarises it, and a cancelled stream's
+`Cancelled.response` holds what had arrived.
 
 `request.timeout` bounds each phase (connect, write, pool wait, and every read — the wait for
 headers and each wait for body data) and, for ordinary requests, the whole request too. A
