@@ -253,3 +253,12 @@ def test_stream_mode_by_content_type() -> None:
     assert stream_mode("application/json") is None
     assert stream_mode("application/json", "lines") == "lines"
     assert stream_mode("text/event-stream", False) is None
+
+
+def test_decoder_json_seq_records_and_lines_mode() -> None:
+    seq = StreamDecoder("ndjson")
+    parsed = seq.feed('\x1e{"a": 1}\n\x1e[2]\n') + seq.close()
+    assert [(p.kind, p.json) for p in parsed] == [("json", {"a": 1}), ("json", [2])]
+    lines = StreamDecoder("lines")
+    got = lines.feed("one\r\ntwo\rthree") + lines.close()
+    assert [(p.kind, p.data) for p in got] == [("line", "one"), ("line", "two"), ("line", "three")]

@@ -110,6 +110,13 @@ events = 1
     assert float(props["stream_first_event_s"]) <= float(props["stream_last_event_s"])
 
 
+async def test_without_kept_bodies_the_events_go_but_the_counts_stay(echo: EchoServer) -> None:
+    summary = await run(_collection(echo.url, STREAMS), RunOptions(keep_bodies=False))
+    stream = summary.results[0].response.stream  # type: ignore[union-attr]
+    assert stream is not None and stream.events == () and stream.count == 3 and stream.last_s is not None
+    assert summary.results[0].captured["last_id"] == "3"  # captured before the events were dropped
+
+
 async def test_stream_option_forces_a_mode(echo: EchoServer) -> None:
     body = """
 [[requests]]

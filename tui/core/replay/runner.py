@@ -479,6 +479,8 @@ class _Runner:
         response = result.response
         if response is not None and not self.options.keep_bodies:
             response.content = b""
+            if response.stream is not None and response.stream.events:  # counts and times stay
+                response.stream = dataclasses.replace(response.stream, events=())
             if response.spilled and response.body_path is not None:
                 response.body_path.unlink(missing_ok=True)  # the engine would delete it at close
         if self.options.fail_fast and not result.ok and not self.stopped:
