@@ -46,7 +46,7 @@ __all__ = [
 
 STREAM_MODES: tuple[StreamMode, ...] = ("sse", "ndjson", "lines")
 DEFAULT_STREAM_KEEP = 10_000
-SLICE_LINES = 1024  # lines parsed (and their events delivered) between two turns of the event loop
+SLICE_LINES = 512  # lines parsed (and their events delivered) between two turns of the event loop
 
 _BY_TYPE: dict[str, StreamMode] = {
     "text/event-stream": "sse",
