@@ -9,13 +9,13 @@ from tui.core.engine import Engine
 
 
 def test_exported_names() -> None:
-    assert set(engine.__all__) == {"Engine", "DEFAULT_MAX_SIZE", "DEFAULT_MEMORY_LIMIT", "USER_AGENT"}
+    assert set(engine.__all__) == {"Engine", "DEFAULT_MAX_SIZE", "DEFAULT_MEMORY_LIMIT", "STREAM_MEMORY_LIMIT", "USER_AGENT"}
     assert engine.DEFAULT_MEMORY_LIMIT == 64 * 2**20
 
 
 def test_engine_signature() -> None:
     init = inspect.signature(Engine.__init__)
-    assert list(init.parameters) == ["self", "memory_limit", "spill_dir", "max_redirects", "cookies", "max_size", "max_ratio", "clean_spills"]
+    assert list(init.parameters) == ["self", "memory_limit", "spill_dir", "max_redirects", "cookies", "max_size", "max_ratio", "clean_spills", "stream_keep"]
     assert all(p.kind is p.KEYWORD_ONLY for name, p in init.parameters.items() if name != "self")
     assert init.parameters["memory_limit"].default == 64 * 2**20
     assert init.parameters["spill_dir"].default is None

@@ -22,6 +22,8 @@ SURFACES: dict[str, list[str]] = {
         "ResolvedBody", "ResolvedDownload", "ResolvedPart", "ResolvedRequest", "Response", "SentRequest",
         "Started", "Timings", "USER_AGENT", "WRITE_BATCH", "check_url", "part_path_for", "url_with_params",
         "DEFAULT_MAX_SIZE", "SizeGuard", "decoder_for", "save_body_atomically", "clean_stale_spills",
+        "STREAM_MEMORY_LIMIT", "StreamSummary", "StreamMode", "StreamStarted", "StreamEvent", "StreamEnded",
+        "DEFAULT_STREAM_KEEP", "STREAM_MODES", "StreamDecoder", "StreamReader", "stream_mode",
     ],
     "tui.core.replay": [
         "CaptureProblem", "CaptureSource", "CheckKind", "ExpectFailure", "MASK", "MISSING", "Masker",

@@ -6,7 +6,8 @@ credentials never reach the terminal.
 
 - normal: one line per request (✓/✗, name, method, URL, status, time, size, new/reused
   connection), then each failure's message (expected vs actual) indented under it;
-- verbose: also request and response headers and the start of both bodies;
+- verbose: also request and response headers and the start of both bodies, and the events
+  of a streamed response (SSE, NDJSON) one line each as they arrive (flushed at once);
 - quiet: only requests that did not pass, and the summary.
 Progress of downloads and file/stream uploads: Rich bars on a terminal; on anything else a
 plain line every `interval_s` seconds for transfers that take longer than that.
@@ -23,7 +24,7 @@ from rich.text import Span, Text
 
 from tui.core.display.controls import caret_escape
 from tui.core.encodings import text_encoding
-from tui.core.engine.events import Event, Failed, Finished, Progress
+from tui.core.engine.events import Event, Failed, Finished, Progress, StreamEvent, StreamStarted
 from tui.core.replay.masking import Masker
 from tui.core.replay import Outcome, RequestResult, RunSummary
 from tui.core.replay.report import learn_secrets, method_and_url
@@ -32,9 +33,31 @@ if TYPE_CHECKING:
     from rich.progress import Progress as RichProgress
     from rich.progress import TaskID
 
-__all__ = ["BODY_PREVIEW", "RunPrinter", "human_size"]
+__all__ = ["BODY_PREVIEW", "EVENT_PREVIEW", "RunPrinter", "caret_escape", "event_line", "human_size"]
 
 BODY_PREVIEW = 2048  # characters of a body shown with --verbose
+EVENT_PREVIEW = 500  # characters of one stream event's data shown with --verbose
+
+_CONTROL = {i: f"^{chr(i + 64)}" for i in range(32)} | {0x7F: "^?"} | {i: f"\\x{i:02x}" for i in range(0x80, 0xA0)}
+
+
+def caret_escape(text: str) -> str:
+    """Control characters as caret notation (ESC is ^[, LF ^J, DEL ^?; C1 as \\x9b), so event
+    data from a server can never move the cursor or recolour the terminal."""
+    return text.translate(_CONTROL)
+
+
+def event_line(event: StreamEvent, masked: str) -> str:
+    """`  ‹ 0.123s #4 tick id=7: data…` for one stream event; `masked` is its data, masked."""
+    label = ""
+    if event.kind == "message":
+        label = f" {caret_escape(event.event)}" if event.event != "message" else ""
+        if event.id:
+            label += f" id={caret_escape(event.id)}"
+    elif event.kind in ("error", "incomplete"):
+        label = f" [{event.kind}: {event.error}]" if event.error else f" [{event.kind}]"
+    data = masked if len(masked) <= EVENT_PREVIEW else masked[:EVENT_PREVIEW] + "…"
+    return f"    ‹ {event.arrived_s:7.3f}s #{event.index}{label}: {caret_escape(data)}"
 
 
 def human_size(size: int | None) -> str:
@@ -107,6 +130,7 @@ class RunPrinter:
         self._bars: RichProgress | None = None
         self._tasks: dict[int, TaskID] = {}
         self._periodic: dict[int, _Periodic] = {}
+        self._streams: set[int] = set()  # results whose stream events are being printed
         self._plain = _writes_plain(console)
 
     def _emit(self, parts: list[tuple[str, str]]) -> None:
@@ -176,13 +200,24 @@ class RunPrinter:
         return event.elapsed_s >= self.interval_s
 
     def on_event(self, result: RequestResult, event: Event) -> None:
+        if isinstance(event, StreamEvent):
+            if self.verbose:
+                self._emit([(event_line(event, self.masker.text(event.data)), "")])
+            return
+        if isinstance(event, StreamStarted):
+            if self.verbose:
+                self._streams.add(id(result))  # its events are its progress: no byte counts
+                learn_secrets(self.masker, result)
+                self._emit([(f"  … {result.name}: {event.status}, a {event.mode} stream; events as they arrive:", "dim")])
+            return
         key = id(result)
         if isinstance(event, (Finished, Failed)):
             self._periodic.pop(key, None)
+            self._streams.discard(key)
             if self._bars is not None and key in self._tasks:
                 self._bars.remove_task(self._tasks.pop(key))
             return
-        if not isinstance(event, Progress) or not self._wants_progress(result, event):
+        if not isinstance(event, Progress) or key in self._streams or not self._wants_progress(result, event):
             return
         label = f"{'↑' if event.direction == 'upload' else '↓'} {caret_escape(result.name)}"
         if self._bars is not None:
@@ -228,6 +263,10 @@ class RunPrinter:
                 parts.append((f"  ({hops} redirect{'s' if hops > 1 else ''} to {self.masker.url(response.url)})", "dim"))
             if response.downloaded and response.body_path is not None:
                 parts.append((f"  → {response.body_path}", "dim"))
+            stream = response.stream
+            if stream is not None:
+                ended = "" if stream.ended == "complete" else f", {stream.ended}"
+                parts.append((f"  {stream.count} event{'s' if stream.count != 1 else ''} ({stream.mode}{ended})", "dim"))
         if result.outcome is Outcome.ERROR:
             parts.append(("  error: ", "red"))
             parts.append((self.masker.text(result.message), ""))
@@ -289,6 +328,12 @@ class RunPrinter:
             self._show(f"    (redirected: {hop.status} {self.masker.url(hop.url)})", style="dim")
         if response.downloaded:
             self._show(f"    <saved to {response.body_path}>", style="dim")
+            return
+        if response.stream is not None:
+            stream = response.stream
+            first = "-" if stream.first_s is None else f"{stream.first_s:.3f}s"
+            last = "-" if stream.last_s is None else f"{stream.last_s:.3f}s"
+            out.print(Text(f"    <{stream.count} events shown above as they arrived; first at {first}, last at {last}; {stream.ended}>", style="dim"))
             return
         preview = self._body_preview(response.content, response.content_type, response.encoding or response.detected_encoding)
         if preview:

@@ -220,10 +220,16 @@ class FileWriteError(ReqbenchError):
 
 
 class Cancelled(RequestError):
-    def __init__(self, message: str = "cancelled", *, part_path: Path | None = None, bytes_received: int = 0) -> None:
+    """`response`: for a cancelled stream, the `Response` of what had arrived (its `stream`
+    summary says "cancelled"); None otherwise. Typed loosely: errors import nothing of the engine."""
+
+    def __init__(
+        self, message: str = "cancelled", *, part_path: Path | None = None, bytes_received: int = 0, response: object | None = None
+    ) -> None:
         super().__init__(message)
         self.part_path = part_path
         self.bytes_received = bytes_received
+        self.response = response
 
 
 class HistoryError(ReqbenchError):

@@ -29,12 +29,16 @@ __all__ = [
     "Collection",
     "DEFAULT_CHUNK_SIZE",
     "DEFAULT_TIMEOUT",
+    "STREAM_OPTIONS",
+    "StreamOption",
 ]
 
 FORMAT_VERSION = 1
 DEFAULT_CHUNK_SIZE = 65536
 DEFAULT_TIMEOUT = 30.0
 
+StreamOption = Literal["sse", "ndjson", "lines", False]
+STREAM_OPTIONS: tuple[str, ...] = ("sse", "ndjson", "lines")
 BodyKind = Literal["text", "json", "form", "multipart", "file", "stream", "base64"]
 BODY_KINDS: tuple[BodyKind, ...] = ("text", "json", "form", "multipart", "file", "stream", "base64")
 
@@ -110,9 +114,23 @@ class Expect:
     json: dict[str, Any] = field(default_factory=dict)  # dotted path -> equal value
     body_contains: str | None = None
     max_ms: float | None = None
+    # Streamed responses (SSE, NDJSON): see docs/collection-format.md "Streams"
+    events: int | None = None  # exactly this many events
+    events_min: int | None = None  # at least this many
+    event_contains: str | None = None  # some event's data contains this text
+    event_json: dict[str, Any] = field(default_factory=dict)  # some event's JSON has path = value
+    ends_within_ms: float | None = None  # the stream ends by itself within this time
 
     def is_empty(self) -> bool:
-        return not (self.status or self.headers or self.json) and self.body_contains is None and self.max_ms is None
+        return (
+            not (self.status or self.headers or self.json or self.event_json)
+            and self.body_contains is None
+            and self.max_ms is None
+            and self.events is None
+            and self.events_min is None
+            and self.event_contains is None
+            and self.ends_within_ms is None
+        )
 
 
 @dataclass(slots=True)
@@ -141,6 +159,9 @@ class Request:
     expect: Expect | None = None
     capture: dict[str, str] = field(default_factory=dict)  # variable -> "json:a.b" | "header:X" | "status"
     encoding: str | None = None  # decode the response text with this instead of the detected one
+    # "sse" | "ndjson" | "lines": read the body as that stream; False: never as a stream;
+    # None: by the response's Content-Type
+    stream: StreamOption | None = None
     # None means "inherit from [defaults]"
     timeout: float | None = None
     follow_redirects: bool | None = None

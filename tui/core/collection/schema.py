@@ -34,14 +34,16 @@ from tui.core.collection.model import (
     MultipartPart,
     Pair,
     Request,
+    STREAM_OPTIONS,
+    StreamOption,
 )
 
-__all__ = ["CAPTURE_SOURCES", "VARIABLE_NAME", "build_collection", "type_name"]
+__all__ = ["CAPTURE_SOURCES", "VARIABLE_NAME", "build_collection", "event_source_problem", "type_name"]
 
 #: What a variable name may look like: `{{name}}`.
 VARIABLE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-]*")
 #: `[requests.capture]` values: "status", "json:<dotted path>", "header:<name>".
-CAPTURE_SOURCES = ("status", "json:", "header:")
+CAPTURE_SOURCES = ("status", "json:", "header:", "event:")
 _METHOD = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 
 _TOP_KEYS = ("format", "name", "description", "variables", "environments", "env", "defaults", "requests")
@@ -52,12 +54,15 @@ ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-]*")
 _REQUEST_KEYS = (
     "name", "folder", "description", "method", "url", "params", "headers", "auth", "body", "download",
     "expect", "capture", "encoding", "timeout", "follow_redirects", "verify", "http2", "cookies",
-    "forward_secrets", "max_size",
+    "forward_secrets", "max_size", "stream",
 )  # fmt: skip
 _BODY_EXTRA_KEYS = ("content_type", "chunk_size")
 _PART_KEYS = ("name", "value", "file", "filename", "content_type")
 _DOWNLOAD_KEYS = ("path", "chunk_size", "overwrite")
-_EXPECT_KEYS = ("status", "headers", "json", "body_contains", "max_ms")
+_EXPECT_KEYS = (
+    "status", "headers", "json", "body_contains", "max_ms",
+    "events", "events_min", "event_contains", "event_json", "ends_within_ms",
+)  # fmt: skip
 _AUTH_KINDS = ("basic", "digest", "bearer")
 
 T = TypeVar("T")
@@ -399,7 +404,36 @@ def _expect(where: _Where, key: str, value: object) -> Expect:
         expect.json = {k: _json_value(json_where, k, v) for k, v in json_table.items()}
     expect.body_contains = _optional(table, "body_contains", _str, inner)
     expect.max_ms = _optional(table, "max_ms", _positive_number, inner)
+    expect.events = _optional(table, "events", _count, inner)
+    expect.events_min = _optional(table, "events_min", _count, inner)
+    expect.event_contains = _optional(table, "event_contains", _str, inner)
+    if "event_json" in table:
+        json_table = _table(inner, "event_json", table["event_json"])
+        json_where = inner.at("event_json")
+        expect.event_json = {k: _json_value(json_where, k, v) for k, v in json_table.items()}
+    expect.ends_within_ms = _optional(table, "ends_within_ms", _positive_number, inner)
     return expect
+
+
+def _count(where: _Where, key: str, value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        where.wrong_type(key, "a whole number", value)
+    if value < 0:
+        where.fail(f"{where.key_name(key)} must be 0 or more, got {value}", key=where.full(key))
+    return value
+
+
+def _stream(where: _Where, key: str, value: object) -> StreamOption:
+    if value is False:
+        return False
+    if isinstance(value, str) and value in STREAM_OPTIONS:
+        return value  # type: ignore[return-value]
+    shown = repr(value) if isinstance(value, str) else str(value).lower() if isinstance(value, bool) else type_name(value)
+    where.fail(
+        f"{where.key_name(key)} must be \"sse\", \"ndjson\", \"lines\" or false (leave it out to decide by"
+        f" Content-Type), got {shown}",
+        key=key,
+    )
 
 
 def _capture(where: _Where, key: str, value: object) -> dict[str, str]:
@@ -409,10 +443,14 @@ def _capture(where: _Where, key: str, value: object) -> dict[str, str]:
     for variable, source in table.items():
         _check_variable_name(inner, variable)
         text = _str(inner, variable, source)
-        if not (text == "status" or text.startswith("json:") or (text.startswith("header:") and len(text) > 7)):
+        if text.startswith("event:"):
+            problem = event_source_problem(text)
+            if problem is not None:
+                inner.fail(f"{inner.key_name(variable)}: {problem}", key=inner.full(variable))
+        elif not (text == "status" or text.startswith("json:") or (text.startswith("header:") and len(text) > 7)):
             inner.fail(
-                f"{inner.key_name(variable)} must be \"status\", \"json:<dotted.path>\" or \"header:<Name>\","
-                f" got {text!r}",
+                f"{inner.key_name(variable)} must be \"status\", \"json:<dotted.path>\" or \"header:<Name>\""
+                f" (or \"event:<last|first|N>:<data|id|event|json:path>\" from a stream), got {text!r}",
                 key=inner.full(variable),
             )
         capture[variable] = text
@@ -532,6 +570,7 @@ def _request(where: _Where, table: dict[str, Any]) -> Request:
     request.folder = _optional(table, "folder", _folder, where) or ""
     request.description = _optional(table, "description", _str, where) or ""
     request.forward_secrets = _optional(table, "forward_secrets", _bool, where)
+    request.stream = _optional(table, "stream", _stream, where)
     return request
 
 
@@ -545,6 +584,19 @@ def _folder(where: _Where, key: str, value: object) -> str:
             key=where.full(key),
         )
     return text
+
+
+def event_source_problem(text: str) -> str | None:
+    """Why `event:<which>:<field>` is not a usable capture source, or None when it is.
+    `which`: last, first or an index (0-based; negative counts from the last event);
+    `field`: data, id, event, or json:<dotted path> (json alone: the whole value)."""
+    _, _, rest = text.partition(":")
+    which, _, field = rest.partition(":")
+    if not (which in ("last", "first") or re.fullmatch(r"-?[0-9]+", which)):
+        return f"in {text!r}, which event must be last, first or a number (0 is the first, -1 the last), got {which!r}"
+    if not (field in ("data", "id", "event", "json") or field.startswith("json:")):
+        return f"in {text!r}, the field must be data, id, event or json:<dotted.path>, got {field!r}"
+    return None
 
 
 def _format(where: _Where, data: dict[str, Any]) -> int:

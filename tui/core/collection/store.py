@@ -224,6 +224,16 @@ def _expect(expect: Expect) -> dict[str, Any]:
         doc["body_contains"] = expect.body_contains
     if expect.max_ms is not None:
         doc["max_ms"] = _number(expect.max_ms)
+    if expect.events is not None:
+        doc["events"] = expect.events
+    if expect.events_min is not None:
+        doc["events_min"] = expect.events_min
+    if expect.event_contains is not None:
+        doc["event_contains"] = expect.event_contains
+    if expect.event_json:
+        doc["event_json"] = dict(expect.event_json)
+    if expect.ends_within_ms is not None:
+        doc["ends_within_ms"] = _number(expect.ends_within_ms)
     return doc
 
 
@@ -272,6 +282,8 @@ def _request(request: Request) -> dict[str, Any]:
         doc["capture"] = dict(request.capture)
     if request.encoding is not None:
         doc["encoding"] = request.encoding
+    if request.stream is not None:
+        doc["stream"] = request.stream
     _overrides(doc, request, defaults=False)
     return doc
 

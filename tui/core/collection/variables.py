@@ -500,6 +500,7 @@ class _Resolver:
             env_values=frozenset(self.environ.read) if isinstance(self.environ, EnvAccess) else frozenset(),
             forward_secrets=defaults.forward_secrets if request.forward_secrets is None else request.forward_secrets,
             max_size=defaults.max_size if request.max_size is None else request.max_size,
+            stream=request.stream,
         )
 
 

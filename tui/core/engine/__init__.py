@@ -15,6 +15,7 @@ if TYPE_CHECKING:
         DEFAULT_MAX_SIZE,
         DEFAULT_MEMORY_LIMIT,
         USER_AGENT,
+        STREAM_MEMORY_LIMIT,
         Engine,
     )
     from .decoding import SizeGuard, decoder_for
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
         RedirectHop,
         SentRequest,
         Response,
+        StreamSummary,
     )
     from .events import (
         Started,
@@ -38,6 +40,10 @@ if TYPE_CHECKING:
         HeadersReceived,
         Finished,
         Failed,
+        StreamMode,
+        StreamStarted,
+        StreamEvent,
+        StreamEnded,
         Event,
         EventHandler,
     )
@@ -50,6 +56,13 @@ if TYPE_CHECKING:
         MemorySink,
         clean_stale_spills,
         part_path_for,
+    )
+    from .streams import (
+        DEFAULT_STREAM_KEEP,
+        STREAM_MODES,
+        StreamDecoder,
+        StreamReader,
+        stream_mode,
     )
 
 _EXPORTS = {
@@ -84,6 +97,17 @@ _EXPORTS = {
     "MemorySink": "download",
     "part_path_for": "download",
     "check_url": "checks",
+    "STREAM_MEMORY_LIMIT": "engine",
+    "StreamSummary": "response",
+    "StreamMode": "events",
+    "StreamStarted": "events",
+    "StreamEvent": "events",
+    "StreamEnded": "events",
+    "DEFAULT_STREAM_KEEP": "streams",
+    "STREAM_MODES": "streams",
+    "StreamDecoder": "streams",
+    "StreamReader": "streams",
+    "stream_mode": "streams",
 }
 
 __all__ = [
@@ -118,6 +142,17 @@ __all__ = [
     "MemorySink",
     "part_path_for",
     "check_url",
+    "STREAM_MEMORY_LIMIT",
+    "StreamSummary",
+    "StreamMode",
+    "StreamStarted",
+    "StreamEvent",
+    "StreamEnded",
+    "DEFAULT_STREAM_KEEP",
+    "STREAM_MODES",
+    "StreamDecoder",
+    "StreamReader",
+    "stream_mode",
 ]
 
 

@@ -16,7 +16,11 @@ Public surface (others code against it):
                                             # new empty one); requests with cookies = false bypass it
 
 Events, in order: Started, Progress("upload") for file/stream bodies, HeadersReceived,
-Progress("download") (throttled, plus a final one), then Finished or Failed.
+Progress("download") (throttled, plus a final one), then Finished or Failed. A streamed
+response (SSE / NDJSON by Content-Type, or `request.stream`; see `streams`) adds
+StreamStarted after HeadersReceived, a StreamEvent per event as it arrives, and StreamEnded
+just before Finished or Failed; `Response.stream` summarises it, and a cancelled stream's
+`Cancelled.response` holds what had arrived.
 
 `request.timeout` bounds each phase (connect, write, pool wait, and every read — the wait for
 headers and each wait for body data) and, for ordinary requests, the whole request too. A
@@ -56,9 +60,11 @@ import contextlib
 import functools
 import http.cookiejar
 import os
+import time
+from collections.abc import AsyncIterator
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Self
+from typing import Any, Literal, Self
 
 import h11
 import httpx
@@ -77,11 +83,15 @@ from tui.core.engine.events import EventHandler, Failed, Finished, HeadersReceiv
 from tui.core.engine.resolved import ResolvedRequest
 from tui.core.engine.response import Response
 from tui.core.engine.timing import TraceRecorder
+from tui.core.engine.streams import DEFAULT_STREAM_KEEP, StreamReader, stream_mode
 
-__all__ = ["DEFAULT_MAX_SIZE", "DEFAULT_MEMORY_LIMIT", "USER_AGENT", "Engine"]
+__all__ = ["DEFAULT_MAX_SIZE", "DEFAULT_MEMORY_LIMIT", "STREAM_MEMORY_LIMIT", "USER_AGENT", "Engine"]
 
 DEFAULT_MEMORY_LIMIT = 64 * 2**20
 DEFAULT_MAX_SIZE = 2**30  # a response body that is not a download: in memory, then spilled
+# A streamed body (SSE, NDJSON) may never end: it stays in memory only this far, then the
+# whole of it goes on in a temp file while the newest `stream_keep` events stay in memory.
+STREAM_MEMORY_LIMIT = 4 * 2**20
 
 
 def _check_download_target(target: Path, *, overwrite: bool) -> None:
@@ -123,13 +133,17 @@ def _deadline_s(request: ResolvedRequest) -> float | None:
 class _Transfer:
     """The state of one send that failure/cancel handling needs to see."""
 
-    __slots__ = ("ctx", "recorder", "response", "sink")
+    __slots__ = ("ctx", "deadline", "headers", "reader", "recorder", "response", "sink", "started")
 
     def __init__(self, ctx: FailureContext) -> None:
         self.ctx = ctx
+        self.started = time.perf_counter()
         self.recorder = TraceRecorder(on_connect=widen_socket_reads)
         self.response: httpx.Response | None = None
         self.sink: DownloadSink | MemorySink | None = None
+        self.reader: StreamReader | None = None  # set when the response is a stream
+        self.deadline: asyncio.Timeout | None = None
+        self.headers: tuple[tuple[str, str], ...] = ()
 
     def phase_before_body(self) -> str:
         marks = self.recorder.marks
@@ -162,9 +176,11 @@ class Engine:
         max_size: int | None = DEFAULT_MAX_SIZE,
         max_ratio: float | None = DEFAULT_MAX_RATIO,
         clean_spills: bool = True,
+        stream_keep: int = DEFAULT_STREAM_KEEP,
     ) -> None:
         tune_httpcore()
         self.memory_limit = memory_limit
+        self.stream_keep = stream_keep  # events of a stream kept in memory (the newest)
         self.spill_dir = spill_dir
         self.max_size = max_size  # for bodies that are not downloads, unless the request says
         self.max_ratio = max_ratio
@@ -240,22 +256,28 @@ class Engine:
         report(Started(request))
         transfer = _Transfer(ctx)
         deadline = asyncio.timeout(_deadline_s(request))
+        transfer.deadline = deadline
         try:
             async with deadline:
                 return await self._exchange(client, request, prepared, transfer, on_event)
         except asyncio.CancelledError:
+            partial = await self._stream_so_far(transfer, request, on_event)
             await transfer.cleanup()
             part = ctx.part_path if ctx.part_path is not None and ctx.part_path.exists() else None
             message = "cancelled"
             if part is not None:
                 message = f"cancelled; partial download kept at {part} ({ctx.bytes_received} bytes)"
-            report(Failed(errors.Cancelled(message, part_path=part, bytes_received=ctx.bytes_received)))
+            elif partial is not None and partial.stream is not None:
+                message = f"cancelled; {partial.stream.count} stream events had arrived"
+            report(Failed(errors.Cancelled(message, part_path=part, bytes_received=ctx.bytes_received, response=partial)))
             raise
         # h11's LocalProtocolError: a body that does not match its Content-Length (a file that
         # grew or shrank during the upload); httpcore lets it through unwrapped.
         # UnicodeError: idna's, for a redirect to a bad international name (httpx decodes the
         # host to compare origins and lets it through).
         except (httpx.HTTPError, httpx.InvalidURL, httpx.StreamError, OSError, errors.RequestError, h11.LocalProtocolError, UnicodeError) as exc:
+            if transfer.reader is not None:
+                transfer.reader.ended(transfer.reader.summary("error"))
             await transfer.cleanup()
             if ctx.phase != "body":
                 ctx.phase = transfer.phase_before_body()
@@ -307,6 +329,7 @@ class Engine:
         )
         transfer.response = response
         headers = header_items(response.headers)
+        transfer.headers = headers
         if on_event is not None:
             on_event(HeadersReceived(response.status_code, headers))
 
@@ -314,6 +337,13 @@ class Engine:
         no_body = prepared.method == "HEAD" or response.status_code in (204, 304)
         total = None if no_body else content_length(headers)
         ctx.total = total
+        mode = None if no_body else stream_mode(response.headers.get("content-type", ""), request.stream)
+        reader: StreamReader | None = None
+        if mode is not None:
+            reader = StreamReader(mode, status=response.status_code, started_at=transfer.started, keep=self.stream_keep, emit=on_event)
+            transfer.reader = reader
+            if transfer.deadline is not None:
+                transfer.deadline.reschedule(None)  # a stream lasts as it lasts; each read keeps its timeout
         sink: DownloadSink | MemorySink
         if request.download is not None:
             sink = DownloadSink(request.download.path, chunk_size=request.download.chunk_size)
@@ -321,7 +351,8 @@ class Engine:
             transfer.sink = sink
             await sink.open()
         else:
-            sink = MemorySink(memory_limit=self.memory_limit, spill_dir=self.spill_dir)
+            in_memory = self.memory_limit if reader is None else min(self.memory_limit, STREAM_MEMORY_LIMIT)
+            sink = MemorySink(memory_limit=in_memory, spill_dir=self.spill_dir)
             transfer.sink = sink
         # nobody listens: no meter to keep up to date per chunk
         meter = ProgressMeter("download", total, on_event) if on_event is not None else None
@@ -332,14 +363,27 @@ class Engine:
             limit = None if request.download is not None else self.max_size
         guard = SizeGuard(max_size=limit, max_ratio=self.max_ratio)
         decoder = decoder_for(None if no_body else header_value(headers, "content-encoding"), guard)
-        async for raw in response.aiter_raw():
-            for piece in decoder.decode(raw):
-                await sink.write(piece)
+
+        async def decoded() -> AsyncIterator[bytes]:
+            # raw bytes from the socket, decoded in bounded pieces (decoding.SizeGuard)
+            async for raw in response.aiter_raw():
+                for piece in decoder.decode(raw):
+                    yield piece
+            for piece in decoder.flush():
+                yield piece
+
+        def on_bytes() -> None:
             ctx.bytes_received = response.num_bytes_downloaded
             if meter is not None:
                 meter.update(ctx.bytes_received)
-        for piece in decoder.flush():
-            await sink.write(piece)
+
+        ended: Literal["complete", "stopped"] = "complete"
+        if reader is not None:
+            ended = await reader.pump(decoded(), sink.write, on_bytes, limit_s=request.stream_limit_s)
+        else:
+            async for piece in decoded():
+                await sink.write(piece)
+                on_bytes()
         ctx.bytes_received = response.num_bytes_downloaded
         if meter is not None:
             meter.update(ctx.bytes_received)
@@ -370,6 +414,42 @@ class Engine:
             encoding=request.encoding,
             timings=timings,
         )
+        if reader is not None:
+            transfer.reader = None
+            result.stream = reader.summary(ended, spill_path=None if downloaded else body_path)
+            reader.ended(result.stream)
         if on_event is not None:
             on_event(Finished(result))
+        return result
+
+    async def _stream_so_far(self, transfer: _Transfer, request: ResolvedRequest, on_event: EventHandler | None) -> Response | None:
+        """On cancel of a stream in memory: the `Response` of what arrived (a download keeps its
+        `.part` as any download does). None when there was no stream (yet)."""
+        reader, response, sink = transfer.reader, transfer.response, transfer.sink
+        if reader is None or response is None or not isinstance(sink, MemorySink):
+            if reader is not None:
+                reader.ended(reader.summary("cancelled"))
+            return None
+        transfer.sink = None
+        transfer.reader = None
+        try:
+            content, body_path = await sink.finish()
+        except OSError:
+            await sink.abort()
+            reader.ended(reader.summary("cancelled"))
+            return None
+        if body_path is not None:
+            self._spills.append(body_path)
+        result = make_response(
+            response,
+            headers=transfer.headers,
+            content=content,
+            body_path=body_path,
+            downloaded=False,
+            decoded_size=sink.size,
+            encoding=request.encoding,
+            timings=transfer.recorder.timings(),
+        )
+        result.stream = reader.summary("cancelled", spill_path=body_path)
+        reader.ended(result.stream)
         return result

@@ -3,13 +3,31 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Literal, Union
+from typing import Any, Callable, Literal, Union
 
 from tui.core.errors import RequestError
 from tui.core.engine.resolved import ResolvedRequest
-from tui.core.engine.response import Response
+from tui.core.engine.response import Response, StreamSummary
 
-__all__ = ["Started", "Progress", "HeadersReceived", "Finished", "Failed", "Event", "EventHandler"]
+__all__ = [
+    "Started",
+    "Progress",
+    "HeadersReceived",
+    "Finished",
+    "Failed",
+    "StreamMode",
+    "StreamStarted",
+    "StreamEvent",
+    "StreamEnded",
+    "Event",
+    "EventHandler",
+]
+
+StreamMode = Literal["sse", "ndjson", "lines"]
+#: What a `StreamEvent` is: an SSE `message` (whatever its `event:` name), a parsed JSON line,
+#: a plain line, a line that is not JSON (`error` says why; the stream goes on), or the
+#: unfinished last event of a stream that ended in the middle of it.
+StreamEventKind = Literal["message", "json", "line", "error", "incomplete"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,5 +68,43 @@ class Failed:
     error: RequestError
 
 
-Event = Union[Started, Progress, HeadersReceived, Finished, Failed]
+@dataclass(frozen=True, slots=True)
+class StreamStarted:
+    """The response is a stream (`mode`); `StreamEvent`s follow as they arrive."""
+
+    mode: StreamMode
+    status: int
+
+
+@dataclass(frozen=True, slots=True)
+class StreamEvent:
+    """One event of a streamed response, delivered as soon as it has arrived whole.
+
+    `arrived_s`: seconds since the request was started. SSE: `event` (the `event:` name,
+    "message" when none), `id` (the last event id so far, as the spec keeps it), `data` (the
+    `data:` lines joined with LF), `retry` (ms, when this event set it). NDJSON / lines: `data`
+    is the line. `json` is the parsed value of an NDJSON line, and of SSE data that is a JSON
+    object or array (None otherwise; check `kind`/`has_json` to tell a JSON null).
+    """
+
+    index: int
+    arrived_s: float
+    kind: StreamEventKind
+    data: str
+    event: str = ""
+    id: str = ""
+    retry: int | None = None
+    json: Any = None
+    has_json: bool = False
+    error: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StreamEnded:
+    """The stream is over (`summary.ended` says how); sent before Finished or Failed."""
+
+    summary: StreamSummary
+
+
+Event = Union[Started, Progress, HeadersReceived, Finished, Failed, StreamStarted, StreamEvent, StreamEnded]
 EventHandler = Callable[[Event], None]

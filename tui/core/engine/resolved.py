@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 from urllib.parse import urlencode
 
 from tui.core.collection.model import DEFAULT_CHUNK_SIZE, DEFAULT_TIMEOUT, Auth, BodyKind
@@ -74,6 +75,10 @@ class ResolvedRequest:
     verify: bool | Path = True  # a Path is a CA bundle
     http2: bool = False
     cookies: bool = True  # use the engine's cookie jar (send its cookies, store Set-Cookie)
+    # "sse" | "ndjson" | "lines": parse the body as that stream; False: never a stream;
+    # None: by the response's Content-Type (see engine.streams.stream_mode)
+    stream: Literal["sse", "ndjson", "lines", False] | None = None
+    stream_limit_s: float | None = None  # stop reading a stream this long after the start
     extras: dict[str, str] = field(default_factory=dict)  # free for callers (e.g. replay ids)
     # every value substituted from {{env:NAME}}: masked wherever shown, never sent to another origin
     env_values: frozenset[str] = frozenset()

@@ -5,11 +5,14 @@ from __future__ import annotations
 import json as _json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from tui.core.encodings import text_encoding
 
-__all__ = ["Timings", "RedirectHop", "SentRequest", "Response"]
+if TYPE_CHECKING:
+    from tui.core.engine.events import StreamEvent, StreamMode
+
+__all__ = ["Timings", "RedirectHop", "SentRequest", "StreamSummary", "Response"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +45,42 @@ class SentRequest:
     body_size: int | None = None  # None when streamed without a known length
 
 
+@dataclass(frozen=True, slots=True)
+class StreamSummary:
+    """What a streamed response delivered (`Response.stream`).
+
+    `events` holds the newest `kept` events (at most the engine's `stream_keep`, 10,000 by
+    default); `truncated` says older ones were dropped from memory. The whole body is still in
+    the `Response` (`content`, or the file `body_path` once it outgrew memory), so nothing is lost.
+    `ended`: "complete" (the server ended it), "stopped" (the request's stream time limit
+    passed and the engine closed it), "cancelled", or "error" (the connection failed).
+    Times are seconds since the request was started.
+    """
+
+    mode: StreamMode
+    count: int  # every event delivered, errors and an incomplete last one included
+    events: tuple[StreamEvent, ...]
+    bytes: int  # decoded body bytes
+    first_s: float | None
+    last_s: float | None
+    ended: Literal["complete", "stopped", "cancelled", "error"]
+    elapsed_s: float  # from the start of the request to the end of the stream
+    truncated: bool = False
+    errors: int = 0  # NDJSON lines that were not JSON
+    incomplete: bool = False  # the stream stopped in the middle of an event
+    last_id: str = ""  # SSE: the id to reconnect with (Last-Event-ID)
+    retry_ms: int | None = None  # SSE: the last reconnection time the server asked for
+    spill_path: Path | None = None  # where the whole stream is on disk, when it outgrew memory
+
+    def event(self, position: int) -> StreamEvent:
+        """The event with this index (0-based; negative counts from the last). IndexError when
+        it was never delivered or is no longer kept in memory."""
+        index = position if position >= 0 else self.count + position
+        if not self.events or not self.events[0].index <= index <= self.events[-1].index:
+            raise IndexError(position)
+        return self.events[index - self.events[0].index]
+
+
 @dataclass(slots=True)
 class Response:
     status: int
@@ -59,6 +98,7 @@ class Response:
     detected_encoding: str | None = None  # from Content-Type charset, else a guess
     encoding: str | None = None  # user-chosen encoding override, if any
     timings: Timings = field(default_factory=Timings)
+    stream: StreamSummary | None = None  # set when the body was delivered as a stream of events
 
     @property
     def elapsed_ms(self) -> float:

@@ -41,6 +41,7 @@ __all__ = [
     "PathNotFound",
     "body_size",
     "check",
+    "check_stream",
     "json_too_large",
     "lookup",
     "same_value",
@@ -50,7 +51,9 @@ __all__ = [
 BODY_CHUNK = 1024 * 1024
 JSON_LIMIT = 64 * 2**20  # bodies above this are not parsed as JSON by expects and captures
 
-CheckKind = Literal["status", "header", "json", "body_contains", "max_ms", "capture"]
+CheckKind = Literal[
+    "status", "header", "json", "body_contains", "max_ms", "capture", "events", "event_contains", "event_json", "ends_within_ms"
+]
 Substitute = Callable[[str, str], str]  # (text, field) -> text with {{var}} replaced
 
 
@@ -319,4 +322,77 @@ def check(expect: Expect | None, response: Response, *, substitute: Substitute |
         *_check_json(expect, response, substitute),
         *_check_body(expect, response, substitute),
         *_check_time(expect, response),
+        *check_stream(expect, response, substitute=substitute),
     ]
+
+
+def _stream_wanted(expect: Expect) -> list[tuple[CheckKind, str]]:
+    wanted: list[tuple[CheckKind, str]] = []
+    if expect.events is not None:
+        wanted.append(("events", "events"))
+    if expect.events_min is not None:
+        wanted.append(("events", "events_min"))
+    if expect.event_contains is not None:
+        wanted.append(("event_contains", "event_contains"))
+    wanted.extend(("event_json", path) for path in expect.event_json)
+    if expect.ends_within_ms is not None:
+        wanted.append(("ends_within_ms", "ends_within_ms"))
+    return wanted
+
+
+def check_stream(expect: Expect, response: Response, *, substitute: Substitute | None = None) -> list[ExpectFailure]:
+    """The stream checks: `events`, `events_min`, `event_contains`, `event_json`, `ends_within_ms`.
+    They look at the events kept in memory (`Response.stream.events`, the newest 10,000 by
+    default); a failure says so when older ones were dropped."""
+    wanted = _stream_wanted(expect)
+    if not wanted:
+        return []
+    stream = response.stream
+    if stream is None:
+        kind = response.content_type or "no Content-Type"
+        return [
+            ExpectFailure(k, target, None, MISSING, f"{target}: the response is not a stream ({kind}); set stream = \"sse\", \"ndjson\" or \"lines\" to read it as one")
+            for k, target in wanted
+        ]
+    failures: list[ExpectFailure] = []
+    kept = f" (only the newest {len(stream.events)} of {stream.count} events are kept)" if stream.truncated else ""
+    if expect.events is not None and stream.count != expect.events:
+        failures.append(ExpectFailure("events", "events", expect.events, stream.count, f"events: expected {expect.events}, got {stream.count}{_how(stream.ended)}"))
+    if expect.events_min is not None and stream.count < expect.events_min:
+        failures.append(
+            ExpectFailure("events", "events_min", expect.events_min, stream.count, f"events: expected at least {expect.events_min}, got {stream.count}{_how(stream.ended)}")
+        )
+    if expect.event_contains is not None:
+        text = _substituted(expect.event_contains, "expect.event_contains", substitute)
+        if not any(text in event.data for event in stream.events):
+            failures.append(ExpectFailure("event_contains", "events", text, MISSING, f"events: none of {stream.count} has data containing {show(text)}{kept}"))
+    for path, value in expect.event_json.items():
+        target = _substituted(value, f"expect.event_json.{path}", substitute)
+        found: list[Any] = []
+        for event in stream.events:
+            if not event.has_json:
+                continue
+            try:
+                actual = lookup(event.json, path)
+            except PathNotFound:
+                continue
+            if same_value(target, actual):
+                break
+            if len(found) < 3:
+                found.append(actual)
+        else:
+            seen = f"; values seen: {', '.join(show(v) for v in found)}" if found else "; no event has that path"
+            failures.append(ExpectFailure("event_json", path, target, found[0] if found else MISSING, f"event json {path}: no event has {show(target)}{seen}{kept}"))
+    if expect.ends_within_ms is not None:
+        limit = expect.ends_within_ms
+        took = stream.elapsed_s * 1000
+        if stream.ended != "complete" or took > limit:
+            how = "it was still going and was closed" if stream.ended == "stopped" else f"it ended: {stream.ended}"
+            failures.append(
+                ExpectFailure("ends_within_ms", "stream", limit, round(took, 1), f"stream: expected to end within {limit:g} ms; {how} after {took:.0f} ms ({stream.count} events)")
+            )
+    return failures
+
+
+def _how(ended: str) -> str:
+    return "" if ended == "complete" else f" (the stream {'was stopped' if ended == 'stopped' else ended})"

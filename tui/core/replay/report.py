@@ -27,8 +27,9 @@ from tui.core.replay.capture import parse_source
 from tui.core.replay.expect import MISSING
 from tui.core.replay.masking import Masker, is_secret_name, is_secret_param
 from tui.core.replay.runner import Outcome, RequestResult, RunSummary
+from tui.core.engine.response import StreamSummary
 
-__all__ = ["REPORT_KINDS", "ReportKind", "learn_secrets", "method_and_url", "result_dict", "to_json", "to_junit", "write_report"]
+__all__ = ["REPORT_KINDS", "ReportKind", "learn_secrets", "method_and_url", "result_dict", "stream_dict", "to_json", "to_junit", "write_report"]
 
 ReportKind = Literal["junit", "json"]
 REPORT_KINDS: tuple[ReportKind, ...] = ("junit", "json")
@@ -132,7 +133,24 @@ def result_dict(result: RequestResult, masker: Masker) -> dict[str, Any]:
             "first_byte": t.first_byte_ms,
             "total": t.total_ms,
         }
+    data["stream"] = stream_dict(response.stream) if response is not None and response.stream is not None else None
     return data
+
+
+def stream_dict(stream: StreamSummary) -> dict[str, Any]:
+    """A streamed response in a report: how many events, when the first and last arrived
+    (seconds since the request started), how it ended."""
+    return {
+        "mode": stream.mode,
+        "events": stream.count,
+        "first_event_s": None if stream.first_s is None else round(stream.first_s, 6),
+        "last_event_s": None if stream.last_s is None else round(stream.last_s, 6),
+        "ended": stream.ended,
+        "elapsed_s": round(stream.elapsed_s, 6),
+        "errors": stream.errors,
+        "incomplete": stream.incomplete,
+        "truncated": stream.truncated,
+    }
 
 
 def to_json(summary: RunSummary) -> str:
@@ -226,6 +244,12 @@ def to_junit(summary: RunSummary) -> str:
             error.text = _xml(data["error"]["message"])
         elif result.outcome is Outcome.SKIPPED:
             ET.SubElement(case, "skipped", {"message": _xml(data["skip_reason"] or "skipped")})
+        stream = data.get("stream")
+        if stream is not None:
+            props = ET.SubElement(case, "properties")
+            for key in ("events", "first_event_s", "last_event_s", "ended"):
+                ET.SubElement(props, "property", {"name": f"stream_{key}", "value": "" if stream[key] is None else str(stream[key])})
+            line += f"; {stream['events']} events, first at {stream['first_event_s']} s, last at {stream['last_event_s']} s ({stream['ended']})"
         out = ET.SubElement(case, "system-out")
         out.text = _xml(line)
     ET.indent(root)

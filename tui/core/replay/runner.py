@@ -337,6 +337,10 @@ def _expect_strings(request: Request) -> Iterator[tuple[str, str]]:
         yield from _nested_strings(f"expect.json.{path}", value)
     if expect.body_contains is not None:
         yield "expect.body_contains", expect.body_contains
+    if expect.event_contains is not None:
+        yield "expect.event_contains", expect.event_contains
+    for path, value in expect.event_json.items():
+        yield from _nested_strings(f"expect.event_json.{path}", value)
 
 
 def _nested_strings(field_name: str, value: Any) -> Iterator[tuple[str, str]]:
@@ -553,6 +557,15 @@ def _stats(steps: Sequence[Step], by_index: Mapping[int, Sequence[float]]) -> li
     return stats
 
 
+def _with_stream_limit(resolved: ResolvedRequest, request: Request) -> ResolvedRequest:
+    """`ends_within_ms` bounds how long a stream is read: past it the engine closes the stream
+    (keeping what arrived) and the expect fails, instead of reading an endless stream forever."""
+    expect = request.expect
+    if expect is None or expect.ends_within_ms is None or resolved.stream_limit_s is not None:
+        return resolved
+    return dataclasses.replace(resolved, stream_limit_s=expect.ends_within_ms / 1000)
+
+
 class _Runner:
     def __init__(self, plan_: Plan, options: RunOptions, engine: Engine, on_result: Callable[[RequestResult], None] | None) -> None:
         self.plan = plan_
@@ -575,6 +588,8 @@ class _Runner:
         response = result.response
         if response is not None and not self.options.keep_bodies:
             response.content = b""
+            if response.stream is not None and response.stream.events:  # counts and times stay
+                response.stream = dataclasses.replace(response.stream, events=())
             if response.spilled and response.body_path is not None:
                 response.body_path.unlink(missing_ok=True)  # the engine would delete it at close
         if self.options.fail_fast and not result.ok and not self.stopped:
@@ -596,6 +611,7 @@ class _Runner:
         except (VariableError, PathError, BodyError) as error:
             result.error, result.outcome = error, Outcome.ERROR
             return result
+        resolved = _with_stream_limit(resolved, step.request)
         result.resolved = resolved
         result.env_values.update(resolved.env_values)
         on_event = self.options.on_event
