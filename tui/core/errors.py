@@ -5,6 +5,7 @@ ReqbenchError
 │   ├── TomlSyntaxError      file, line, column
 │   ├── SchemaError          file, request (index and name), key
 │   ├── SaveError            the old file is left intact
+│   │   └── SaveTargetExists a new file's path was created by someone else meanwhile
 │   └── ImportFailed         another tool's file cannot be read: file:line:col or a JSON path
 ├── VariableError            request, field, variable; raised before anything is sent
 ├── PathError                a path leaves the collection's folder, or cannot be read
@@ -31,6 +32,7 @@ __all__ = [
     "TomlSyntaxError",
     "SchemaError",
     "SaveError",
+    "SaveTargetExists",
     "ImportFailed",
     "VariableError",
     "PathError",
@@ -83,6 +85,10 @@ class SchemaError(CollectionError):
 
 class SaveError(CollectionError):
     pass
+
+
+class SaveTargetExists(SaveError):
+    """`save(..., expect_absent=True)` found a file at the target: ask before overwriting."""
 
 
 class ImportFailed(CollectionError):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["Locator"]
+__all__ = ["Locator", "code_lines"]
 
 _HEADER = re.compile(r"^[ \t]*\[")
 _REQUESTS = re.compile(r"^[ \t]*\[\[[ \t]*[\"']?requests[\"']?[ \t]*\]\]")
@@ -23,7 +23,7 @@ _BASIC_STOP = re.compile(r'[\\"\n]')
 _ML_STOP = {'"""': re.compile(r'\\|\n|"""'), "'''": re.compile(r"\n|'''")}
 
 
-def _code_lines(text: str) -> list[bool]:
+def code_lines(text: str) -> list[bool]:
     """For each line: does it start outside a multi-line string (so `#`/`[` there mean something)?
 
     A small TOML lexer: only multi-line strings span lines; single-line strings and comments
@@ -93,7 +93,7 @@ class Locator:
 
     def __init__(self, text: str, request_count: int) -> None:
         self.lines = text.split("\n")
-        self.code = _code_lines(text)
+        self.code = code_lines(text)
         self.headers = [i for i, line in enumerate(self.lines) if self.code[i] and _HEADER.match(line)]
         starts = [i for i in self.headers if _REQUESTS.match(self.lines[i])]
         self.request_starts = starts if len(starts) == request_count else None
