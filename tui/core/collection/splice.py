@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from tui.core.collection.locate import code_lines
 
-__all__ = ["Piece", "Segments", "TABLES", "segment"]
+__all__ = ["Piece", "RequestParts", "Segments", "TABLES", "leading_comments", "request_parts", "segment", "split_rendered"]
 
 TABLES = ("variables", "environments", "defaults")
 
@@ -141,3 +141,94 @@ def _piece(
     while last > header and not lines[last - 1].strip():
         last -= 1
     return Piece(kind, chars(start, header), chars(header, last), chars(last, stop))
+
+
+# -- inside one request -----------------------------------------------------------------
+
+_STATEMENT = re.compile(r"""^[ \t]*(?:"([^"\\]*)"|'([^']*)'|([A-Za-z0-9_-]+))[ \t]*[.=]""")
+_SUBSECTION = re.compile(
+    r"""^[ \t]*\[\[?[ \t]*(?:"requests"|'requests'|requests)[ \t]*\.[ \t]*"""
+    r"""(?:"([^"\\]*)"|'([^']*)'|([A-Za-z0-9_-]+))[ \t]*[.\]]"""
+)
+
+
+@dataclass(slots=True)
+class RequestParts:
+    """A request piece's body cut by top-level key: `header` is its `[[requests]]` line,
+    `main` the `key = value` statements under it, `sections` the `[requests.key…]` sections,
+    each with the comment and blank lines above it, in file order."""
+
+    header: str
+    main: list[tuple[str, str]]
+    sections: list[tuple[str, str]]
+
+
+def _name(match: re.Match[str]) -> str:
+    double, single, bare = match.groups()
+    return double if double is not None else single if single is not None else bare
+
+
+def request_parts(body: str) -> RequestParts | None:
+    """Cut a request piece's `body` (it starts at its `[[requests]]` line), or None if unusual."""
+    lines = body.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    code = code_lines(body)
+    header = lines[0] + "\n"
+    main: list[tuple[str, str]] = []
+    sections: list[tuple[str, str]] = []
+    pending: list[str] = []  # blank and comment lines not yet given to a statement
+    current: list[tuple[str, str]] | None = None
+    for i in range(1, len(lines)):
+        line = lines[i]
+        stripped = line.strip()
+        if code[i] and _HEADER.match(line):
+            match = _SUBSECTION.match(line)
+            if match is None:
+                return None
+            current = sections
+            sections.append((_name(match), "".join(pending) + line + "\n"))
+            pending = []
+            continue
+        if code[i] and (not stripped or stripped.startswith("#")):
+            pending.append(line + "\n")
+            continue
+        statement = _STATEMENT.match(line) if code[i] and current is not sections else None
+        if statement is not None:
+            current = main
+            main.append((_name(statement), "".join(pending) + line + "\n"))
+            pending = []
+            continue
+        if current is None:
+            return None
+        key, text = current[-1]
+        current[-1] = (key, text + "".join(pending) + line + "\n")
+        pending = []
+    if pending:
+        if current is None:
+            main.append(("", "".join(pending)))
+        else:
+            key, text = current[-1]
+            current[-1] = (key, text + "".join(pending))
+    return RequestParts(header, main, sections)
+
+
+def split_rendered(text: str) -> tuple[str, str]:
+    """A one-key `[[requests]]` rendering cut into (lines under the header, sections)."""
+    lines = text.split("\n")
+    code = code_lines(text)
+    for i in range(1, len(lines)):
+        if code[i] and _HEADER.match(lines[i]):
+            return "".join(line + "\n" for line in lines[1:i] if line), "\n" + "\n".join(lines[i:])
+    return "\n".join(lines[1:]), ""
+
+
+def leading_comments(text: str) -> str:
+    """The blank and comment lines `text` starts with."""
+    kept = []
+    for line in text.splitlines(keepends=True):
+        stripped = line.strip()
+        if stripped and not stripped.startswith("#"):
+            break
+        kept.append(line)
+    return "".join(kept)

@@ -35,7 +35,7 @@ except ImportError:  # pragma: no cover - not on Windows
 
 from tui.core.collection import writer as toml
 from tui.core.collection.locate import Locator
-from tui.core.collection.splice import TABLES, Piece, segment
+from tui.core.collection.splice import TABLES, Piece, leading_comments, request_parts, segment, split_rendered
 from tui.core.collection.schema import build_collection
 from tui.core.errors import CollectionError, SaveError, SaveTargetExists, TomlSyntaxError
 from tui.core.collection.model import (
@@ -465,7 +465,7 @@ def _splice(collection: Collection, source: _Source) -> _Spliced | None:
                 new_requests.append((request, snapshot, comment))
                 continue
             head_text = old.head if comment == request.comment else _comment_head(request.comment)
-            body = toml.render({"requests": toml.AoT([doc])})
+            body = _splice_request(old.body, snapshot, doc) or toml.render({"requests": toml.AoT([doc])})
             placed.append(Piece("request", head_text, body, old.gap or "\n", order=old.order))
         else:
             body = toml.render({"requests": toml.AoT([doc])})
@@ -531,6 +531,54 @@ def _splice(collection: Collection, source: _Source) -> _Spliced | None:
     return _Spliced(text, spliced_source, rendered, rendered_requests)
 
 
+def _render_key(key: str, value: Any) -> tuple[str, str]:
+    return split_rendered(toml.render({"requests": toml.AoT([{key: value}])}))
+
+
+def _splice_request(body: str, old: dict[str, Any], new: dict[str, Any]) -> str | None:
+    """An edited request's text with only its changed keys rendered: untouched `key = value`
+    lines and `[requests.key]` sections keep their text and comments. None when the old text
+    is laid out in a way this does not follow, or the result would not read back as `new`."""
+    parts = request_parts(body)
+    if parts is None:
+        return None
+    changed = {key for key in old.keys() | new.keys() if old.get(key) != new.get(key)}
+    main: list[str] = []
+    sections: list[str] = []
+    done: set[str] = set()
+
+    def put(key: str, lead: str) -> None:
+        done.add(key)
+        if key not in new:
+            return  # removed: its lines (and the comments above them) go
+        inline, section = _render_key(key, new[key])
+        if inline:
+            main.append(lead + inline)
+        else:
+            sections.append(section)
+
+    for key, text in parts.main:
+        if key not in changed:
+            main.append(text)
+        elif key not in done:
+            put(key, leading_comments(text))
+    for key, text in parts.sections:
+        if key not in changed:
+            sections.append(text)
+        elif key not in done:
+            put(key, "")
+    for key in new:
+        if key in changed and key not in done:
+            put(key, "")
+    result = parts.header + "".join(main) + "".join(sections)
+    try:
+        if tomllib.loads(result) != {"requests": [new]}:
+            return None
+    except (tomllib.TOMLDecodeError, ValueError, RecursionError):
+        return None
+    return result
+
+
 def _check_spliced(collection: Collection, spliced: _Spliced, label: str) -> bool:
     """Whether the spliced text surely loads back: every rendered piece parses to what it
     was rendered from, that passes the schema, and request names stay unique. Verbatim
@@ -558,13 +606,19 @@ def _write_all(fd: int, data: bytes) -> None:
         view = view[written:]
 
 
-def _refuse(text: str, label: str) -> None:
-    """Raise `SaveError` when `text` would not load again (the full, exact check)."""
+def _refuse(text: str, label: str, collection: Collection) -> None:
+    """Raise `SaveError` when `text` would not load again as `collection` (the full check)."""
     try:
-        loads(text)
+        loaded = loads(text)
     except CollectionError as error:
         message = re.sub(r"^<string>(?::\d+)*: ", "", str(error))
         raise SaveError(f"cannot save {label}: {message}; the file on disk was not changed", file=label) from None
+    if loaded != collection and dumps(loaded) != dumps(collection):
+        raise SaveError(
+            f"cannot save {label}: the text written would not read back as edited (a bug in reqbench);"
+            " the file on disk was not changed",
+            file=label,
+        )
 
 
 def _check_canonical(collection: Collection, source: _Source, text: str, label: str) -> None:
@@ -579,7 +633,7 @@ def _check_canonical(collection: Collection, source: _Source, text: str, label: 
             return
     except (CollectionError, tomllib.TOMLDecodeError, ValueError, RecursionError):
         pass  # the exact check below says what is wrong
-    _refuse(text, label)
+    _refuse(text, label, collection)
 
 
 def _text_to_save(collection: Collection, label: str) -> tuple[str, _Source]:
@@ -588,7 +642,7 @@ def _text_to_save(collection: Collection, label: str) -> tuple[str, _Source]:
     spliced = _splice(collection, source) if source is not None else None
     if spliced is not None:
         if not _check_spliced(collection, spliced, label):
-            _refuse(spliced.text, label)
+            _refuse(spliced.text, label, collection)
         return spliced.text, spliced.source
     canonical = _canonical(collection)
     text = "".join(piece.text for piece in canonical.pieces)
