@@ -730,7 +730,7 @@ def save(collection: Collection, path: Path | str | None = None, *, expect_absen
         mode = None
     except OSError as error:
         raise SaveError(f"cannot save {label}: {error.strerror or error}", file=label) from None
-    if expect_absent and mode is not None:
+    if expect_absent and (mode is not None or os.path.lexists(target)):
         raise _appeared(label)
     _remove_stale_temps(real)
     temp = real.with_name(f".{real.name}.{secrets.token_hex(4)}.tmp")
