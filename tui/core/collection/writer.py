@@ -87,6 +87,10 @@ def format_string(text: str, *, multiline: bool) -> str:
 def _scalar(value: Any) -> str:
     if isinstance(value, str):
         return format_string(value, multiline=False)
+    if value is True or value is False:
+        return "true" if value else "false"
+    if type(value) is int:
+        return str(value)  # what tomli_w writes for an int, without a dumps() call per value
     return tomli_w.dumps({"k": value})[4:-1]
 
 
