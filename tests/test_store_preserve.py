@@ -401,3 +401,16 @@ def test_expect_absent_writes_a_new_file(tmp_path: Path) -> None:
     assert store.save(collection, target, expect_absent=True) == target
     assert store.load(target) == collection
     assert sorted(p.name for p in tmp_path.iterdir()) == ["new.toml"]
+
+
+def test_a_value_nested_too_deeply_for_the_loader_is_refused(tmp_path: Path) -> None:
+    """The fast check's parser reads deeper nesting than the loader's: the save must not pass it."""
+    from tui.core.collection.model import Expect
+
+    value: list[object] = []
+    for _ in range(600):
+        value = [value]
+    target = tmp_path / "deep.toml"
+    with pytest.raises(SaveError, match="nested too deeply"):
+        store.save(Collection(requests=[Request(name="a", expect=Expect(json={"x": value}))]), target)
+    assert not target.exists()
