@@ -64,10 +64,13 @@ def _kind(line: str) -> tuple[str, bool] | None:
     return name, opener == "[[" and after == "]]" and name == "requests"
 
 
-def segment(text: str, request_count: int) -> Segments | None:
-    """The pieces of `text` (a file that loaded), or None when its layout is not followed."""
+def segment(text: str, request_count: int, code: list[bool] | None = None) -> Segments | None:
+    """The pieces of `text` (a file that loaded), or None when its layout is not followed.
+
+    `code` is `code_lines(text)` when the caller has it already."""
     lines = text.split("\n")
-    code = code_lines(text)
+    if code is None:
+        code = code_lines(text)
     offsets = [0]
     for line in lines:
         offsets.append(offsets[-1] + len(line) + 1)

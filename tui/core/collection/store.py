@@ -102,11 +102,13 @@ def loads(text: str, *, path: Path | str | None = None) -> Collection:
     collection = build_collection(data, label=label, text=text)
     collection.path = Path(path) if path is not None else None
     collection.comment, first_line = _leading_comment(text)
+    code = None
     if "#" in text and collection.requests:
         locator = Locator(text, len(collection.requests))
+        code = locator.code
         for index, request in enumerate(collection.requests):
             request.comment = locator.comment_above(index, first_line)
-    collection.source = _read_source(text, collection)
+    collection.source = _read_source(text, collection, code)
     return collection
 
 
@@ -379,8 +381,8 @@ def _snapshot(request: Request) -> dict[str, Any]:
     return doc
 
 
-def _read_source(text: str, collection: Collection) -> _Source | None:
-    segments = segment(text, len(collection.requests))
+def _read_source(text: str, collection: Collection, code: list[bool] | None = None) -> _Source | None:
+    segments = segment(text, len(collection.requests), code)
     if segments is None:
         return None
     preamble = segments.pieces[0]

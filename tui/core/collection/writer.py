@@ -17,6 +17,7 @@ The output is read back by `tomllib`; the tests check the round trip on random d
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -58,6 +59,7 @@ _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 _PLAIN_STRING = re.compile(r'[^"\\\x00-\x1f\x7f]*')
 
 
+@functools.lru_cache(maxsize=4096)  # the same few keys (name, url, Accept, ...) over and over
 def format_key(key: str) -> str:
     if _BARE_KEY.fullmatch(key):
         return key
