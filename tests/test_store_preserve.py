@@ -414,3 +414,28 @@ def test_a_value_nested_too_deeply_for_the_loader_is_refused(tmp_path: Path) -> 
     with pytest.raises(SaveError, match="nested too deeply"):
         store.save(Collection(requests=[Request(name="a", expect=Expect(json={"x": value}))]), target)
     assert not target.exists()
+
+
+def test_a_refused_save_leaves_the_next_one_splicing_as_before(tmp_path: Path) -> None:
+    target = tmp_path / "c.toml"
+    target.write_text(STYLED, encoding="utf-8")
+    collection = store.load(target)
+    collection.requests.insert(0, collection.requests.pop(2))
+    collection.requests[1].name = "upload"  # duplicate of the moved request
+    with pytest.raises(SaveError):
+        store.save(collection)
+    collection.requests[1].name = "get"
+    collection.requests.insert(2, collection.requests.pop(0))
+    store.save(collection)
+    assert target.read_text(encoding="utf-8") == STYLED
+
+
+def test_a_deep_copy_of_a_loaded_collection_saves_spliced_too(tmp_path: Path) -> None:
+    import copy
+
+    target = tmp_path / "c.toml"
+    target.write_text(STYLED, encoding="utf-8")
+    duplicate = copy.deepcopy(store.load(target))  # what the workbench keeps as "last saved"
+    duplicate.requests[3].name = "text body"
+    store.save(duplicate)
+    assert _changed_lines(STYLED, target.read_text(encoding="utf-8")) == (['name = "text"'], ['name = "text body"'])

@@ -16,6 +16,7 @@ message that names the file and says what is wrong and where.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import gc
 import hashlib
 import math
@@ -364,6 +365,16 @@ class _Source:
     tables: dict[str, Any]  # "variables" / "environments" / "defaults" -> canonical value or None
     requests: list[tuple[Request, dict[str, Any], str]]  # loaded object, canonical dict, comment
 
+    # Never changed once made (a save makes a new one), so copies share its pieces and
+    # snapshots; a deep copy of the collection (the workbench keeps one after each save)
+    # points at the copied requests, so an edit of the copy is still found as an edit.
+    def __copy__(self) -> _Source:
+        return self
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> _Source:
+        requests = [(copy.deepcopy(request, memo), snapshot, comment) for request, snapshot, comment in self.requests]
+        return _Source(self.pieces, self.scattered, self.preamble_keys, self.top, self.tables, requests)
+
 
 def _top(collection: Collection) -> tuple[str, int, str, str]:
     return (collection.comment, collection.format, collection.name, collection.description)
@@ -528,8 +539,8 @@ def _splice(collection: Collection, source: _Source) -> _Spliced | None:
         ends = following.kind == "tail" and not following.text
         parts.append(body if ends or not body else body + "\n")
     text = "".join(parts)
-    for order, piece in enumerate(out):
-        piece.order = order
+    # New Piece objects where the order changed: the old source stays valid if this save fails.
+    out = [piece if piece.order == order else dataclasses.replace(piece, order=order) for order, piece in enumerate(out)]
     spliced_source = _Source(
         pieces=out,
         scattered=source.scattered,
