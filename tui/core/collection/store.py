@@ -322,7 +322,7 @@ def _canonical(collection: Collection) -> _Source:
     requests = []
     for index, request in enumerate(collection.requests):
         doc = _snapshot(request)
-        body = toml.render({"requests": toml.AoT([doc])})
+        body = toml.render_entry("requests", doc)
         pieces.append(Piece("request", _comment_head(request.comment), body, "\n", index=index))
         requests.append((request, doc, request.comment))
     pieces[-1].gap = ""
@@ -486,10 +486,10 @@ def _splice(collection: Collection, source: _Source) -> _Spliced | None:
                 new_requests.append((request, snapshot, comment))
                 continue
             head_text = old.head if comment == request.comment else _comment_head(request.comment)
-            body = _splice_request(old.body, snapshot, doc) or toml.render({"requests": toml.AoT([doc])})
+            body = _splice_request(old.body, snapshot, doc) or toml.render_entry("requests", doc)
             placed.append(Piece("request", head_text, body, old.gap or "\n", order=old.order))
         else:
-            body = toml.render({"requests": toml.AoT([doc])})
+            body = toml.render_entry("requests", doc)
             head_text = _comment_head(request.comment)
             placed.append(Piece("request", head_text, body, "\n"))
         rendered.append((head_text + body, {"requests": [doc]}))
@@ -553,7 +553,7 @@ def _splice(collection: Collection, source: _Source) -> _Spliced | None:
 
 
 def _render_key(key: str, value: Any) -> tuple[str, str]:
-    return split_rendered(toml.render({"requests": toml.AoT([{key: value}])}))
+    return split_rendered(toml.render_entry("requests", {key: value}))
 
 
 def _splice_request(body: str, old: dict[str, Any], new: dict[str, Any]) -> str | None:

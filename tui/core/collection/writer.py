@@ -23,7 +23,7 @@ from typing import Any
 
 import tomli_w
 
-__all__ = ["AoT", "Entry", "Table", "render"]
+__all__ = ["AoT", "Entry", "Table", "render", "render_entry"]
 
 MAX_WIDTH = 100
 _INDENT = "    "
@@ -140,7 +140,9 @@ def _table(lines: list[str], path: list[str], table: dict[str, Any], *, aot: boo
     literals: list[str] = []
     sections: list[tuple[str, Any]] = []
     for key, value in table.items():
-        if isinstance(value, (Table, AoT)):
+        if type(value) is str:  # most values: the same line _value_line writes, sooner
+            literals.append(f"{format_key(key)} = {format_string(value, multiline=True)}")
+        elif isinstance(value, (Table, AoT)):
             sections.append((key, value))
         elif isinstance(value, dict):
             if _has_newline(value):
@@ -176,4 +178,11 @@ def render(document: dict[str, Any]) -> str:
     """The TOML text of `document` (dicts, lists, str, int, float, bool; `Table`/`AoT` markers)."""
     lines: list[str] = []
     _table(lines, [], document, aot=False)
+    return "\n".join(lines) + "\n"
+
+
+def render_entry(name: str, table: dict[str, Any]) -> str:
+    """`render({name: AoT([table])})`: one `[[name]]` entry, without the wrapping document."""
+    lines: list[str] = []
+    _table(lines, [name], table, aot=True)
     return "\n".join(lines) + "\n"
