@@ -5,8 +5,12 @@ Public surface (others code against it):
     load(path) -> Collection                      # raises TomlSyntaxError / SchemaError (file, line, col / request, key)
     loads(text, *, path=None) -> Collection
     dumps(collection) -> str                      # canonical: same model -> same bytes; default values omitted
-    save(collection, path=None) -> Path           # atomic (temp in same folder, fsync, os.replace), keeps mode;
-                                                  # raises SaveError leaving the old file intact
+    save(collection, path=None, *, expect_absent=False) -> Path
+                                                  # a loaded file: only what was edited changes (comments and
+                                                  # style of the rest kept); a new file: dumps(). Atomic (temp in
+                                                  # same folder, fsync, os.replace), keeps mode; raises SaveError
+                                                  # leaving the old file intact; SaveTargetExists when
+                                                  # expect_absent and a file appeared at path
     fingerprint(path) -> Fingerprint              # to warn "changed on disk since opened"
 
 Anything `load`/`loads` raise is a `CollectionError` (syntax, schema, unreadable file), with a
