@@ -439,3 +439,34 @@ def test_a_deep_copy_of_a_loaded_collection_saves_spliced_too(tmp_path: Path) ->
     duplicate.requests[3].name = "text body"
     store.save(duplicate)
     assert _changed_lines(STYLED, target.read_text(encoding="utf-8")) == (['name = "text"'], ['name = "text body"'])
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        lambda c: c.requests.insert(0, c.requests.pop()),  # the last request to the top
+        lambda c: c.requests.append(c.requests.pop(0)),  # the first to the end
+        lambda c: c.requests.pop(),  # the last one deleted
+        lambda c: c.requests.pop(0),
+        lambda c: c.requests.append(Request(name="new")),
+        lambda c: c.variables.clear(),
+    ],
+    ids=["last-to-top", "first-to-end", "delete-last", "delete-first", "add", "clear-variables"],
+)
+@pytest.mark.parametrize(
+    "text",
+    [STYLED, STYLED.rstrip("\n"), store.dumps(store.loads(STYLED))],
+    ids=["styled", "no-final-newline", "canonical"],
+)
+def test_a_second_save_without_changes_is_byte_identical(
+    tmp_path: Path, text: str, edit: Callable[[Collection], None]
+) -> None:
+    target = tmp_path / "c.toml"
+    target.write_text(text, encoding="utf-8")
+    collection = store.load(target)
+    edit(collection)
+    store.save(collection)
+    first = target.read_text(encoding="utf-8")
+    store.save(collection)
+    assert target.read_text(encoding="utf-8") == first
+    assert store.load(target) == collection

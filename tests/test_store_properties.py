@@ -317,3 +317,5 @@ def test_an_edited_save_changes_only_the_edited_request(
     assert saved.startswith(prefix)
     assert saved.endswith(suffix)
     assert store.load(path) == loaded
+    store.save(loaded)  # saving again without a change is a no-op
+    assert path.read_text(encoding="utf-8") == saved

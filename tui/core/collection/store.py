@@ -531,20 +531,22 @@ def _splice(collection: Collection, source: _Source) -> _Spliced | None:
 
     # A piece keeps the blank lines after it when its old successor still follows it; a piece
     # in a new place gets one blank line before the next (none before an empty end).
-    parts: list[str] = []
+    # New Piece objects where anything changed: the old source stays valid if this save fails,
+    # and the new one holds exactly the text written.
+    final: list[Piece] = []
     for position, piece in enumerate(out):
         following = out[position + 1] if position + 1 < len(out) else None
-        if following is None or (piece.order >= 0 and following.order == piece.order + 1):
-            parts.append(piece.text)
-            continue
-        body = piece.head + piece.body
-        if body and not body.endswith("\n"):
-            body += "\n"
-        ends = following.kind == "tail" and not following.text
-        parts.append(body if ends or not body else body + "\n")
-    text = "".join(parts)
-    # New Piece objects where the order changed: the old source stays valid if this save fails.
-    out = [piece if piece.order == order else dataclasses.replace(piece, order=order) for order, piece in enumerate(out)]
+        if following is not None and not (piece.order >= 0 and following.order == piece.order + 1):
+            body = piece.body
+            if (piece.head or body) and not (piece.head + body).endswith("\n"):
+                body += "\n"
+            ends = following.kind == "tail" and not following.text
+            gap = "" if ends or not (piece.head or body) else "\n"
+            if (body, gap) != (piece.body, piece.gap):
+                piece = dataclasses.replace(piece, body=body, gap=gap)
+        final.append(piece if piece.order == position else dataclasses.replace(piece, order=position))
+    out = final
+    text = "".join(piece.text for piece in out)
     spliced_source = _Source(
         pieces=out,
         scattered=source.scattered,
