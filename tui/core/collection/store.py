@@ -790,7 +790,10 @@ def save(collection: Collection, path: Path | str | None = None, *, expect_absen
     try:
         fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666 if mode is None else mode)
         if fcntl is not None:
-            fcntl.flock(fd, fcntl.LOCK_EX)  # tells `_remove_stale_temps` elsewhere: alive
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX)  # tells `_remove_stale_temps` elsewhere: alive
+            except OSError:
+                pass  # no locks on this file system: the age rule alone protects the file
         if mode is not None:
             os.fchmod(fd, mode)  # the umask may have stripped bits the old file had
         _write_all(fd, data)
