@@ -252,3 +252,70 @@ def test_a_damaged_valid_collection_gives_a_clear_error(original: Collection, da
     key = data.draw(st.sampled_from(sorted(target)))
     target[key] = data.draw(shaped)
     _only_collection_errors(lambda: store.loads(tomli_w.dumps(document), path="x.toml"))
+
+
+# -- saves that keep what was written -------------------------------------------------------
+
+_EDITS: dict[str, st.SearchStrategy[Any]] = {
+    "url": text,
+    "method": method,
+    "name": text.filter(bool),
+    "params": pairs,
+    "headers": pairs,
+    "auth": st.none() | auth,
+    "body": st.none() | body(),
+    "timeout": st.none() | positive,
+    "description": text,
+    "encoding": st.none() | st.sampled_from(["utf-8", "latin-1"]),
+}
+
+
+def _quiet(locator: Locator, line: int) -> bool:
+    stripped = locator.lines[line].strip()
+    return locator.code[line] and (not stripped or stripped.startswith("#"))
+
+
+def _outside(text: str, count: int, index: int) -> tuple[str, str]:
+    """The text before request `index`'s header line, and after its last line of its own."""
+    locator = Locator(text, count)
+    assert locator.request_starts is not None
+    lines = text.split("\n")
+    start = locator.request_starts[index]
+    stop = locator.request_starts[index + 1] if index + 1 < count else len(lines)
+    while stop - 1 > start and _quiet(locator, stop - 1):
+        stop -= 1
+    prefix = "".join(line + "\n" for line in lines[:start])
+    return prefix, "\n".join(lines[stop:])
+
+
+@MODEL_SETTINGS
+@given(collection(), st.booleans(), st.data())
+def test_an_edited_save_changes_only_the_edited_request(
+    tmp_path_factory: Any, original: Collection, restyle: bool, data: st.DataObject
+) -> None:
+    """For a canonical file and the same file as tomli-w lays it out (sections, one array item
+    per line): after one random edit of one field of one request, the text outside that
+    request is unchanged and the file loads back as the edited model."""
+    assume(original.requests)
+    source = store.dumps(original)
+    if restyle:
+        source = tomli_w.dumps(tomllib.loads(source))
+        # tomli-w writes short requests as an inline array; a save rewrites that canonically
+        assume(Locator(source, len(original.requests)).request_starts is not None)
+    path: Path = tmp_path_factory.mktemp("edit") / "c.toml"
+    path.write_text(source, encoding="utf-8")
+    loaded = store.load(path)
+    index = data.draw(st.integers(0, len(loaded.requests) - 1))
+    field_name = data.draw(st.sampled_from(sorted(_EDITS)))
+    value = data.draw(_EDITS[field_name])
+    if field_name == "name":
+        assume(value not in {r.name for r in loaded.requests})
+    setattr(loaded.requests[index], field_name, value)
+    store.save(loaded)
+    saved = path.read_text(encoding="utf-8")
+    prefix, suffix = _outside(source, len(original.requests), index)
+    assert saved.startswith(prefix)
+    assert saved.endswith(suffix)
+    assert store.load(path) == loaded
+    store.save(loaded)  # saving again without a change is a no-op
+    assert path.read_text(encoding="utf-8") == saved

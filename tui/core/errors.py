@@ -5,6 +5,7 @@ ReqbenchError
 │   ├── TomlSyntaxError      file, line, column
 │   ├── SchemaError          file, request (index and name), key
 │   ├── SaveError            the old file is left intact
+│   │   └── SaveTargetExists a new file's path was created by someone else meanwhile
 │   ├── RequestNameError     a request renamed to nothing or to a name already used
 │   └── ImportFailed         another tool's file cannot be read: file:line:col or a JSON path
 ├── VariableError            request, field, variable; raised before anything is sent
@@ -38,6 +39,7 @@ __all__ = [
     "TomlSyntaxError",
     "SchemaError",
     "SaveError",
+    "SaveTargetExists",
     "RequestNameError",
     "ImportFailed",
     "VariableError",
@@ -97,6 +99,10 @@ class SchemaError(CollectionError):
 
 class SaveError(CollectionError):
     pass
+
+
+class SaveTargetExists(SaveError):
+    """`save(..., expect_absent=True)` found a file at the target: ask before overwriting."""
 
 
 class RequestNameError(CollectionError):

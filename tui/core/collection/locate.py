@@ -11,27 +11,31 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["Locator"]
+__all__ = ["Locator", "code_lines"]
 
 _HEADER = re.compile(r"^[ \t]*\[")
 _REQUESTS = re.compile(r"^[ \t]*\[\[[ \t]*[\"']?requests[\"']?[ \t]*\]\]")
 _PART = re.compile(r"[^.\[\]]+")
 
 
-_NORMAL_STOP = re.compile(r"[#\"'\n]")
+_NORMAL_STOP = re.compile(r"[#\"'\n\[\]{}]")
 _BASIC_STOP = re.compile(r'[\\"\n]')
 _ML_STOP = {'"""': re.compile(r'\\|\n|"""'), "'''": re.compile(r"\n|'''")}
 
 
-def _code_lines(text: str) -> list[bool]:
-    """For each line: does it start outside a multi-line string (so `#`/`[` there mean something)?
+def code_lines(text: str) -> list[bool]:
+    """For each line: does it start a statement, outside multi-line strings and outside the
+    brackets of a value spread over lines (so that `#` and `[` there mean something)?
 
-    A small TOML lexer: only multi-line strings span lines; single-line strings and comments
-    are skipped so that quotes inside them do not confuse it. The text is valid TOML.
+    A small TOML lexer: multi-line strings and bracketed values span lines; single-line
+    strings and comments are skipped so that quotes inside them do not confuse it. The text
+    is valid TOML.
     """
     starts = [True]
     i, n = 0, len(text)
     state = ""
+    depth = 0  # [ and { open in values
+    line_start = 0
     while i < n:
         if not state:
             match = _NORMAL_STOP.search(text, i)
@@ -40,11 +44,21 @@ def _code_lines(text: str) -> list[bool]:
             i = match.start()
             ch = text[i]
             if ch == "\n":
-                starts.append(True)
+                starts.append(depth == 0)
                 i += 1
+                line_start = i
             elif ch == "#":
                 end = text.find("\n", i)
                 i = n if end < 0 else end
+            elif ch == "[" and depth == 0 and not text[line_start:i].strip():
+                end = text.find("\n", i)  # a [table] header: nothing after it but a comment
+                i = n if end < 0 else end
+            elif ch in "[{":
+                depth += 1
+                i += 1
+            elif ch in "]}":
+                depth = max(depth - 1, 0)
+                i += 1
             elif text.startswith('"""', i) or text.startswith("'''", i):
                 state = text[i : i + 3]
                 i += 3
@@ -72,9 +86,11 @@ def _code_lines(text: str) -> list[bool]:
         if token == "\n":
             starts.append(False)
             i += 1
+            line_start = i
         elif token == "\\":
             if text.startswith("\n", i + 1):
                 starts.append(False)
+                line_start = i + 2
             i += 2
         else:
             i += 3
@@ -93,7 +109,7 @@ class Locator:
 
     def __init__(self, text: str, request_count: int) -> None:
         self.lines = text.split("\n")
-        self.code = _code_lines(text)
+        self.code = code_lines(text)
         self.headers = [i for i, line in enumerate(self.lines) if self.code[i] and _HEADER.match(line)]
         starts = [i for i in self.headers if _REQUESTS.match(self.lines[i])]
         self.request_starts = starts if len(starts) == request_count else None

@@ -196,6 +196,9 @@ class Collection:
     # The comment lines at the top of the file (with their "#"), written back on save.
     # Comments elsewhere in the file are not kept (tomllib does not report them).
     comment: str = field(default="", compare=False)
+    # What store.load read (text and spans), so store.save rewrites only what was edited.
+    # Opaque outside store; not compared, not serialised.
+    source: Any = field(default=None, compare=False, repr=False)
 
     @property
     def folder(self) -> Path:

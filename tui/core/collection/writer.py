@@ -17,12 +17,13 @@ The output is read back by `tomllib`; the tests check the round trip on random d
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
 import tomli_w
 
-__all__ = ["AoT", "Entry", "Table", "render"]
+__all__ = ["AoT", "Entry", "Table", "render", "render_entry"]
 
 MAX_WIDTH = 100
 _INDENT = "    "
@@ -58,6 +59,7 @@ _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 _PLAIN_STRING = re.compile(r'[^"\\\x00-\x1f\x7f]*')
 
 
+@functools.lru_cache(maxsize=4096)  # the same few keys (name, url, Accept, ...) over and over
 def format_key(key: str) -> str:
     if _BARE_KEY.fullmatch(key):
         return key
@@ -87,6 +89,10 @@ def format_string(text: str, *, multiline: bool) -> str:
 def _scalar(value: Any) -> str:
     if isinstance(value, str):
         return format_string(value, multiline=False)
+    if value is True or value is False:
+        return "true" if value else "false"
+    if type(value) is int:
+        return str(value)  # what tomli_w writes for an int, without a dumps() call per value
     return tomli_w.dumps({"k": value})[4:-1]
 
 
@@ -134,7 +140,9 @@ def _table(lines: list[str], path: list[str], table: dict[str, Any], *, aot: boo
     literals: list[str] = []
     sections: list[tuple[str, Any]] = []
     for key, value in table.items():
-        if isinstance(value, (Table, AoT)):
+        if type(value) is str:  # most values: the same line _value_line writes, sooner
+            literals.append(f"{format_key(key)} = {format_string(value, multiline=True)}")
+        elif isinstance(value, (Table, AoT)):
             sections.append((key, value))
         elif isinstance(value, dict):
             if _has_newline(value):
@@ -170,4 +178,11 @@ def render(document: dict[str, Any]) -> str:
     """The TOML text of `document` (dicts, lists, str, int, float, bool; `Table`/`AoT` markers)."""
     lines: list[str] = []
     _table(lines, [], document, aot=False)
+    return "\n".join(lines) + "\n"
+
+
+def render_entry(name: str, table: dict[str, Any]) -> str:
+    """`render({name: AoT([table])})`: one `[[name]]` entry, without the wrapping document."""
+    lines: list[str] = []
+    _table(lines, [name], table, aot=True)
     return "\n".join(lines) + "\n"
