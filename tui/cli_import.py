@@ -105,5 +105,7 @@ def import_command(source: str, fmt: str | None, output: Path | None, name: str 
         where = str(output)
     plural = "s" if count != 1 else ""
     click.echo(f"imported {count} request{plural} from {label} ({fmt}) -> {where}", err=True)
+    if collection.env_allow:
+        click.echo(f"  reads environment variables (declared in [env] allow): {', '.join(collection.env_allow)}", err=True)
     for warning in result.warnings:
         click.echo(f"  warning: {warning}", err=True)

@@ -176,11 +176,17 @@ class Workspace:
             return True
         return now.sha256 != self._fingerprint.sha256
 
-    def save(self, path: Path | None = None) -> Path:
+    def save(self, path: Path | None = None, *, replace: bool = False) -> Path:
         """Write the collection atomically to `path` (default: its own) and make that its
         path. Raises `SaveError` (nowhere to save, a collection that could not be loaded
-        again, an OS error); the file on disk is then unchanged and the state still dirty."""
-        saved = store.save(self.collection, path)
+        again, an OS error); the file on disk is then unchanged and the state still dirty.
+
+        A file that did not exist when this one was opened (or last saved), or another path,
+        is only created: `SaveTargetExists` when something appeared there meanwhile, unless
+        `replace` (the user said so)."""
+        target = self.collection.path if path is None else path
+        creating = self._fingerprint is None or (target is not None and self.collection.path is not None and target != self.collection.path)
+        saved = store.save(self.collection, path, expect_absent=creating and not replace)
         self.collection.path = saved
         self._saved = copy.deepcopy(self.collection)
         self._fingerprint = self._read_fingerprint()

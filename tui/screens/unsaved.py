@@ -22,28 +22,34 @@ from tui.screens.confirm import ChoiceScreen, ConfirmScreen, PromptScreen
 __all__ = ["resolve_unsaved", "save"]
 
 
-async def _choose_path(app: App[Any]) -> Path | None:
+async def _choose_path(app: App[Any]) -> tuple[Path, bool] | None:
+    """The path to save a scratch collection to, and whether the user agreed to replace it."""
     answer = await app.push_screen_wait(PromptScreen("Save the collection as (a .toml path)", "collection.toml"))
     if not answer:
         return None
     path = Path(answer).expanduser().resolve()
     if path.exists():
-        overwrite = await app.push_screen_wait(
-            ConfirmScreen("File exists", f"{path} exists. Replace it?", yes="Replace", no="Cancel")
-        )
-        if overwrite != "yes":
+        if not await _replace(app, path, f"{path} exists. Replace it?"):
             return None
-    return path
+        return path, True
+    return path, False
+
+
+async def _replace(app: App[Any], path: Path, question: str) -> bool:
+    answer = await app.push_screen_wait(ConfirmScreen("File exists", question, yes="Replace", no="Cancel"))
+    return answer == "yes"
 
 
 async def save(app: App[Any], workspace: Workspace) -> Path | None:
     """Save the workspace, asking for a path for a scratch collection and before overwriting
     a file that changed on disk since it was opened. Returns where it was saved."""
     path = workspace.path
+    replace = False
     if path is None:
-        path = await _choose_path(app)
-        if path is None:
+        chosen = await _choose_path(app)
+        if chosen is None:
             return None
+        path, replace = chosen
     elif workspace.changed_on_disk():
         choice = await app.push_screen_wait(
             ChoiceScreen(
@@ -55,7 +61,13 @@ async def save(app: App[Any], workspace: Workspace) -> Path | None:
         if choice != "overwrite":
             return None
     try:
-        return workspace.save(path)
+        try:
+            return workspace.save(path, replace=replace)
+        except errors.SaveTargetExists:
+            # `reqbench NEW.toml`, and another program created NEW.toml before ctrl+s
+            if not await _replace(app, path, f"{path} was created by another program since this collection was opened. Replace it?"):
+                return None
+            return workspace.save(path, replace=True)
     except errors.ReqbenchError as error:
         app.notify(str(error), title="Not saved", severity="error", timeout=8, markup=False)
         return None

@@ -23,7 +23,7 @@ from tui.core.collection.locate import code_lines
 
 __all__ = ["Piece", "RequestParts", "Segments", "TABLES", "leading_comments", "request_parts", "segment", "split_rendered"]
 
-TABLES = ("variables", "environments", "defaults")
+TABLES = ("variables", "environments", "env", "defaults")
 
 _HEADER = re.compile(r"^[ \t]*\[")
 _HEAD = re.compile(

@@ -259,4 +259,10 @@ def finish(result: ImportResult, *, name: str | None = None) -> ImportResult:
         request.folder = _clean_folder(request.folder)
     if name:
         result.collection.name = name
+    # The importer wrote these {{env:NAME}} placeholders itself (for credentials it would not
+    # copy): declare them so `reqbench run` may read them; `[env] allow` in the file shows
+    # whoever reviews it what it reads (`reqbench import` names them too).
+    from tui.core.collection.variables import env_names
+
+    result.collection.env_allow.extend(n for n in env_names(result.collection) if n not in result.collection.env_allow)
     return result
