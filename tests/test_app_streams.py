@@ -92,3 +92,16 @@ def test_stream_buffer_posts_once_until_drained() -> None:
     assert posts == 1
     assert len(buffer.drain()) == 1000 and buffer.items == []
     assert buffer.add(StreamEvent(index=1000, arrived_s=0.0, kind="line", data="x")) is True
+
+
+def test_help_lists_the_live_view_keys() -> None:
+    from textual.binding import Binding
+
+    from tui.screens.help import HELP_SECTIONS
+
+    section = dict(HELP_SECTIONS)["Live stream view (SSE, NDJSON, lines)"]
+    listed = " ".join(keys for keys, _ in section).replace(",", " ").split()
+    names = {"slash": "/"}
+    for binding in LiveView.BINDINGS:
+        assert isinstance(binding, Binding)
+        assert names.get(binding.key, binding.key) in listed, binding.key
