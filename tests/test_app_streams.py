@@ -105,3 +105,27 @@ def test_help_lists_the_live_view_keys() -> None:
     for binding in LiveView.BINDINGS:
         assert isinstance(binding, Binding)
         assert names.get(binding.key, binding.key) in listed, binding.key
+
+
+async def test_a_fast_stream_reaches_the_screen_in_batches(tmp_path: Path, echo: EchoServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    """5,000 events at full speed: every one is shown, in far fewer messages than events."""
+    from tui.widgets.response_viewer import ResponseViewer
+
+    batches: list[int] = []
+    original = ResponseViewer.show_stream
+
+    def counting(self: ResponseViewer, items: list) -> None:  # type: ignore[type-arg]
+        batches.append(len(items))
+        original(self, items)
+
+    monkeypatch.setattr(ResponseViewer, "show_stream", counting)
+    app = make_app(tmp_path / "work.toml")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await set_url(pilot, f"{echo.url}/sse?count=5000&interval=0")
+        await send(pilot)
+        await pilot.pause(FLUSH_S * 3)
+        live = app.viewer.live_view
+        assert live.ended == "complete" and len(live.events_view.rows) == 5000
+        assert sum(batches) == 5002  # started + 5,000 events + ended
+        assert len(batches) <= 100, len(batches)
+        assert live.flushes <= 100
