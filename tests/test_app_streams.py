@@ -76,6 +76,12 @@ async def test_a_finished_stream_ends_with_all_events_and_the_usual_tabs(tmp_pat
         await pilot.pause()
         assert viewer.timing_text
 
+        viewer.tabs.active = "tab-live"
+        await pilot.pause()
+        viewer.show_response(viewer.response)  # a result shown again (the request re-selected)
+        await pilot.pause()
+        assert viewer.tabs.active == "tab-body"  # its events are not in the Live tab: hidden
+
         # a plain response afterwards hides the Live tab again
         await set_url(pilot, f"{echo.url}/get")
         await send(pilot)

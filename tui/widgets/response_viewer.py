@@ -110,6 +110,7 @@ class ResponseViewer(Vertical):
         self.error: errors.ReqbenchError | None = None
         self.status_text = "No response yet."
         self.error_text = ""
+        self._live_fed = False  # the Live tab shows the stream of the send being shown
 
     def compose(self) -> ComposeResult:
         yield Static(self.status_text, id="status")
@@ -256,10 +257,14 @@ class ResponseViewer(Vertical):
         self._set_headers(())
         self.timing_view.show(None)
         self._set_request_text(Text(""))
+        self._hide_live()
+        self.state = "idle"
+
+    def _hide_live(self) -> None:
+        self._live_fed = False
         if self.tabs.active == "tab-live":
             self.tabs.active = "tab-body"
         self.tabs.hide_tab("tab-live")
-        self.state = "idle"
 
     def show_sending(self, request: ResolvedRequest) -> None:
         self.clear()
@@ -286,6 +291,7 @@ class ResponseViewer(Vertical):
                 live.add_event(item)
             elif isinstance(item, StreamStarted):
                 live.start(item.mode, item.status)
+                self._live_fed = True
                 self.tabs.show_tab("tab-live")
                 self.tabs.active = "tab-live"
                 self.state = "streaming"
@@ -299,8 +305,11 @@ class ResponseViewer(Vertical):
         self.error = None
         self.error_text = ""
         self._set_status(("✗ cancelled · " if cancelled else "") + status_line(response), status_class_for(response.status))
-        if response.stream is not None and self.live_view.ended is None:
+        if not self._live_fed:  # an earlier result shown again: its events are not in the Live tab
+            self._hide_live()
+        elif response.stream is not None and self.live_view.ended is None:
             self.live_view.end(response.stream)
+        self._live_fed = False
         self.body_panel.show_response(response)
         self._set_headers(response.headers)
         self.timing_view.show(response.timings)
