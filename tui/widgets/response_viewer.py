@@ -17,7 +17,9 @@ Keys while the pane has focus: `/` or `ctrl+f` search the body, `p` raw/pretty, 
 
 Its parts live next to it: the body pane in `body_panel` (over the line view `body_view`), what
 the pane says in `response_text`, the timings in `timing_view`, the progress bar in `transfer`,
-the save-body prompt in `tui/screens/save_body.py`.
+the save-body prompt in `tui/screens/save_body.py`, the stream rows in `live_view`. What
+is left here is long on purpose: the one API the app drives, and the actions its keys name
+(each a few lines that need the pane's state); splitting them would spread that state around.
 """
 
 from __future__ import annotations
