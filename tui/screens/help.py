@@ -60,6 +60,17 @@ HELP_SECTIONS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
             ("alt+l", "binary: load the file as base64"),
         ),
     ),
+    (
+        "Live stream view (SSE, NDJSON, lines)",
+        (
+            ("f / end", "pause / resume following the tail"),
+            ("up / down / pgup / pgdn / home", "select an event (moving up pauses)"),
+            ("enter", "show the selected event whole (JSON indented)"),
+            ("/ , n / N", "search events, next / previous match"),
+            ("c", "copy the selected event's data"),
+            ("escape", "cancel the stream (what arrived stays; Body tab has it all)"),
+        ),
+    ),
 )
 
 

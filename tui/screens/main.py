@@ -37,7 +37,8 @@ from tui.widgets.footer import EagerFooter
 from tui.widgets.key_value_table import KeyValueTable
 from tui.widgets.options_pane import OptionsPane
 from tui.widgets.request_panes import Edit, RequestPanes, apply_edit
-from tui.widgets.sender import SendDone, Sender, SendProgress
+from tui.widgets.live_view import LiveView
+from tui.widgets.sender import SendDone, Sender, SendProgress, SendStream
 from tui.widgets.status_line import StatusLine, UrlPreview, status_text
 from tui.widgets.url_bar import UrlBar
 
@@ -298,6 +299,17 @@ class MainScreen(Screen[None]):
     def _progress(self, message: SendProgress) -> None:
         if self.sender.is_current(message.send_id) and self.sending and (viewer := self.panes.live_viewer()):
             viewer.show_progress(message.event)
+
+    @on(SendStream)
+    def _stream(self, message: SendStream) -> None:
+        items = message.buffer.drain()  # drained even when stale, so the buffer never grows
+        if self.sender.is_current(message.send_id) and (viewer := self.panes.live_viewer()):
+            viewer.show_stream(items)
+
+    @on(LiveView.CancelRequested)
+    def _cancel_stream(self) -> None:
+        if self.sending:
+            self.sender.cancel()
 
     @on(SendDone)
     def _done(self, message: SendDone) -> None:

@@ -7,6 +7,8 @@ The app drives it with five calls and never reaches inside:
     viewer.show_progress(event)     # engine Progress events: bytes, rate, ETA
     viewer.show_response(response)  # engine Finished(Response)
     viewer.show_error(error)        # any ReqbenchError: a clear message in the pane
+    viewer.show_stream(items)       # StreamStarted / StreamEvent / StreamEnded, in batches: the
+                                    # Live tab (tui/widgets/live_view.py) shows and takes over
     viewer.clear()
 
 Keys while the pane has focus: `/` or `ctrl+f` search the body, `p` raw/pretty, `c` copy body,
@@ -15,7 +17,9 @@ Keys while the pane has focus: `/` or `ctrl+f` search the body, `p` raw/pretty, 
 
 Its parts live next to it: the body pane in `body_panel` (over the line view `body_view`), what
 the pane says in `response_text`, the timings in `timing_view`, the progress bar in `transfer`,
-the save-body prompt in `tui/screens/save_body.py`.
+the save-body prompt in `tui/screens/save_body.py`, the stream rows in `live_view`. What
+is left here is long on purpose: the one API the app drives, and the actions its keys name
+(each a few lines that need the pane's state); splitting them would spread that state around.
 """
 
 from __future__ import annotations
@@ -35,7 +39,7 @@ from textual.widgets import Static, TabbedContent, TabPane, Tabs
 
 from tui.core import errors
 from tui.core.formats.to_curl import to_curl
-from tui.core.engine.events import Progress
+from tui.core.engine.events import Progress, StreamEnded, StreamEvent, StreamStarted
 from tui.core.engine.resolved import ResolvedRequest
 from tui.core.engine.response import Response, SentRequest
 
@@ -43,6 +47,7 @@ from tui.screens.save_body import SaveBodyScreen
 
 from .body_panel import BodyPanel
 from .body_view import BodyView
+from .live_view import LiveView
 from .response_text import body_summary, describe_error, error_title, headers_text, status_class_for, status_line
 from .timing_view import TimingView
 from .transfer import TransferProgress, format_bytes
@@ -97,7 +102,7 @@ class ResponseViewer(Vertical):
         Binding("s", "save_body", "Save body"),
     ]
 
-    state: reactive[str] = reactive("idle")  # idle | sending | done | error
+    state: reactive[str] = reactive("idle")  # idle | sending | streaming | done | error
     status_class: reactive[str] = reactive("")  # see status_class_for; "-failed" on error
 
     def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
@@ -107,6 +112,7 @@ class ResponseViewer(Vertical):
         self.error: errors.ReqbenchError | None = None
         self.status_text = "No response yet."
         self.error_text = ""
+        self._live_fed = False  # the Live tab shows the stream of the send being shown
 
     def compose(self) -> ComposeResult:
         yield Static(self.status_text, id="status")
@@ -124,10 +130,13 @@ class ResponseViewer(Vertical):
             with TabPane("Request", id="tab-request"):
                 with VerticalScroll(id="request-scroll"):
                     yield Static("", id="request-text")
+            with TabPane("Live", id="tab-live"):
+                yield LiveView(id="live-view")
 
     def on_mount(self) -> None:
         self.watch_state(self.state)  # init watchers run before the children exist
         self.watch_status_class("", self.status_class)
+        self.tabs.hide_tab("tab-live")  # shown once a stream starts
 
     # -- reactive state -> CSS classes -------------------------------------------------------
 
@@ -159,6 +168,8 @@ class ResponseViewer(Vertical):
                 self.query_one(ErrorMessage).focus(scroll_visible)
             elif self.tabs.active == "tab-body":
                 self.body_view.focus(scroll_visible)
+            elif self.tabs.active == "tab-live":
+                self.live_view.events_view.focus(scroll_visible)
             else:
                 self.tabs.query_one(Tabs).focus(scroll_visible)
         except NoMatches:
@@ -199,6 +210,10 @@ class ResponseViewer(Vertical):
     @property
     def timing_view(self) -> TimingView:
         return self.query_one(TimingView)
+
+    @property
+    def live_view(self) -> LiveView:
+        return self.query_one(LiveView)
 
     @property
     def tabs(self) -> TabbedContent:
@@ -244,7 +259,14 @@ class ResponseViewer(Vertical):
         self._set_headers(())
         self.timing_view.show(None)
         self._set_request_text(Text(""))
+        self._hide_live()
         self.state = "idle"
+
+    def _hide_live(self) -> None:
+        self._live_fed = False
+        if self.tabs.active == "tab-live":
+            self.tabs.active = "tab-body"
+        self.tabs.hide_tab("tab-live")
 
     def show_sending(self, request: ResolvedRequest) -> None:
         self.clear()
@@ -255,15 +277,41 @@ class ResponseViewer(Vertical):
         self.state = "sending"
 
     def show_progress(self, event: Progress) -> None:
+        if self.state == "streaming":
+            if event.direction == "download":
+                self.live_view.set_bytes(event.done)
+            return
         if self.state != "sending":
             self.state = "sending"
         self.transfer.update_progress(event)
 
-    def show_response(self, response: Response) -> None:
+    def show_stream(self, items: list[StreamStarted | StreamEvent | StreamEnded]) -> None:
+        """Engine stream events, in order, as the send worker batched them."""
+        live = self.live_view
+        for item in items:
+            if isinstance(item, StreamEvent):
+                live.add_event(item)
+            elif isinstance(item, StreamStarted):
+                live.start(item.mode, item.status)
+                self._live_fed = True
+                self.tabs.show_tab("tab-live")
+                self.tabs.active = "tab-live"
+                self.state = "streaming"
+                self._set_status(f"Streaming {item.mode} · {item.status} (escape: cancel)", status_class_for(item.status))
+                live.events_view.focus()
+            else:
+                live.end(item.summary)
+
+    def show_response(self, response: Response, *, cancelled: bool = False) -> None:
         self.response = response
         self.error = None
         self.error_text = ""
-        self._set_status(status_line(response), status_class_for(response.status))
+        self._set_status(("✗ cancelled · " if cancelled else "") + status_line(response), status_class_for(response.status))
+        if not self._live_fed:  # an earlier result shown again: its events are not in the Live tab
+            self._hide_live()
+        elif response.stream is not None and self.live_view.ended is None:
+            self.live_view.end(response.stream)
+        self._live_fed = False
         self.body_panel.show_response(response)
         self._set_headers(response.headers)
         self.timing_view.show(response.timings)
@@ -276,7 +324,10 @@ class ResponseViewer(Vertical):
 
     def show_error(self, error: errors.ReqbenchError) -> None:
         """Replace whatever was shown by a clear message; the request (for copy as curl and
-        copy URL) is kept."""
+        copy URL) is kept. A cancelled stream shows what had arrived, as a response."""
+        if isinstance(error, errors.Cancelled) and isinstance(error.response, Response):
+            self.show_response(error.response, cancelled=True)
+            return
         if self.response is not None:
             self.response = None
             self.body_panel.clear()

@@ -6,6 +6,8 @@
                                         # be resolved with; a running send is replaced
     # results come back to `screen` as messages:
         SendProgress(send_id, event)             superseding a pending one (no flooding)
+        SendStream(send_id, buffer)              stream events in batches: `buffer.drain()`
+                                                 gives what arrived since the last drain
         SendDone(send_id, response=… | error=…)
     sender.finish(done) -> (request, result) | None   # recorded in the workspace; None: stale
     sender.is_current(send_id), sender.cancel(), await sender.aclose()
@@ -30,11 +32,11 @@ from tui.core.workspace import Workspace
 
 if TYPE_CHECKING:
     from tui.core.engine import Engine
-    from tui.core.engine.events import Event, Progress
+    from tui.core.engine.events import Event, Progress, StreamEnded, StreamEvent, StreamStarted
     from tui.core.engine.resolved import ResolvedRequest
     from tui.core.engine.response import Response
 
-__all__ = ["SendDone", "SendProgress", "Sender"]
+__all__ = ["SendDone", "SendProgress", "SendStream", "Sender", "StreamBuffer"]
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +51,38 @@ class SendProgress(Message):
 
     def can_replace(self, message: Message) -> bool:
         return isinstance(message, SendProgress) and message.send_id == self.send_id
+
+
+class StreamBuffer:
+    """The stream events (StreamStarted, StreamEvent, StreamEnded) of one send, in order, not
+    yet taken by the screen. At most one `SendStream` for it is in the queue at a time: 1,000
+    events a second cost a handful of messages, not a thousand."""
+
+    def __init__(self) -> None:
+        self.items: list[StreamStarted | StreamEvent | StreamEnded] = []
+        self.posted = False
+
+    def add(self, item: StreamStarted | StreamEvent | StreamEnded) -> bool:
+        """Queue `item`; True when a message must be posted to carry it."""
+        self.items.append(item)
+        if self.posted:
+            return False
+        self.posted = True
+        return True
+
+    def drain(self) -> list[StreamStarted | StreamEvent | StreamEnded]:
+        items, self.items = self.items, []
+        self.posted = False
+        return items
+
+
+class SendStream(Message):
+    """Stream events have arrived: `buffer.drain()` takes them (all since the last drain)."""
+
+    def __init__(self, send_id: int, buffer: StreamBuffer) -> None:
+        super().__init__()
+        self.send_id = send_id
+        self.buffer = buffer
 
 
 class SendDone(Message):
@@ -127,14 +161,18 @@ class Sender:
         return request, result
 
     async def _send(self, resolved: ResolvedRequest, send_id: int) -> None:
-        from tui.core.engine.events import Failed, Progress
+        from tui.core.engine.events import Failed, Progress, StreamEnded, StreamEvent, StreamStarted
 
         post = self._node.post_message
         failure: errors.RequestError | None = None
+        stream = StreamBuffer()
 
         def on_event(event: Event) -> None:
             nonlocal failure
-            if isinstance(event, Progress):
+            if isinstance(event, (StreamEvent, StreamStarted, StreamEnded)):
+                if stream.add(event):
+                    post(SendStream(send_id, stream))
+            elif isinstance(event, Progress):
                 post(SendProgress(send_id, event))
             elif isinstance(event, Failed):
                 failure = event.error
