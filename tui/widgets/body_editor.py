@@ -242,9 +242,13 @@ class BodyEditor(Widget):
                     self.query_one("#stream-path", Input).value = body.text
                     self.query_one("#stream-chunk", Input).value = str(body.chunk_size) if body.chunk_size else ""
                 form, parts = body.form, body.parts
-            self.query_one("#body-form", KeyValueTable).set_items(form, target=target)
-            self.query_one("#body-multipart", MultipartTable).set_items(parts, target=target)
             self.query_one("#body-mode", Select).value = kind
+        # Outside `prevent`: widgets created inside it replay the prevented set around their
+        # own mount, on a stack Textual shares between tasks, so while those rows mount the
+        # app forwards keys tagged "no Input.Changed" and the field being typed in drops
+        # its changes (issue 10, bug 4). set_items posts no Changed message anyway.
+        self.query_one("#body-form", KeyValueTable).set_items(form, target=target)
+        self.query_one("#body-multipart", MultipartTable).set_items(parts, target=target)
         self._show_mode(kind)
 
     # -- state --------------------------------------------------------------------------
