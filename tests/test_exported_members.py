@@ -32,9 +32,9 @@ SURFACES: dict[str, list[str]] = {
     "tui.core.formats": ["to_curl"],
     "tui.core.workspace": ["Workspace", "scratch_collection", "unique_name"],
     "tui.core.display": [
-        "BYTES_PER_LINE", "ByteLines", "HexLines", "JsonFormatError", "LINE_SIZES", "OUT_OF_PROCESS_MIN",
-        "bytes_per_line_for", "format_json", "hexdump_line", "is_probably_binary", "line_width",
-        "pretty_json_lines", "split_lines",
+        "BYTES_PER_LINE", "ByteLines", "COMMON_ENCODINGS", "HexLines", "JsonFormatError", "LINE_SIZES",
+        "OUT_OF_PROCESS_MIN", "bytes_per_line_for", "format_json", "hexdump_line", "is_probably_binary",
+        "line_width", "pretty_json_lines", "split_lines", "text_encoding",
     ],
 }
 

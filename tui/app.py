@@ -75,6 +75,9 @@ class ReqbenchApp(App[None]):
         Binding("f5", "variables", "Vars"),
         Binding("f1,question_mark", "help", "Help"),
         Binding("ctrl+q", "quit", "Quit", priority=True),
+        Binding("f8", "zoom('response')", "Zoom", tooltip="The response full screen (again: back)"),
+        Binding("f9", "zoom('editor')", "Editor", show=False),
+        Binding("alt+e", "external_editor", "$EDITOR", show=False, priority=True),
         Binding("ctrl+l", "focus_url", "Focus URL", show=False),
         # Real terminals report alt+x with the character "x", which an Input or TextArea with
         # focus would type: these must win over the focused widget.
@@ -223,15 +226,55 @@ class ReqbenchApp(App[None]):
         self.main.toggle_sidebar()
 
     def action_focus_url(self) -> None:
-        self.main.panes.url_bar.url_input.focus()
+        self.main.reveal("editor")
+        self.main.set_focus(self.main.panes.url_bar.url_input)
 
     async def action_focus_response(self) -> None:
+        """Focus the response; when it has the focus already, show its next tab."""
         await self.main.panes.ensure_viewer()
+        self.main.reveal("response")
         if viewer := self.main.panes.live_viewer():
+            focused = self.main.focused
+            if focused is not None and viewer in focused.ancestors_with_self:
+                viewer.action_next_tab()
+            else:
+                viewer.focus()
+
+    async def action_zoom(self, part: str) -> None:
+        """`part` (response, editor) full screen, or back to both when it is already."""
+        main = self.main
+        await main.panes.ensure_viewer()
+        if main.shown_part == part:
+            main.zoom = "" if main.zoom == part else ("editor" if part == "response" else "response")
+        else:
+            main.zoom = part
+        focused = main.focused
+        viewer = main.panes.live_viewer()
+        in_response = viewer is not None and focused is not None and viewer in focused.ancestors_with_self
+        if main.shown_part == "response" and viewer is not None and not in_response:
             viewer.focus()
+        elif main.shown_part == "editor" and (in_response or focused is None):
+            main.set_focus(main.panes.url_bar.url_input)
 
     async def action_request_tab(self, name: str) -> None:
+        self.main.reveal("editor")
         await self.main.panes.select_tab(name)
+
+    async def action_response(self, action: str) -> None:
+        """Run a response pane action (from the palette): show and focus the pane first."""
+        await self.action_focus_response() if self.main.panes.live_viewer() is None else None
+        self.main.reveal("response")
+        if viewer := self.main.panes.live_viewer():
+            if not (self.main.focused and viewer in self.main.focused.ancestors_with_self):
+                viewer.focus()
+            await viewer.run_action(action)
+
+    async def action_external_editor(self) -> None:
+        """The body in `$VISUAL` / `$EDITOR`: the response's (read-only) when the response has
+        the focus, else the request's, read back when the editor exits."""
+        from tui.external_editor import edit_body
+
+        await edit_body(self)
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)

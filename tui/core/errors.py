@@ -9,6 +9,7 @@ ReqbenchError
 ├── VariableError            request, field, variable; raised before anything is sent
 ├── PathError                a path leaves the collection's folder, or cannot be read
 ├── BodyError                e.g. JSON body that does not parse, bad base64
+├── EncodingError            an unknown name, or a codec that is not a text encoding (rot13)
 └── RequestError             the request could not be completed
     ├── ConnectError         refused, DNS failure, unreachable
     ├── TimeoutError         which phase, after how long
@@ -34,6 +35,7 @@ __all__ = [
     "VariableError",
     "PathError",
     "BodyError",
+    "EncodingError",
     "RequestError",
     "ConnectError",
     "TimeoutError",
@@ -108,6 +110,12 @@ class PathError(ReqbenchError):
 
 class BodyError(ReqbenchError):
     pass
+
+
+class EncodingError(ReqbenchError):
+    def __init__(self, message: str, *, encoding: str) -> None:
+        super().__init__(message)
+        self.encoding = encoding
 
 
 class RequestError(ReqbenchError):

@@ -9,6 +9,7 @@ first part and says where the rest is saved. `SearchInput` is its search field.
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -94,6 +95,7 @@ class BodyPanel(Vertical):
         self._json_error = ""
         self._base_notice = ""
         self.formatting = False  # a pretty-printing worker is running
+        self.encoding = ""  # the codec the text shown was decoded with ("" for hex / no body)
         self._formatter: Formatter | None = None
         self._formatter_lock = threading.Lock()
 
@@ -134,14 +136,20 @@ class BodyPanel(Vertical):
         self._base_notice = ""
         self.formatting = False
         self.kind = "empty"
+        self.encoding = ""
         self.notice = ""
         self.view.clear()
 
-    def show_response(self, response: Response) -> None:
-        """Show the body of `response`: raw text at once, pretty JSON when a worker is done."""
+    def show_response(self, response: Response, *, encoding: str | None = None) -> None:
+        """Show the body of `response`: raw text at once, pretty JSON when a worker is done.
+        `encoding` (a text codec) decodes it instead of the response's own: a body that looked
+        binary is then shown as text too (UTF-16 is full of NUL bytes)."""
         self.clear()
+        if encoding:
+            response = replace(response, encoding=encoding)
         generation = self._generation
         content = response.content
+        self.encoding = "" if classify_body(response, content[:65536]) in ("binary", "empty") else choose_encoding(response)
         if not content and response.body_path is not None:
             self.notice = f"Loading the first part of {response.body_path} …"
             self._load_preview(generation, response)
@@ -168,6 +176,7 @@ class BodyPanel(Vertical):
             return
         kind = classify_body(response, content)
         self.kind = kind
+        self.encoding = choose_encoding(response) if kind in ("text", "json") else ""
         self._base_notice = _part_notice(response, len(content))
         self.notice = self._base_notice
         if kind == "empty":

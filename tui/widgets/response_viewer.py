@@ -9,8 +9,10 @@ The app drives it with five calls and never reaches inside:
     viewer.show_error(error)        # any ReqbenchError: a clear message in the pane
     viewer.clear()
 
-Keys while the pane has focus: `/` or `ctrl+f` search the body, `p` raw/pretty, `c` copy body,
-`u` copy URL, `k` copy as curl, `s` save body to a file. Copy uses OSC 52
+Keys while the pane has focus: `t` next tab, `1`–`4` Body / Headers / Timing / Request (the
+tab's text takes the focus, so the arrows scroll at once), `/` or `ctrl+f` search the body,
+`p` raw/pretty, `e` decode in another encoding (`tui/screens/encoding.py`; nothing is resent),
+`c` copy body, `u` copy URL, `k` copy as curl, `s` save body to a file. Copy uses OSC 52
 (`App.copy_to_clipboard`), so it works over SSH and tmux.
 
 Its parts live next to it: the body pane in `body_panel` (over the line view `body_view`), what
@@ -20,9 +22,7 @@ the save-body prompt in `tui/screens/save_body.py`.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from rich.text import Text
 from textual import on, work
@@ -31,19 +31,23 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.css.query import NoMatches
 from textual.reactive import reactive
+from textual.widget import Widget
 from textual.widgets import Static, TabbedContent, TabPane, Tabs
 
 from tui.core import errors
 from tui.core.formats.to_curl import to_curl
 from tui.core.engine.events import Progress
 from tui.core.engine.resolved import ResolvedRequest
-from tui.core.engine.response import Response, SentRequest
+from tui.core.engine.response import Response
 
 from tui.screens.save_body import SaveBodyScreen
 
+from .body_file import suggested_filename, write_body
 from .body_panel import BodyPanel
 from .body_view import BodyView
-from .response_text import body_summary, describe_error, error_title, headers_text, status_class_for, status_line
+from .response_text import (
+    describe_error, error_title, headers_text, resolved_request_text, sent_request_text, status_class_for, status_line,
+)
 from .timing_view import TimingView
 from .transfer import TransferProgress, format_bytes
 
@@ -88,14 +92,21 @@ class ResponseViewer(Vertical):
     """
 
     BINDINGS = [
+        Binding("t", "next_tab", "Tab"),
+        Binding("1", "show_tab('tab-body')", "Body", show=False),
+        Binding("2", "show_tab('tab-headers')", "Headers", show=False),
+        Binding("3", "show_tab('tab-timing')", "Timing", show=False),
+        Binding("4", "show_tab('tab-request')", "Request", show=False),
         Binding("slash", "search", "Search"),
         Binding("ctrl+f", "search", "Search", show=False),
-        Binding("p", "toggle_pretty", "Raw/pretty"),
-        Binding("c", "copy_body", "Copy body"),
-        Binding("u", "copy_url", "Copy URL"),
-        Binding("k", "copy_curl", "Copy curl"),
-        Binding("s", "save_body", "Save body"),
+        Binding("p", "toggle_pretty", "Raw"),
+        Binding("e", "choose_encoding", "Encoding"),
+        Binding("c", "copy_body", "Copy"),
+        Binding("u", "copy_url", "URL"),
+        Binding("k", "copy_curl", "curl"),
+        Binding("s", "save_body", "Save as"),
     ]
+    TAB_IDS = ("tab-body", "tab-headers", "tab-timing", "tab-request")
 
     state: reactive[str] = reactive("idle")  # idle | sending | done | error
     status_class: reactive[str] = reactive("")  # see status_class_for; "-failed" on error
@@ -160,7 +171,7 @@ class ResponseViewer(Vertical):
             elif self.tabs.active == "tab-body":
                 self.body_view.focus(scroll_visible)
             else:
-                self.tabs.query_one(Tabs).focus(scroll_visible)
+                self._tab_content(self.tabs.active).focus(scroll_visible)
         except NoMatches:
             pass
         return self
@@ -178,7 +189,7 @@ class ResponseViewer(Vertical):
         if focused is None:
             self.focus()
             return
-        in_active_pane = self.tabs.active_pane in focused.ancestors
+        in_active_pane = self.tabs.active_pane in focused.ancestors_with_self
         if self in focused.ancestors and not in_active_pane and not isinstance(focused, Tabs):
             self.focus()
 
@@ -263,8 +274,8 @@ class ResponseViewer(Vertical):
         self.response = response
         self.error = None
         self.error_text = ""
-        self._set_status(status_line(response), status_class_for(response.status))
         self.body_panel.show_response(response)
+        self._set_status(self._status(response), status_class_for(response.status))
         self._set_headers(response.headers)
         self.timing_view.show(response.timings)
         self._show_sent(response)
@@ -304,44 +315,10 @@ class ResponseViewer(Vertical):
         self.query_one("#request-text", Static).update(text)
 
     def _show_resolved_request(self, request: ResolvedRequest) -> None:
-        text = Text()
-        text.append(f"{request.method} {request.full_url}", style="bold")
-        if request.headers:
-            text.append("\n\n")
-            text.append_text(headers_text(request.headers))
-        if request.body is not None:
-            text.append("\n\n")
-            text.append_text(body_summary(request.body))
-        self._set_request_text(text)
+        self._set_request_text(resolved_request_text(request))
 
     def _show_sent(self, response: Response) -> None:
-        sent: SentRequest | None = response.sent
-        text = Text()
-        if sent is not None:
-            text.append(f"{sent.method} {sent.url}\n", style="bold")
-        else:
-            method = self.request.method if self.request else "?"
-            text.append(f"{method} {response.url}\n", style="bold")
-        if response.history:
-            text.append("\nRedirects:\n", style="bold")
-            for hop in response.history:
-                text.append(f"  {hop.status} {hop.url}\n")
-            text.append(f"  → {response.url}\n")
-        if sent is not None:
-            text.append("\n")
-            text.append_text(headers_text(sent.headers))
-            if sent.body_size:
-                text.append(f"\n\nBody: {format_bytes(sent.body_size)}")
-            elif sent.body_size is None and self.request is not None and self.request.body is not None:
-                text.append("\n\nBody: streamed (size unknown)")
-        if self.request is not None and self.request.body is not None:
-            text.append("\n\n" if sent is None else "\n")
-            text.append_text(body_summary(self.request.body))
-        curl = self._curl(multiline=True)
-        if curl:
-            text.append("\n\nAs curl (k copies it):\n", style="bold")
-            text.append(curl)
-        self._set_request_text(text)
+        self._set_request_text(sent_request_text(response, self.request, self._curl(multiline=True)))
 
     # -- actions -----------------------------------------------------------------------------
 
@@ -358,6 +335,51 @@ class ResponseViewer(Vertical):
         if self.request is not None:
             return self.request.full_url
         return ""
+
+    def _tab_content(self, tab: str) -> Widget:
+        """What takes the focus in tab `tab`: the body view or the tab's scrolling text."""
+        if tab == "tab-body":
+            return self.body_view
+        return self.query_one(f"#{tab.removeprefix('tab-')}-scroll")
+
+    def action_show_tab(self, tab: str) -> None:
+        """Show tab `tab` and focus its content, so that the arrows scroll it at once."""
+        if self.state == "error":
+            return
+        self.tabs.active = tab
+        self.screen.set_focus(self._tab_content(tab))
+
+    def action_next_tab(self) -> None:
+        tabs = self.TAB_IDS
+        self.action_show_tab(tabs[(tabs.index(self.tabs.active) + 1) % len(tabs)] if self.tabs.active in tabs else tabs[0])
+
+    def action_choose_encoding(self) -> None:
+        """Pick a text encoding to decode the body already received with (nothing is resent)."""
+        from tui.screens.encoding import EncodingPicker
+
+        panel = self.body_panel
+        if self.response is None or panel.kind == "empty":
+            self.notify("No body to decode.", severity="warning")
+            return
+
+        def chosen(name: str | None) -> None:
+            if name and self.response is not None:
+                self.decode_as(name)
+
+        self.app.push_screen(EncodingPicker(panel.encoding or "utf-8"), chosen)
+
+    def decode_as(self, encoding: str) -> None:
+        """Show the body of the response already received decoded with `encoding` (a text
+        codec); "" goes back to the response's own."""
+        if self.response is None:
+            return
+        self.body_panel.show_response(self.response, encoding=encoding or None)
+        self._set_status(self._status(self.response), status_class_for(self.response.status))
+
+    def _status(self, response: Response) -> str:
+        encoding = self.body_panel.encoding
+        line = status_line(response)
+        return f"{line} · {encoding}" if encoding else line
 
     def action_search(self) -> None:
         if self.state == "error":
@@ -407,14 +429,7 @@ class ResponseViewer(Vertical):
         self.notify("Copied the request as a curl command.")
 
     def suggested_filename(self) -> str:
-        response = self.response
-        name = ""
-        if response is not None:
-            name = Path(urlsplit(response.url).path).name
-            if not Path(name).suffix:
-                kind = self.body_panel.kind
-                name = (name or "response") + {"json": ".json", "binary": ".bin"}.get(kind, ".txt")
-        return name or "response.txt"
+        return suggested_filename(self.response, self.body_panel.kind)
 
     def action_save_body(self) -> None:
         if self.response is None:
@@ -435,14 +450,7 @@ class ResponseViewer(Vertical):
     @work(thread=True, group="save-body")
     def _save_worker(self, response: Response, path: Path) -> None:
         try:
-            if path.is_dir():
-                raise IsADirectoryError(21, "is a directory", str(path))
-            if response.body_path is not None:
-                shutil.copyfile(response.body_path, path)
-                size = path.stat().st_size
-            else:
-                path.write_bytes(response.content)
-                size = len(response.content)
+            size = write_body(response, path)
         except OSError as error:
             reason = error.strerror or str(error)
             self.app.call_from_thread(self.notify, f"Could not save the body to {path}: {reason}", severity="error", title="Save failed")
