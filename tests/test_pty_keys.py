@@ -38,8 +38,8 @@ def post_json(tmp_path: Path) -> Path:
     )
 
 
-def started(path: Path, size: tuple[int, int] = (80, 24)) -> PtyApp:
-    term = PtyApp([str(path)], size=size, cwd=path.parent)
+def started(path: Path, size: tuple[int, int] = (80, 24), term_name: str = "xterm-256color") -> PtyApp:
+    term = PtyApp([str(path)], size=size, cwd=path.parent, term=term_name)
     term.wait_for("Params")
     term.wait_quiet(0.5)  # the lazily mounted editors are in place
     return term
@@ -66,3 +66,45 @@ def test_a_pasted_value_goes_to_the_field_with_focus(post_json: Path) -> None:
         term.wait_quiet()
         row = term.line_with("X-Pasted")
         assert row is not None and "yes please" in row, term.text
+
+
+# -- bug 1: keys that arrive intact over xterm, tmux and SSH -----------------------------------
+TERMINALS = [
+    pytest.param("xterm-256color", (80, 24), id="xterm-80x24"),
+    pytest.param("screen-256color", (80, 24), id="tmux-80x24"),
+    pytest.param("screen-256color", (60, 20), id="tmux-60x20"),
+]
+
+
+@pytest.mark.parametrize(("term_name", "size"), TERMINALS)
+def test_alt_y_shows_the_body_and_alt_g_formats_the_json(post_json: Path, term_name: str, size: tuple[int, int]) -> None:
+    """`ESC y` / `ESC g` (alt+y / alt+g as xterm and tmux send them) reach the Body tab and
+    format-JSON; alt+b and alt+f cannot: those bytes are ctrl+left / ctrl+right."""
+    with started(post_json, size, term_name) as term:
+        assert '{"a":1,"b":[1,2]}' not in term.text  # the Params tab is shown
+        term.write(XTERM["alt+y"])
+        term.wait_for('{"a":1,"b":[1,2]}')
+        term.write(XTERM["alt+g"])
+        # indented over 7 lines (the editor shows the last ones, where the cursor is)
+        term.wait_until(lambda: re.search(r"7 +\}", term.text) is not None, what="the formatted JSON")
+        assert '{"a":1,"b":[1,2]}' not in term.text
+        assert "post" in url_line(term)
+
+
+@pytest.mark.parametrize(("term_name", "size"), TERMINALS[:2])
+def test_word_motion_in_the_url_also_in_a_burst(post_json: Path, term_name: str, size: tuple[int, int]) -> None:
+    """`ESC b` (alt+b) and `ESC [1;5D` (ctrl+left) move a word left in the URL, and keys typed
+    right behind them in the same write land after the motion, not before it."""
+    with started(post_json, size, term_name) as term:
+        term.write(XTERM["ctrl+l"] + XTERM["alt+b"] + "X")
+        term.wait_for("9/Xpost")
+        term.write(XTERM["ctrl+left"] + "Y" + XTERM["ctrl+right"] + "Z")
+        term.wait_for("9/YXpostZ")
+        assert '{"a":1' not in term.text  # alt+b did not open the Body tab
+
+
+def test_editing_keys_in_a_burst_apply_in_order(post_json: Path) -> None:
+    """Backspaces and arrows written together with text: the result is what slow typing gives."""
+    with started(post_json) as term:
+        term.write(XTERM["ctrl+l"] + XTERM["backspace"] * 4 + "get" + XTERM["left"] + "x" + XTERM["right"] + "!")
+        term.wait_for("9/gext!")

@@ -22,7 +22,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual import work
+from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
@@ -32,6 +32,7 @@ from tui.commands import COMMANDS
 from tui.core import errors
 from tui.core.collection.query import display_url, parse_query, query_string
 from tui.core.workspace import Workspace, scratch_collection
+from tui.key_order import run_in_order
 from tui.screens.main import MainScreen
 
 if TYPE_CHECKING:
@@ -83,6 +84,10 @@ class ReqbenchApp(App[None]):
         # focus would type: these must win over the focused widget.
         Binding("alt+p", "request_tab('params')", "Params tab", show=False, priority=True),
         Binding("alt+h", "request_tab('headers')", "Headers tab", show=False, priority=True),
+        # alt+y, not alt+b: xterm, tmux and SSH send alt+b as `ESC b`, which Textual reads as
+        # ctrl+left (word motion, kept in inputs). alt+b stays for terminals that report it as
+        # itself (kitty's keyboard protocol). docs/keys.md lists what arrives where.
+        Binding("alt+y", "request_tab('body')", "Body tab", show=False, priority=True),
         Binding("alt+b", "request_tab('body')", "Body tab", show=False, priority=True),
         Binding("alt+o", "request_tab('options')", "Options tab", show=False, priority=True),
         Binding("alt+r", "focus_response", "Focus response", show=False, priority=True),
@@ -99,6 +104,12 @@ class ReqbenchApp(App[None]):
     async def ready(self) -> None:
         """Mount what start-up defers (response pane, body and options editors) now."""
         await self.main.ready()
+
+    async def on_event(self, event: events.Event) -> None:
+        # A bound key typed into a text field runs before the keys typed after it (key_order).
+        if isinstance(event, events.Key) and await run_in_order(self, event):
+            return
+        await super().on_event(event)
 
     async def on_unmount(self) -> None:
         await self.main.sender.aclose()

@@ -1,6 +1,6 @@
 """The request body: a mode selector and one editor per body kind.
 
-Modes: none / text / JSON (validated as you type, `alt+f` pretty-formats) / form /
+Modes: none / text / JSON (validated as you type, `alt+g` pretty-formats) / form /
 multipart (value rows and file rows with filename and content type) / file / stream
 (chunk size) / binary (base64 typed or pasted, or loaded from a file with `alt+l`).
 A content-type override applies to every mode.
@@ -149,7 +149,10 @@ class BodyEditor(Widget):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("alt+f", "format_json", "Format JSON", priority=True),
+        # alt+g, not alt+f: xterm, tmux and SSH send alt+f as `ESC f`, which Textual reads as
+        # ctrl+right (word motion). alt+f stays for terminals that report it as itself (kitty).
+        Binding("alt+g", "format_json", "Format JSON", priority=True),
+        Binding("alt+f", "format_json", "Format JSON", show=False, priority=True),
         Binding("alt+l", "load_base64", "Load file as base64", show=False, priority=True),
     ]
 

@@ -1,0 +1,54 @@
+"""Issue 10's keyboard bugs through Pilot (the same bugs are driven with real terminal bytes in
+tests/test_pty_keys.py): the keys chosen for the Body tab and format-JSON, focus that moves at
+once, and text in square brackets shown as typed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import Select, TabbedContent, TextArea
+
+from _pilot import SIZE, choose, paste, press_as_terminal, set_url
+
+from tui.app import ReqbenchApp, make_app
+
+
+def scratch(tmp_path: Path) -> ReqbenchApp:
+    return make_app(tmp_path / "work.toml")
+
+
+# -- bug 1 ---------------------------------------------------------------------------------------
+async def test_alt_y_is_the_body_tab_and_alt_g_formats_json(tmp_path: Path) -> None:
+    app = scratch(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await set_url(pilot, "http://example.test/post")
+        await press_as_terminal(pilot, "alt+y", "y")
+        assert app.url_bar.url == "http://example.test/post"  # not typed into the URL
+        assert app.query_one("#request-tabs", TabbedContent).active == "tab-body"
+        editor = app.body_editor
+        await choose(pilot, editor.query_one("#body-mode", Select), "JSON")
+        area = editor.query_one("#body-json", TextArea)
+        area.focus()
+        await pilot.pause()
+        await paste(pilot, '{"a": [1]}')
+        await press_as_terminal(pilot, "alt+g", "g")
+        assert area.text == '{\n  "a": [\n    1\n  ]\n}'
+
+
+async def test_the_footer_names_alt_g_not_alt_f(tmp_path: Path) -> None:
+    app = scratch(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await press_as_terminal(pilot, "alt+y", "y")
+        await choose(pilot, app.body_editor.query_one("#body-mode", Select), "JSON")  # alt+g is offered for JSON
+        shown = {key for key, active in app.active_bindings.items() if active.binding.show}
+        assert "alt+g" in shown
+        assert "alt+f" not in shown
+
+
+async def test_ctrl_left_is_word_motion_in_the_url(tmp_path: Path) -> None:
+    app = scratch(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await set_url(pilot, "http://example.test/get")
+        await pilot.press("ctrl+left", "X")
+        assert app.url_bar.url == "http://example.test/Xget"
+        assert app.query_one("#request-tabs", TabbedContent).active == "tab-params"
