@@ -215,11 +215,12 @@ class ReqbenchApp(App[None]):
         def chosen(name: str | None) -> None:
             if name is not None:
                 self.environment = name or None
-                self.notify(f"Environment: {self.environment or 'none'}", markup=False)
+                pinned = "; ".join(f"{k} stays {v} (given on the command line / by the demo)" for k, v in sorted(self.workspace.overrides.items()))
+                self.notify(f"Environment: {self.environment or 'none'}" + (f". {pinned}" if pinned else ""), markup=False)
 
         names = sorted(self.collection.environments)
         current = self.environment if self.environment in self.collection.environments else None
-        self.push_screen(EnvironmentPicker(names, current, self.workspace.scope_in), chosen)
+        self.push_screen(EnvironmentPicker(names, current, self.workspace.scope_in, pinned=self.workspace.overrides), chosen)
 
     def action_variables(self) -> None:
         from tui.screens.variables import VariablesEdit, VariablesScreen

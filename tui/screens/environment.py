@@ -1,7 +1,8 @@
 """Pick the environment the variables resolve in, seeing the resolved value of each variable.
 
 `EnvironmentPicker(names, current, preview)` is a modal: `preview(name)` returns the variable
-scope for that environment (None: no environment). It dismisses with the chosen name, "" for
+scope for that environment (None: no environment); `pinned` names the values given from outside
+(`reqbench demo`'s base), marked as such since no environment changes them. It dismisses with the chosen name, "" for
 "no environment", or None when cancelled.
 """
 
@@ -50,8 +51,11 @@ class EnvironmentPicker(ModalScreen[str | None]):
         names: Sequence[str],
         current: str | None,
         preview: Callable[[str | None], Mapping[str, str]],
+        *,
+        pinned: Mapping[str, str] | None = None,
     ) -> None:
         super().__init__()
+        self._pinned = dict(pinned or {})
         self._names = list(names)
         self._current = current
         self._preview = preview
@@ -83,6 +87,8 @@ class EnvironmentPicker(ModalScreen[str | None]):
             text.append(f"{key:<{width}} ", style="bold cyan")
             text.append("= ")
             text.append(scope[key])
+            if key in self._pinned:
+                text.append("  pinned: no environment changes it", style="bold yellow")
             text.append("\n")
         self.query_one("#env-values", Static).update(text)
 
