@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual import events
+from textual.pilot import Pilot
 from textual.widgets import Select, TabbedContent, TextArea
 
 from _pilot import SIZE, choose, paste, press_as_terminal, set_url
@@ -15,6 +17,18 @@ from tui.app import ReqbenchApp, make_app
 
 def scratch(tmp_path: Path) -> ReqbenchApp:
     return make_app(tmp_path / "work.toml")
+
+
+async def burst(pilot: Pilot[None], *keys: str) -> None:
+    """Keys as the terminal driver delivers one read: all queued before the app handles any
+    (Pilot's `press` waits for the app between keys, which hides ordering bugs)."""
+    assert pilot.app._driver is not None
+    for key in keys:
+        event = events.Key(key, key if len(key) == 1 else None)
+        event.set_sender(pilot.app)
+        pilot.app._driver.send_message(event)
+    await pilot.pause()
+    await pilot.pause()
 
 
 # -- bug 1 ---------------------------------------------------------------------------------------
@@ -52,3 +66,37 @@ async def test_ctrl_left_is_word_motion_in_the_url(tmp_path: Path) -> None:
         await pilot.press("ctrl+left", "X")
         assert app.url_bar.url == "http://example.test/Xget"
         assert app.query_one("#request-tabs", TabbedContent).active == "tab-params"
+
+
+# -- bug 2 ---------------------------------------------------------------------------------------
+async def test_the_save_body_dialog_has_the_focus_on_its_path(tmp_path: Path, httpbin_url: str) -> None:
+    from textual.widgets import Input
+
+    from _pilot import send
+
+    app = scratch(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await set_url(pilot, f"{httpbin_url}/get")
+        await send(pilot)
+        await pilot.press("alt+r")
+        await pilot.press("s")
+        await pilot.pause()
+        field = app.screen.query_one("#save-path", Input)
+        assert app.focused is field
+        target = tmp_path / "out.json"
+        await pilot.press("ctrl+u", *str(target), "enter")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        assert target.exists()
+
+
+# -- bug 3 ---------------------------------------------------------------------------------------
+async def test_keys_after_n_go_to_the_new_request(tmp_path: Path) -> None:
+    app = scratch(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+b")  # the sidebar, focused
+        await pilot.pause()
+        await burst(pilot, "n", "n", "e", "w")
+        assert app.url_bar.url == "new"
+        assert app.request.url == "new"
+        assert len(app.collection.requests) == 2

@@ -108,3 +108,45 @@ def test_editing_keys_in_a_burst_apply_in_order(post_json: Path) -> None:
     with started(post_json) as term:
         term.write(XTERM["ctrl+l"] + XTERM["backspace"] * 4 + "get" + XTERM["left"] + "x" + XTERM["right"] + "!")
         term.wait_for("9/gext!")
+
+
+# -- bug 2: the save-body dialog takes the keys typed after `s` ---------------------------------
+def test_save_body_dialog_takes_a_path_typed_in_the_same_burst(tmp_path: Path, httpbin_url: str) -> None:
+    path = write_collection(
+        tmp_path,
+        f"""
+        [[requests]]
+        name = "get"
+        url = "{httpbin_url}/get?saved=yes"
+        """,
+    )
+    target = tmp_path / "saved.json"
+    with started(path) as term:
+        term.write(XTERM["ctrl+j"])
+        term.wait_for("200")
+        term.write(XTERM["alt+r"])
+        term.wait_quiet()
+        term.write("s" + XTERM["ctrl+u"] + str(target) + "\r")
+        term.wait_until(target.exists, what="the saved body")
+        term.wait_until(lambda: b'"saved": "yes"' in target.read_bytes(), what="the body in the file")
+
+
+# -- bug 3: keys typed right after `n` (new request) --------------------------------------------
+@pytest.mark.parametrize("gap", [0.0, 0.3], ids=["burst", "typed-after-0.3s"])
+def test_a_url_typed_right_after_n_lands_in_the_new_request(post_json: Path, gap: float) -> None:
+    with started(post_json) as term:
+        term.write(XTERM["ctrl+b"])
+        term.wait_until(lambda: term.line_with("post json") is not None, what="the sidebar")
+        term.wait_quiet()
+        if gap:
+            term.write("n")
+            term.pump(gap)
+            term.write("http://new.test/{{x}}/y")
+        else:
+            term.write("nhttp://new.test/{{x}}/y")  # "n" again in the URL: typed, not a second request
+        # the status line is computed from the model: the request got the URL, not only the bar
+        term.wait_until(lambda: "unknown: {{x}} in url" in term.display[0], what="the URL in the new request")
+        term.wait_quiet()
+        assert "http://new.test/{{x}}/y" in url_line(term)
+        assert "1/2" in term.display[0] or "2/2" in term.display[0], term.display[0]  # one new request
+        assert sum("new request" in line for line in term.display[1:]) == 1

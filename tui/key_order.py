@@ -1,16 +1,20 @@
 """Keys bound to an action run in the order they were typed, also in a burst.
 
-Textual handles a printable key in the focused Input or TextArea straight from that widget's
-queue, but runs a non-priority binding (word motion, backspace, arrows, home/end, a row's
-ctrl+t) only once the key has bubbled through the widget's queue back to the app. When a
-terminal delivers several keys in one read (fast typing, a laggy SSH link, tmux flushing its
-buffer) the printable keys behind a bound key overtake it: `ESC b X` (alt+b as xterm sends it,
-which Textual reads as ctrl+left) typed X at the end, then moved a word left.
+Textual forwards each key to the focused widget as it arrives, and runs a non-priority
+binding only once the key has bubbled through that widget's queue (and its ancestors') back
+to the app. When a terminal delivers several keys in one read (fast typing, a laggy SSH link,
+tmux flushing its buffer) the keys behind a bound key overtake it:
+
+- `ESC b X` (alt+b as xterm sends it, read as ctrl+left) typed X at the end, then moved a
+  word left; a backspace or an arrow in a burst applied after the text behind it;
+- `s` then a path in the response: the path went to the response view (and was dropped)
+  before `s` came back to the app and opened the save dialog.
 
 `run_in_order(app, event)`, called by the app before it forwards a key: when the focused
-widget is a text field that would not type the key itself and some binding of the focus chain
-takes it, let the field finish the keys already queued to it, then run that binding at once,
-before the app forwards the next key. Other widgets keep Textual's own order.
+widget would not handle the key itself (an Input or TextArea types printable keys, a TextArea
+enter; a `key_<name>` method handles its key) and a binding of the focus chain takes it, let
+the widget finish the keys already queued to it, then run that binding at once, before the
+app reads the next key: what follows lands wherever the binding put the focus.
 
 Private Textual API used: `App._check_bindings` and `Screen._modal_binding_chain` (the
 binding lookup Textual itself does when the key comes back to the app); the test extra pins
@@ -23,10 +27,11 @@ import asyncio
 
 from textual import events
 from textual.app import App
+from textual.message import Message
 from textual.widget import Widget
-from textual.widgets import Input, TextArea
+from textual.widgets import TextArea
 
-__all__ = ["run_in_order", "settle"]
+__all__ = ["deliver", "run_in_order", "settle"]
 
 
 async def settle(widget: Widget) -> None:
@@ -37,21 +42,35 @@ async def settle(widget: Widget) -> None:
     await handled.wait()
 
 
-def _types_it(widget: Widget, event: events.Key) -> bool:
-    """The focused text field handles `event` itself, before any binding (Textual's order)."""
+async def deliver(widget: Widget, message: Message) -> None:
+    """Post `message` from `widget` and wait until it has bubbled up to the screen and been
+    handled there. From an action that moves the focus through a message (`n` in the
+    sidebar): the app reads the next key only once the screen has moved it."""
+    widget.post_message(message)
+    for node in [widget, *widget.ancestors]:
+        if isinstance(node, App):
+            break
+        if isinstance(node, Widget) and node.is_attached and node.is_running:
+            await settle(node)  # the message has moved on to the parent (or was stopped)
+
+
+def _handles_it(widget: Widget, event: events.Key) -> bool:
+    """The focused widget (or an ancestor) handles `event` itself, before any binding."""
     if widget.check_consume_key(event.key, event.character):
         return True
     if isinstance(widget, TextArea):
         # TextArea._on_key inserts a newline for enter (and with tab_behavior "indent",
         # takes escape) without a binding.
-        return not widget.read_only and (event.key == "enter" or (widget.tab_behavior == "indent" and event.key == "escape"))
-    return False
+        if not widget.read_only and (event.key == "enter" or (widget.tab_behavior == "indent" and event.key == "escape")):
+            return True
+    names = [f"key_{name}" for name in event.name_aliases]
+    return any(hasattr(node, name) for node in widget.ancestors_with_self for name in names)
 
 
 async def run_in_order(app: App[object], event: events.Key) -> bool:
-    """Run the binding of a key typed into a text field now, in order; whether it ran."""
+    """Run the binding of a key typed into the focused widget now, in order; whether it ran."""
     focused = app.focused
-    if event.is_forwarded or not isinstance(focused, Input | TextArea) or _types_it(focused, event):
+    if event.is_forwarded or focused is None or _handles_it(focused, event):
         return False
     if event.key == "escape" and app.screen.maximized is not None and app.escape_to_minimize:
         return False  # the app's own handling minimises first

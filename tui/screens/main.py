@@ -227,7 +227,7 @@ class MainScreen(Screen[None]):
     @on(CollectionTree.NewRequested)
     def _new_request(self, event: CollectionTree.NewRequested) -> None:
         self.load_request(self.workspace.new_request(event.after))
-        self.panes.url_bar.url_input.focus()
+        self.set_focus(self.panes.url_bar.url_input)  # now: the keys typed after `n` go there
 
     @on(CollectionTree.DuplicateRequested)
     def _duplicate_request(self, event: CollectionTree.DuplicateRequested) -> None:

@@ -431,7 +431,7 @@ class ResponseViewer(Vertical):
     def suggested_filename(self) -> str:
         return suggested_filename(self.response, self.body_panel.kind)
 
-    def action_save_body(self) -> None:
+    async def action_save_body(self) -> None:
         if self.response is None:
             self.notify("No response to save.", severity="warning")
             return
@@ -440,7 +440,7 @@ class ResponseViewer(Vertical):
             if path and self.response is not None:
                 self.save_body(Path(path).expanduser())
 
-        self.app.push_screen(SaveBodyScreen(self.suggested_filename()), _chosen)
+        await SaveBodyScreen.ask(self.app, self.suggested_filename(), _chosen)
 
     def save_body(self, path: Path) -> None:
         """Write the decoded body (exactly as received) to `path`, in a thread."""
