@@ -181,9 +181,9 @@ async def test_ctrl_b_hides_the_sidebar_in_one_press_from_the_editor(tmp_path: P
 
 
 def test_footer_leaves_out_whole_entries() -> None:
-    entries = [("/", "Search", "search"), ("p", "Raw", "raw"), ("s", "Save as", "save"), ("f1", "Help", "help")]
+    entries = [("/", "Search", "search"), ("p", "Raw", "raw"), ("s", "Save…", "save"), ("f1", "Help", "help")]
     assert fit_entries(entries, 100) == entries
-    # 8 + 6 for search and raw, 8 for help: "Save as" does not fit whole and is left out.
+    # 8 + 6 for search and raw, 8 for help: "Save…" does not fit whole and is left out.
     assert fit_entries(entries, 25) == [entries[0], entries[1], entries[3]]
     assert fit_entries(entries, 3) == [entries[3]]  # help stays whatever it costs
 

@@ -104,7 +104,7 @@ class ResponseViewer(Vertical):
         Binding("c", "copy_body", "Copy"),
         Binding("u", "copy_url", "URL"),
         Binding("k", "copy_curl", "curl"),
-        Binding("s", "save_body", "Save as"),
+        Binding("s", "save_body", "Save…"),
     ]
     TAB_IDS = ("tab-body", "tab-headers", "tab-timing", "tab-request")
 
