@@ -59,6 +59,31 @@ def test_a_burst_of_rows_lands_field_by_field(post_json: Path) -> None:
         assert [row.split()[1:3] for row in rows] == [["k1", "v1"], ["k2", "v2"], ["k3", "v3"]]
 
 
+
+def test_a_burst_of_multipart_fields_lands_field_by_field(post_json: Path) -> None:
+    """Multipart mode and a file part chosen at human speed, then name, path, filename and
+    content type in one write: each in its own field (a path once landed in the name)."""
+    with started(post_json) as term:
+        term.write(XTERM["alt+y"])
+        term.wait_for("JSON")
+        term.press("enter")  # the body mode, at human speed, each step seen on the screen
+        term.wait_for("binary")
+        term.press("m")
+        term.wait_quiet()
+        term.press("enter")
+        term.wait_until(lambda: "binary" not in term.text and "multipart" in term.text, what="multipart mode")
+        term.press("tab", "tab")  # content type, then the first part's kind
+        term.wait_quiet()
+        term.press("enter")
+        term.wait_until(lambda: term.line_with("file") is not None, what="the kinds")
+        term.press("f")
+        term.wait_quiet()
+        term.press("enter")
+        term.wait_until(lambda: re.match(r"\s*file\s+▼", term.display[5]) is not None, what="a file part")
+        term.write("\tupload\tmyfile.txt\tf.txt\ttext/plain")
+        term.wait_until(lambda: (term.line_with("text/plain") or "").count("txt") == 2, what="the part's fields")
+        assert term.line_with("text/plain").split() == ["file", "▼", "upload", "myfile.txt", "f.txt", "text/plain"]
+
 def test_a_pasted_value_goes_to_the_field_with_focus(post_json: Path) -> None:
     with started(post_json) as term:
         term.write(XTERM["alt+h"] + bracketed_paste("X-Pasted") + "\r" + bracketed_paste("yes please"))
