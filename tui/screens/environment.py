@@ -41,6 +41,7 @@ class EnvironmentPicker(ModalScreen[str | None]):
         #env-list { width: 24; height: 1fr; }
         #env-vars { width: 1fr; height: 1fr; padding: 0 1; }
         #env-help { color: $text-muted; padding: 0 1; }
+        #env-pinned { color: $text-warning; padding: 0 1; }
     }
     """
 
@@ -69,6 +70,8 @@ class EnvironmentPicker(ModalScreen[str | None]):
                 yield OptionList(*options, id="env-list")
                 with VerticalScroll(id="env-vars"):
                     yield Static("", id="env-values")
+            if self._pinned:
+                yield Label("(pinned): set by reqbench demo / the command line; no environment changes it", id="env-pinned", classes="env-note")
             yield Label("enter: use this environment   escape: cancel", id="env-help")
 
     def on_mount(self) -> None:
@@ -88,7 +91,7 @@ class EnvironmentPicker(ModalScreen[str | None]):
             text.append("= ")
             text.append(scope[key])
             if key in self._pinned:
-                text.append("  pinned: no environment changes it", style="bold yellow")
+                text.append("  (pinned)", style="bold yellow")
             text.append("\n")
         self.query_one("#env-values", Static).update(text)
 
