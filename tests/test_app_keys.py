@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual import events
 from textual.pilot import Pilot
 from textual.widgets import Select, TabbedContent, TextArea
@@ -13,6 +14,7 @@ from textual.widgets import Select, TabbedContent, TextArea
 from _pilot import SIZE, choose, paste, press_as_terminal, set_url
 
 from tui.app import ReqbenchApp, make_app
+from tui.core import errors
 
 
 def scratch(tmp_path: Path) -> ReqbenchApp:
@@ -100,3 +102,21 @@ async def test_keys_after_n_go_to_the_new_request(tmp_path: Path) -> None:
         assert app.url_bar.url == "new"
         assert app.request.url == "new"
         assert len(app.collection.requests) == 2
+
+
+# -- bug 7 ---------------------------------------------------------------------------------------
+@pytest.mark.parametrize(("url", "problem"), [("http://127.0.0.1:99999/get", "port"), ("http://exa mple.com/", "space")])
+async def test_an_invalid_url_is_marked_in_place_and_not_sent(tmp_path: Path, url: str, problem: str) -> None:
+    from _pilot import send
+
+    app = scratch(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await set_url(pilot, url)
+        await send(pilot)
+        assert isinstance(app.last_error, errors.InvalidURL), app.last_error
+        assert problem in str(app.last_error)
+        assert app.viewer.response is None
+        assert app.url_bar.has_class("-invalid")
+        assert "invalid URL" in app.viewer.error_text
+        await pilot.press("x")  # editing the URL clears the mark
+        assert not app.url_bar.has_class("-invalid")

@@ -318,6 +318,8 @@ class MainScreen(Screen[None]):
             if bar.url != display_url(request):
                 self._show_edit(request, "params" if apply_url(request, bar.url) else "url", typed_url=True)
         outcome = self.sender.start(request)
+        if isinstance(outcome, errors.InvalidURL):
+            bar.show_invalid("invalid URL")  # the details are in the response pane
         if isinstance(outcome, errors.ReqbenchError):
             self.sending = False
             self._show_result(outcome)
