@@ -86,7 +86,7 @@ async def test_a_small_terminal_shows_one_part_and_says_what_is_hidden(tmp_path:
     async with app.run_test(size=size) as pilot:
         await app.ready()
         assert visible(app, "#url-bar") and not visible(app, "#response")
-        assert "response hidden" in hint(app) and "f8" in hint(app)
+        assert "Response hidden · f8" in hint(app)
         await set_url(pilot, f"{httpbin_url}/get")
         await send(pilot)
         assert visible(app, "#response") and app.viewer.body_view.region.height >= size[1] - 8

@@ -94,7 +94,7 @@ def test_alt_e_shows_the_response_read_only(tmp_path: Path, httpbin_url: str) ->
 def test_40x12_shows_the_editor_then_the_response(tmp_path: Path, httpbin_url: str) -> None:
     path = write_collection(tmp_path, f"{httpbin_url}/post")
     with started(path, size=(40, 12)) as term:
-        term.wait_for("response hidden")
+        term.wait_for("Response hidden · f8 shows it")
         term.write(KEYS["ctrl+j"])
         term.wait_for("200 OK")
         assert "Request editor hidden" in term.text and term.line_with("{") is not None

@@ -181,8 +181,8 @@ def test_help_screen(snap_compare, app: ReqbenchApp) -> None:
 
 def test_main_screen_60x20(snap_compare, app: ReqbenchApp) -> None:
     """60x20 (under 22 rows): the editor alone — status line, URL bar with its preview, the
-    Params tab with both rows — and above the footer the line "Small terminal: response
-    hidden · f8 shows it"; the footer lists whole entries only (no cut label)."""
+    Params tab with both rows — and above the footer the line "Response hidden · f8 shows
+    it"; the footer lists whole entries only (no cut label)."""
     assert snap_compare(app, terminal_size=(60, 20), run_before=settle)
 
 

@@ -274,7 +274,7 @@ class ReqbenchApp(App[None]):
 
     async def action_response(self, action: str) -> None:
         """Run a response pane action (from the palette): show and focus the pane first."""
-        await self.action_focus_response() if self.main.panes.live_viewer() is None else None
+        await self.main.panes.ensure_viewer()
         self.main.reveal("response")
         if viewer := self.main.panes.live_viewer():
             if not (self.main.focused and viewer in self.main.focused.ancestors_with_self):

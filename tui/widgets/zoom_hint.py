@@ -30,7 +30,7 @@ def hint_text(shown: str, zoom: str) -> str:
     if shown == "editor":
         if zoom:
             return "Response hidden · f9: back"
-        return "Small terminal: response hidden · f8 shows it"
+        return "Response hidden · f8 shows it"  # (a small terminal: short, it must fit 40 columns)
     return ""
 
 
