@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.markup import escape
 from textual.screen import Screen
 
 from tui.bundled import default_collection
@@ -291,7 +292,8 @@ class ReqbenchApp(App[None]):
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         for command in COMMANDS:
-            yield SystemCommand(command.title, command.help, partial(self.run_action, command.action))
+            # the palette parses title and help as markup: "[variables]" would vanish
+            yield SystemCommand(command.title, escape(command.help), partial(self.run_action, command.action))
 
 
 def make_app(

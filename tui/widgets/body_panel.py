@@ -100,11 +100,11 @@ class BodyPanel(Vertical):
         self._formatter_lock = threading.Lock()
 
     def compose(self) -> ComposeResult:
-        yield Static("", id="body-notice")
+        yield Static("", id="body-notice", markup=False)
         yield BodyView(id="body-view")
         with Horizontal(id="body-search-bar"):
             yield SearchInput(placeholder="search body (enter: next, up: previous, esc: close)", id="body-search")
-            yield Static("", id="body-search-status")
+            yield Static("", id="body-search-status", markup=False)
 
     @property
     def view(self) -> BodyView:

@@ -120,21 +120,21 @@ class ResponseViewer(Vertical):
         self.error_text = ""
 
     def compose(self) -> ComposeResult:
-        yield Static(self.status_text, id="status")
+        yield Static(self.status_text, id="status", markup=False)
         yield TransferProgress(id="transfer")
-        yield ErrorMessage("", id="error-message", classes="error")
+        yield ErrorMessage("", id="error-message", classes="error", markup=False)
         with TabbedContent(id="response-tabs", initial="tab-body"):
             with TabPane("Body", id="tab-body"):
                 yield BodyPanel(id="body-panel")
             with TabPane("Headers", id="tab-headers"):
                 with VerticalScroll(id="headers-scroll"):
-                    yield Static("", id="headers-text")
+                    yield Static("", id="headers-text", markup=False)
             with TabPane("Timing", id="tab-timing"):
                 with VerticalScroll(id="timing-scroll"):
                     yield TimingView(id="timing")
             with TabPane("Request", id="tab-request"):
                 with VerticalScroll(id="request-scroll"):
-                    yield Static("", id="request-text")
+                    yield Static("", id="request-text", markup=False)
 
     def on_mount(self) -> None:
         self.watch_state(self.state)  # init watchers run before the children exist
@@ -403,7 +403,7 @@ class ResponseViewer(Vertical):
             self.notify("Binary body: save it to a file instead (s).", severity="warning")
             return
         if self.response.spilled or self.response.downloaded:
-            self.notify(f"The body is too large to copy; it is saved at {self.response.body_path}.", severity="warning")
+            self.notify(f"The body is too large to copy; it is saved at {self.response.body_path}.", severity="warning", markup=False)
             return
         text = panel.text
         if len(text) > COPY_LIMIT:
@@ -453,6 +453,6 @@ class ResponseViewer(Vertical):
             size = write_body(response, path)
         except OSError as error:
             reason = error.strerror or str(error)
-            self.app.call_from_thread(self.notify, f"Could not save the body to {path}: {reason}", severity="error", title="Save failed")
+            self.app.call_from_thread(self.notify, f"Could not save the body to {path}: {reason}", severity="error", title="Save failed", markup=False)
             return
-        self.app.call_from_thread(self.notify, f"Saved {format_bytes(size)} to {path}", title="Body saved")
+        self.app.call_from_thread(self.notify, f"Saved {format_bytes(size)} to {path}", title="Body saved", markup=False)

@@ -118,7 +118,7 @@ class UrlBar(Horizontal):
     def compose(self) -> ComposeResult:
         method, url = self._initial
         methods = METHODS if method in METHODS else (*METHODS, method)
-        yield Select([(m, m) for m in methods], value=method, allow_blank=False, compact=True, id="method")
+        yield Select([(Text(m), m) for m in methods], value=method, allow_blank=False, compact=True, id="method")
         yield Input(
             url,
             placeholder="URL, e.g. {{base}}/get",
@@ -157,7 +157,7 @@ class UrlBar(Horizontal):
         method = method.upper()
         with self.prevent(Select.Changed, Input.Changed):
             if method not in METHODS:
-                select.set_options([(m, m) for m in (*METHODS, method)])
+                select.set_options([(Text(m), m) for m in (*METHODS, method)])
             select.value = method
             url_input = self.url_input
             url_input.value = url
