@@ -75,6 +75,7 @@ def describe_error(error: BaseException) -> str:
         if error.bytes_received:
             lines.append(f"{format_bytes(error.bytes_received)} received.")
         if error.part_path is not None:
+            lines[0] = title  # the message says where the part is kept: once, below
             lines.append(f"The partial download is kept at {error.part_path}")
     if isinstance(error, errors.DownloadError) and error.part_path is not None:
         lines.append(f"The partial download is kept at {error.part_path}")

@@ -201,6 +201,9 @@ class Engine:
             part = ctx.part_path if ctx.part_path is not None and ctx.part_path.exists() else None
             message = "cancelled"
             if part is not None:
+                # What the .part holds once cleanup flushed it: a chunk whose write was still
+                # in flight is on disk but was not counted yet (the count was 1 MiB short).
+                ctx.bytes_received = part.stat().st_size
                 message = f"cancelled; partial download kept at {part} ({ctx.bytes_received} bytes)"
             report(Failed(errors.Cancelled(message, part_path=part, bytes_received=ctx.bytes_received)))
             raise
