@@ -153,9 +153,11 @@ class InvalidURL(RequestError):
 
 
 class DownloadError(RequestError):
-    def __init__(self, message: str, *, part_path: Path | None = None) -> None:
+    # `exists`: the target that is already there (no overwrite), for a hint in the caller's terms.
+    def __init__(self, message: str, *, part_path: Path | None = None, exists: Path | None = None) -> None:
         super().__init__(message)
         self.part_path = part_path
+        self.exists = exists
 
 
 class Cancelled(RequestError):

@@ -65,6 +65,8 @@ def describe_error(error: BaseException) -> str:
     """Title, the error's own message, and the details it carries (what, where, how much)."""
     title, message = error_title(error), str(error)
     lines = [f"{title}: {message}" if message and message.lower() != title.lower() else title]
+    if isinstance(error, errors.DownloadError) and error.exists is not None:  # the app's terms, not the TOML's
+        lines[0] = f"{title}: {error.exists} already exists; tick “replace an existing file” in the Options tab (alt+o), or change the path"
     if isinstance(error, errors.TimeoutError):
         detail = " ".join(p for p in (error.phase and f"while {error.phase}", error.after_s is not None and f"after {error.after_s:g} s" or "") if p)
         if detail:

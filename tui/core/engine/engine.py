@@ -66,7 +66,9 @@ DEFAULT_MEMORY_LIMIT = 64 * 2**20
 def _check_download_target(target: Path, *, overwrite: bool) -> None:
     """Refuse before sending: an existing target (unless overwrite), or a folder we cannot make."""
     if target.exists() and not overwrite:
-        raise errors.DownloadError(f"{target} already exists; set overwrite = true in [requests.download] to replace it")
+        raise errors.DownloadError(
+            f"{target} already exists; set overwrite = true in [requests.download] to replace it", exists=target
+        )
     if target.is_dir():
         raise errors.DownloadError(f"download path {target} is a folder; give a file name")
     try:
