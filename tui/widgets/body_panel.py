@@ -12,10 +12,11 @@ import threading
 from dataclasses import replace
 from collections.abc import Sequence
 from pathlib import Path
+from typing import ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.reactive import reactive
@@ -61,6 +62,10 @@ class SearchInput(Input):
 
 class BodyPanel(Vertical):
     """Notice line + `BodyView` + search bar; turns a `Response` into lines."""
+
+    # escape closes an open search bar wherever the focus is in the panel (the field's own
+    # binding only worked while it had the focus)
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "close_search", "Close search", show=False)]
 
     DEFAULT_CSS = """
     BodyPanel { height: 1fr; }
@@ -139,6 +144,11 @@ class BodyPanel(Vertical):
         self.encoding = ""
         self.notice = ""
         self.view.clear()
+        # The search bar follows the new body: its query is searched again once the lines are
+        # set (BodyView.set_lines), and the old count goes now (it said "1/1" over nothing).
+        self.query_one("#body-search-status", Static).update("")
+        if self.search_open and (query := self.query_one(SearchInput).value):
+            self.view.search_query = query
 
     def show_response(self, response: Response, *, encoding: str | None = None) -> None:
         """Show the body of `response`: raw text at once, pretty JSON when a worker is done.
@@ -313,6 +323,14 @@ class BodyPanel(Vertical):
     def close_search(self) -> None:
         self.query_one("#body-search-bar").remove_class("-shown")
         self.view.focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "close_search":
+            return self.search_open
+        return True
+
+    def action_close_search(self) -> None:
+        self.close_search()
 
     @property
     def search_open(self) -> bool:
