@@ -1,7 +1,9 @@
 """Where a response body goes: memory (spilling to a temp file above a limit) or a download file.
 
 Writes are batched (one aiofiles thread hop per `WRITE_BATCH` bytes, not per network chunk) and
-pipelined: one batch is written in a worker thread while the next one fills.
+pipelined: one batch is written in a worker thread while the next one fills. A batch is also
+written once `FLUSH_AFTER` seconds have passed since the last one, so a slow (drip) download
+reaches the `.part` on disk as it arrives instead of sitting in memory until 1 MiB came.
 """
 
 from __future__ import annotations
@@ -10,14 +12,16 @@ import asyncio
 import contextlib
 import os
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
 import aiofiles
 
-__all__ = ["PREVIEW_LIMIT", "WRITE_BATCH", "DownloadSink", "FileSink", "MemorySink", "part_path_for"]
+__all__ = ["FLUSH_AFTER", "PREVIEW_LIMIT", "WRITE_BATCH", "DownloadSink", "FileSink", "MemorySink", "part_path_for"]
 
 WRITE_BATCH = 1024 * 1024
+FLUSH_AFTER = 0.5  # seconds: a slow download is on disk at most this late
 PREVIEW_LIMIT = 1024 * 1024  # what `Response.content` keeps of a spilled or downloaded body
 
 
@@ -35,6 +39,7 @@ class FileSink:
         self._buffer = bytearray()
         self._file: Any = None
         self._pending: asyncio.Future[Any] | None = None
+        self._flushed_at = time.monotonic()
 
     async def open(self) -> None:
         self._file = await aiofiles.open(self.path, "wb")
@@ -42,7 +47,7 @@ class FileSink:
     async def write(self, data: bytes | bytearray) -> None:
         self._buffer += data
         self.written += len(data)
-        if len(self._buffer) >= self.batch:
+        if len(self._buffer) >= self.batch or time.monotonic() - self._flushed_at >= FLUSH_AFTER:
             await self._flush_buffer()
 
     async def _flush_buffer(self) -> None:
@@ -51,7 +56,13 @@ class FileSink:
             await pending
         if self._buffer:
             chunk, self._buffer = self._buffer, bytearray()
-            self._pending = asyncio.ensure_future(self._file.write(chunk))
+            self._pending = asyncio.ensure_future(self._write_through(chunk))
+        self._flushed_at = time.monotonic()
+
+    async def _write_through(self, chunk: bytes | bytearray) -> None:
+        await self._file.write(chunk)
+        if len(chunk) < self.batch:  # a timed flush: past the file object's own buffer too
+            await self._file.flush()
 
     async def close(self) -> None:
         """Write what is buffered and close; raises OSError if a write failed."""
