@@ -153,8 +153,8 @@ class BodyView(ScrollView, can_focus=True):
 
     def _fit_hex(self, lines: HexLines) -> HexLines:
         """`lines` re-flowed to the bytes per line that fit the view's width (unchanged before
-        the first layout). The vertical scrollbar's columns are kept free only when the dump is
-        taller than the view: fewer bytes per line only make it taller, so the choice is stable."""
+        the first layout). The choice depends on the width only: a dump taller than the view
+        whose lines would fit only without the vertical scrollbar goes without it."""
         width, height = self.content_region.size
         if width <= 0 or height <= 0:
             return lines
