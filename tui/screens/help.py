@@ -90,7 +90,7 @@ HELP_SECTIONS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
     (
         "Options (alt+o)",
         (
-            ("download to", "a path: the body streams to a file (with chunk size and overwrite)"),
+            ("Download to a file: path", "the body streams to that file (chunk size; overwrite replaces an existing one)"),
             ("response encoding", "decode the body with it (or e in the response, for one response)"),
         ),
     ),
