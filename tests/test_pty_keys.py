@@ -149,9 +149,9 @@ def test_save_body_dialog_takes_a_path_typed_in_the_same_burst(tmp_path: Path, h
     with started(path) as term:
         term.write(XTERM["ctrl+j"])
         term.wait_for("200")
-        term.write(XTERM["alt+r"])
         term.wait_quiet()
-        term.write("s" + XTERM["ctrl+u"] + str(target) + "\r")
+        # alt+r (focus the response), s (save), a path and enter, all in one read
+        term.write(XTERM["alt+r"] + "s" + XTERM["ctrl+u"] + str(target) + "\r")
         term.wait_until(target.exists, what="the saved body")
         term.wait_until(lambda: b'"saved": "yes"' in target.read_bytes(), what="the body in the file")
 
@@ -175,3 +175,15 @@ def test_a_url_typed_right_after_n_lands_in_the_new_request(post_json: Path, gap
         assert "http://new.test/{{x}}/y" in url_line(term)
         assert "1/2" in term.display[0] or "2/2" in term.display[0], term.display[0]  # one new request
         assert sum("new request" in line for line in term.display[1:]) == 1
+
+
+def test_an_alt_key_followed_by_a_long_burst_is_still_the_alt_key(post_json: Path) -> None:
+    """Textual typed `ESC h` + 31 or more bytes of the same read as "^h…" (it gave up on the
+    escape sequence); the app reads ESC + letter as alt+letter at once."""
+    with started(post_json) as term:
+        term.write(XTERM["alt+h"] + "X-A-Rather-Long-Header-Name\tand-a-long-enough-value")
+        term.wait_until(lambda: term.line_with("X-A-Rather-Long-Header-Name") is not None, what="the header row")
+        term.wait_quiet()
+        row = term.line_with("X-A-Rather-Long-Header-Name")
+        assert row is not None and "and-a-long-enough-value" in row
+        assert "^" not in url_line(term) and "X-A-Rather" not in url_line(term)

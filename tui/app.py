@@ -33,7 +33,7 @@ from tui.commands import COMMANDS
 from tui.core import errors
 from tui.core.collection.query import display_url, parse_query, query_string
 from tui.core.workspace import Workspace, scratch_collection
-from tui.key_order import run_in_order
+from tui.key_order import install_alt_letters, run_in_order
 from tui.screens.main import MainScreen
 
 if TYPE_CHECKING:
@@ -95,6 +95,7 @@ class ReqbenchApp(App[None]):
     ]
 
     def __init__(self, workspace: Workspace, *, notice: str | None = None) -> None:
+        install_alt_letters()  # ESC + letter is alt+letter also in a burst (key_order)
         super().__init__()
         self.workspace = workspace
         self.main = MainScreen(workspace, notice=notice)
@@ -250,8 +251,8 @@ class ReqbenchApp(App[None]):
             focused = self.main.focused
             if focused is not None and viewer in focused.ancestors_with_self:
                 viewer.action_next_tab()
-            else:
-                viewer.focus()
+            elif (target := viewer.focus_target()) is not None:
+                self.main.set_focus(target)  # now: keys read after alt+r go to the response
 
     async def action_zoom(self, part: str) -> None:
         """`part` (response, editor) full screen, or back to both when it is already."""

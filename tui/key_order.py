@@ -24,6 +24,8 @@ Textual's version and tests/test_pty_keys.py drives this through a real pty.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterable
+from typing import Any
 
 from textual import events
 from textual.app import App
@@ -31,7 +33,33 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import TextArea
 
-__all__ = ["deliver", "run_in_order", "settle"]
+__all__ = ["deliver", "install_alt_letters", "run_in_order", "settle"]
+
+
+def install_alt_letters() -> None:
+    """Read `ESC` + a lower-case letter as alt+letter at once, also in a burst.
+
+    Textual's parser reads `ESC r` as alt+r only when nothing follows within its escape delay;
+    when more bytes follow in the same read it keeps collecting them as a possible sequence,
+    and past 32 characters gives up and types them, the ESC as "^": alt+r, then `s` and a
+    path in one read typed "^rs/tmp/…" into the URL. No sequence a terminal sends starts
+    with ESC + a lower-case letter other than those Textual maps (`ESC b`, `ESC f`), so those
+    two characters are a key. Idempotent; patches the parser class for the process."""
+    from textual import _xterm_parser
+    from textual._ansi_sequences import ANSI_SEQUENCES_KEYS
+
+    parser = _xterm_parser.XTermParser
+    original = parser._sequence_to_key_events
+    if getattr(original, "_alt_letters", False):
+        return
+
+    def sequence_to_key_events(self: Any, sequence: str, alt: bool = False) -> Iterable[events.Key]:
+        if len(sequence) == 2 and sequence[0] == "\x1b" and "a" <= sequence[1] <= "z" and sequence not in ANSI_SEQUENCES_KEYS:
+            return original(self, sequence[1], alt=True)
+        return original(self, sequence, alt)
+
+    sequence_to_key_events._alt_letters = True  # type: ignore[attr-defined]
+    parser._sequence_to_key_events = sequence_to_key_events  # type: ignore[method-assign]
 
 
 async def settle(widget: Widget) -> None:

@@ -162,18 +162,22 @@ class ResponseViewer(Vertical):
         if new:
             status.add_class(new)
 
+    def focus_target(self) -> Widget | None:
+        """What `focus` gives the focus to (for `screen.set_focus`, which moves it at once)."""
+        try:
+            if self.state == "error":
+                return self.query_one(ErrorMessage)
+            if self.tabs.active == "tab-body":
+                return self.body_view
+            return self._tab_content(self.tabs.active)
+        except NoMatches:
+            return None
+
     def focus(self, scroll_visible: bool = True) -> ResponseViewer:
         """The viewer itself takes no focus: give it to the body (or the tab strip when
         another tab is shown, or the error is)."""
-        try:
-            if self.state == "error":
-                self.query_one(ErrorMessage).focus(scroll_visible)
-            elif self.tabs.active == "tab-body":
-                self.body_view.focus(scroll_visible)
-            else:
-                self._tab_content(self.tabs.active).focus(scroll_visible)
-        except NoMatches:
-            pass
+        if (target := self.focus_target()) is not None:
+            target.focus(scroll_visible)
         return self
 
     @on(TabbedContent.TabActivated)
