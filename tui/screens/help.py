@@ -116,7 +116,7 @@ def help_table(width: int) -> Table:
     if stacked:
         table.add_column()
     else:
-        table.add_column(style="bold", no_wrap=True, max_width=min(30, width // 2))
+        table.add_column(style="bold", max_width=min(30, width // 2))  # long key lists wrap at " / "
         table.add_column(ratio=1)
     for title, rows in HELP_SECTIONS:
         table.add_row(Text(title, style="underline"), *([] if stacked else [""]))
@@ -124,7 +124,7 @@ def help_table(width: int) -> Table:
             if stacked:
                 table.add_row(Group(Text(keys, style="bold"), Padding(Text(what), (0, 0, 0, 4))))
             else:
-                table.add_row(Text(keys, overflow="fold"), what)
+                table.add_row(Text(keys), what)
         table.add_row("", *([] if stacked else [""]))
     return table
 

@@ -361,16 +361,11 @@ class ResponseViewer(Vertical):
         """Pick a text encoding to decode the body already received with (nothing is resent)."""
         from tui.screens.encoding import EncodingPicker
 
-        panel = self.body_panel
-        if self.response is None or panel.kind == "empty":
+        if self.response is None or self.body_panel.kind == "empty":
             self.notify("No body to decode.", severity="warning")
             return
-
-        def chosen(name: str | None) -> None:
-            if name and self.response is not None:
-                self.decode_as(name)
-
-        self.app.push_screen(EncodingPicker(panel.encoding or "utf-8"), chosen)
+        # "" (as the response says) decodes with the response's own encoding again.
+        self.app.push_screen(EncodingPicker(self.body_panel.encoding or "utf-8"), lambda name: None if name is None else self.decode_as(name))
 
     def decode_as(self, encoding: str) -> None:
         """Show the body of the response already received decoded with `encoding` (a text
@@ -382,8 +377,7 @@ class ResponseViewer(Vertical):
 
     def _status(self, response: Response) -> str:
         encoding = self.body_panel.encoding
-        line = status_line(response)
-        return f"{line} · {encoding}" if encoding else line
+        return f"{status_line(response)} · {encoding}" if encoding else status_line(response)
 
     def action_search(self) -> None:
         if self.state == "error":
