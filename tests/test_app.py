@@ -414,7 +414,10 @@ async def test_sidebar_new_duplicate_rename_move_delete(tmp_path: Path) -> None:
     path.write_text('format = 1\nname = "c"\n\n[[requests]]\nname = "one"\nurl = "http://x.invalid/1"\n')
     app = make_app(path)
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.press("ctrl+b")  # focus the sidebar (visible at this width)
+        await pilot.press("ctrl+b")  # visible at this width: one press hides it (issue 10)
+        await pilot.pause()
+        assert app.sidebar_tree.region.width == 0
+        await pilot.press("ctrl+b")  # and the next shows and focuses it
         assert app.sidebar_tree.option_list.has_focus
         await pilot.press("c")  # duplicate "one"
         await pilot.pause()
@@ -432,7 +435,7 @@ async def test_sidebar_new_duplicate_rename_move_delete(tmp_path: Path) -> None:
         await pilot.press("n")
         await pilot.pause()
         assert [r.name for r in app.collection.requests] == ["two", "new request", "one"]
-        await pilot.press("ctrl+b", "down", "x")  # "n" left the focus in the URL
+        await pilot.press("ctrl+b", "ctrl+b", "down", "x")  # "n" left the focus in the URL: hide, show + focus
         await pilot.pause()
         assert isinstance(app.screen, ChoiceScreen)
         await pilot.press("y")
@@ -579,7 +582,7 @@ async def test_other_collection_in_the_folder_opens_after_asking(tmp_path: Path)
     app = make_app(first)
     async with app.run_test(size=(120, 40)) as pilot:
         await type_text(pilot, "/edited")
-        await pilot.press("ctrl+b", "end", "enter")  # the last entry: b.toml
+        await pilot.press("ctrl+b", "ctrl+b", "end", "enter")  # hide, then show and focus  # the last entry: b.toml
         await pilot.pause()
         assert isinstance(app.screen, ChoiceScreen)
         await pilot.press("d")  # discard
@@ -775,8 +778,10 @@ async def test_unreadable_body_file_is_refused_before_sending(tmp_path: Path, re
 async def test_command_palette_offers_the_workbench_actions(tmp_path: Path) -> None:
     app = scratch(tmp_path)
     async with app.run_test(size=SIZE):
-        titles = {command.title for command in app.get_system_commands(app.screen)}
-        assert {"Send request", "Cancel request", "Save collection", "Choose environment", "Keys"} <= titles
+        listed = [command.title for command in app.get_system_commands(app.screen)]
+        titles = set(listed)
+        assert {"Send request", "Cancel request", "Save collection", "Choose environment", "All keys (help)"} <= titles
+        assert len(listed) == len(titles)  # one "Keys" (Textual's), no second one of ours
 
 
 async def test_a_broken_collection_in_the_folder_is_reported_not_fatal(tmp_path: Path) -> None:
@@ -785,7 +790,7 @@ async def test_a_broken_collection_in_the_folder_is_reported_not_fatal(tmp_path:
     (tmp_path / "b.toml").write_text("format = 1\n[[requests]\nname = 'x'\n")  # a TOML syntax error
     app = make_app(first)
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.press("ctrl+b", "end", "enter")
+        await pilot.press("ctrl+b", "ctrl+b", "end", "enter")  # hide, then show and focus
         await pilot.pause()
         assert app.collection.path == first.resolve()  # still the first one
         assert any("b.toml" in str(n.message) for n in app._notifications)

@@ -226,7 +226,7 @@ async def test_f5_is_in_the_footer_help_and_palette(tmp_path: Path) -> None:
         await pilot.pause()
         assert any(b.key == "f5" and b.action == "variables" and b.show for b in app.BINDINGS if hasattr(b, "key"))
         assert any(cmd.title == "Edit variables" for cmd in app.get_system_commands(app.screen))
-    assert ("f5", "edit variables / envs") in HELP_SECTIONS[0][1]
+    assert ("f5", "edit variables / environments") in HELP_SECTIONS[0][1]
 
 
 # -- the checks, without UI --------------------------------------------------------------------

@@ -38,9 +38,59 @@ def _collection_copy(tmp_path: Path) -> Path:
     return target / "quickstart.toml"
 
 
+@pytest.fixture(autouse=True)
+def data_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The demo keeps its copy under $XDG_DATA_HOME: never the user's own in the tests."""
+    home = tmp_path / "data-home"
+    monkeypatch.setenv("XDG_DATA_HOME", str(home))
+    return home
+
+
 def test_bundled_collection_is_found() -> None:
     assert bundled_collection() == REPO / "collections" / "quickstart.toml"
-    assert demo_collection() == REPO / "collections" / "quickstart.toml"  # a checkout is writable
+
+
+def test_demo_works_on_a_copy_in_the_data_folder(data_home: Path) -> None:
+    """Saving in the demo must not rewrite the tracked collections/quickstart.toml of a
+    checkout: the demo opens a copy in $XDG_DATA_HOME/reqbench/demo/, made once and kept
+    (edits saved there survive the next run) until --reset."""
+    bundled = REPO / "collections" / "quickstart.toml"
+    copy = demo_collection()
+    assert copy == data_home / "reqbench" / "demo" / "quickstart.toml"
+    assert copy.read_bytes() == bundled.read_bytes()
+    assert (copy.parent / "myfile.txt").is_file() and not (copy.parent / "downloads").exists()
+    copy.write_text(copy.read_text() + "\n# edited in the demo\n")
+    assert demo_collection() == copy and "edited in the demo" in copy.read_text()
+    assert demo_collection(reset=True).read_bytes() == bundled.read_bytes()
+
+
+def test_demo_folder_follows_xdg() -> None:
+    from tui.cli_demo import demo_folder
+
+    assert demo_folder({"XDG_DATA_HOME": "/data"}) == Path("/data/reqbench/demo")
+    assert demo_folder({"XDG_DATA_HOME": "relative"}) == Path.home() / ".local/share/reqbench/demo"
+    assert demo_folder({}) == Path.home() / ".local/share/reqbench/demo"
+
+
+async def test_demo_saves_to_the_copy_and_says_where(tmp_path: Path) -> None:
+    from textual.widgets._toast import Toast
+
+    bundled = REPO / "collections" / "quickstart.toml"
+    before = bundled.read_bytes()
+    with demo_session() as session:
+        app = session.app
+        path = app.collection.path
+        assert path is not None and path != bundled.resolve() and "reqbench/demo" in str(path)
+        async with app.run_test(size=(120, 40), notifications=True) as pilot:
+            await pilot.pause()
+            toasts = [str(toast.render()) for toast in app.screen.query(Toast)]
+            assert any(f"saves to {path}" in text for text in toasts), toasts
+            app.request.name = "renamed in the demo"
+            app.main.refresh_model()
+            await app.save_collection()
+            await pilot.press("ctrl+q")
+    assert "renamed in the demo" in path.read_text()
+    assert bundled.read_bytes() == before
 
 
 @pytest.mark.parametrize("layout", ["wheel", "checkout"])
@@ -62,16 +112,12 @@ def test_no_bundled_collection(tmp_path: Path) -> None:
     assert bundled_collection(tmp_path / "tui") is None
 
 
-def test_demo_copies_a_read_only_bundle(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Installed from a wheel, the bundle may sit in a read-only site-packages: use a copy."""
-    from tui import bundled
-
-    monkeypatch.setattr(bundled, "_writable", lambda folder: False)
+def test_demo_copies_to_a_temporary_folder_when_the_data_folder_cannot_be_made(data_home: Path) -> None:
+    data_home.write_text("a file where the data folder should be")  # (chmod does not stop root)
     copy = demo_collection()
     try:
-        assert copy != bundled_collection() and copy.name == "quickstart.toml"
+        assert "reqbench-demo-" in str(copy) and copy.name == "quickstart.toml"
         assert copy.read_bytes() == (REPO / "collections" / "quickstart.toml").read_bytes()
-        assert (copy.parent / "myfile.txt").is_file() and not (copy.parent / "downloads").exists()
     finally:
         shutil.rmtree(copy.parent.parent)
 
@@ -86,8 +132,9 @@ def test_demo_without_a_bundle_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 async def test_demo_shows_where_requests_go(tmp_path: Path) -> None:
-    """The status line names the override (`base` = the echo server's URL) instead of leaving
-    only `env: -`, and a notification on start says this is the demo."""
+    """The status line names the override (`base` = the echo server's URL, pinned) next to
+    `env: -`, before the request (at 80 columns it is not what gets cut), and a notification
+    on start says this is the demo; choosing an environment says base stays pinned."""
     from textual.widgets import Label
     from textual.widgets._toast import Toast
 
@@ -96,10 +143,11 @@ async def test_demo_shows_where_requests_go(tmp_path: Path) -> None:
         async with app.run_test(size=(120, 40), notifications=True) as pilot:
             await pilot.pause()
             status = str(app.query_one("#status-bar", Label).content)
-            assert f"overrides: base={session.url}" in status
+            pinned = f"base={session.url.removeprefix('http://')} pinned"
+            assert pinned in status
             assert "env: -" in status  # no environment chosen: the override is what applies
-            # The request's name comes first: at 80 columns the long override is what gets cut.
-            assert status.index(f"1/{len(app.collection.requests)} ") < status.index("overrides:")
+            assert status.index(pinned) < status.index(f"1/{len(app.collection.requests)} ")
+            assert len(status[: status.index(pinned) + len(pinned)]) <= 78  # fits 80 columns
             toasts = [str(toast.render()) for toast in app.screen.query(Toast)]
             assert any("Demo" in text and session.url in text for text in toasts), toasts
             await pilot.press("ctrl+q")

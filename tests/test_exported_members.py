@@ -49,9 +49,9 @@ SURFACES: dict[str, list[str]] = {
         "save_cookie_file",
     ],
     "tui.core.display": [
-        "BYTES_PER_LINE", "ByteLines", "HexLines", "JsonFormatError", "LINE_SIZES", "OUT_OF_PROCESS_MIN",
-        "bytes_per_line_for", "caret_escape", "has_controls", "format_json", "hexdump_line", "is_probably_binary", "line_width",
-        "pretty_json_lines", "split_lines",
+        "BYTES_PER_LINE", "ByteLines", "COMMON_ENCODINGS", "HexLines", "JsonFormatError", "LINE_SIZES",
+        "OUT_OF_PROCESS_MIN", "bytes_per_line_for", "caret_escape", "has_controls", "format_json", "hexdump_line",
+        "is_probably_binary", "line_width", "pretty_json_lines", "split_lines", "text_encoding",
     ],
 }
 

@@ -178,3 +178,34 @@ def test_help_screen(snap_compare, app: ReqbenchApp) -> None:
     Body, Live stream view further down: only the scrollbar thumb shows it), over the dimmed
     workbench at 80x24."""
     assert snap_compare(app, press=["f1"], terminal_size=(80, 24), run_before=settle)
+
+
+def test_main_screen_60x20(snap_compare, app: ReqbenchApp) -> None:
+    """60x20 (under 22 rows): the editor alone — status line, URL bar with its preview, the
+    Params tab with both rows — and above the footer the line "Response hidden · f8 shows
+    it"; the footer lists whole entries only (no cut label)."""
+    assert snap_compare(app, terminal_size=(60, 20), run_before=settle)
+
+
+def test_help_screen_60x20(snap_compare, app: ReqbenchApp) -> None:
+    """f1 at 60x20: the help fills the screen, each key on its own line with what it does
+    indented under it, in full ("cancel the running request", not a few letters a line)."""
+    assert snap_compare(app, press=["f1"], terminal_size=(60, 20), run_before=settle)
+
+
+def test_response_maximised(snap_compare, app: ReqbenchApp) -> None:
+    """f8 after a JSON response at 80x24: the response fills the screen under the status line
+    — its status "200 OK · HTTP/1.1 …" with the encoding (utf-8) last, the tabs, the whole
+    pretty JSON (args, headers, url) — the request editor and sidebar are gone, and the line
+    "Request editor hidden · f8: back" sits above the footer of the response's keys."""
+
+    async def run_before(pilot: Pilot) -> None:
+        await settle(pilot)
+        assert isinstance(pilot.app, ReqbenchApp)
+        pilot.app.viewer.show_response(fixed_response())
+        await settle(pilot)
+        await pilot.pause(0.2)
+        await pilot.press("f8")
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)

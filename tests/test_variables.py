@@ -335,7 +335,7 @@ def test_paths_leaving_the_folder_are_refused_unless_allowed(folder: Path, make:
     path = path.replace("ABSOLUTE", str(outside))
     request = make(path)  # type: ignore[operator]
     collection = _in(folder, request)
-    with pytest.raises(PathError, match="is outside the collection's folder .*allow it with --allow-path") as info:
+    with pytest.raises(PathError, match="is outside the collection's folder .*move it into that folder, or allow its folder with --allow-path") as info:
         resolve(collection, request, overrides={"up": ".."})
     assert info.value.path == outside
     resolved = resolve(collection, request, overrides={"up": ".."}, allowed_paths=[folder.parent])

@@ -23,9 +23,10 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual import work
+from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.markup import escape
 from textual.screen import Screen
 
 from tui.bundled import default_collection
@@ -33,6 +34,7 @@ from tui.commands import COMMANDS
 from tui.core import errors
 from tui.core.collection.query import display_url, parse_query, query_string
 from tui.core.workspace import Workspace, scratch_collection
+from tui.key_order import install_alt_letters, run_in_order
 from tui.screens.main import MainScreen
 
 if TYPE_CHECKING:
@@ -78,17 +80,25 @@ class ReqbenchApp(App[None]):
         Binding("f5", "variables", "Vars"),
         Binding("f1,question_mark", "help", "Help"),
         Binding("ctrl+q", "quit", "Quit", priority=True),
+        Binding("f8", "zoom('response')", "Zoom", tooltip="The response full screen (again: back)"),
+        Binding("f9", "zoom('editor')", "Editor", show=False),
+        Binding("alt+e", "external_editor", "$EDITOR", show=False, priority=True),
         Binding("ctrl+l", "focus_url", "Focus URL", show=False),
         # Real terminals report alt+x with the character "x", which an Input or TextArea with
         # focus would type: these must win over the focused widget.
         Binding("alt+p", "request_tab('params')", "Params tab", show=False, priority=True),
         Binding("alt+h", "request_tab('headers')", "Headers tab", show=False, priority=True),
+        # alt+y, not alt+b: xterm, tmux and SSH send alt+b as `ESC b`, which Textual reads as
+        # ctrl+left (word motion, kept in inputs). alt+b stays for terminals that report it as
+        # itself (kitty's keyboard protocol). docs/keys.md lists what arrives where.
+        Binding("alt+y", "request_tab('body')", "Body tab", show=False, priority=True),
         Binding("alt+b", "request_tab('body')", "Body tab", show=False, priority=True),
         Binding("alt+o", "request_tab('options')", "Options tab", show=False, priority=True),
         Binding("alt+r", "focus_response", "Focus response", show=False, priority=True),
     ]
 
     def __init__(self, workspace: Workspace, *, notice: str | None = None) -> None:
+        install_alt_letters()  # ESC + letter is alt+letter also in a burst (key_order)
         super().__init__()
         self.workspace = workspace
         self.main = MainScreen(workspace, notice=notice)
@@ -114,6 +124,12 @@ class ReqbenchApp(App[None]):
     async def ready(self) -> None:
         """Mount what start-up defers (response pane, body and options editors) now."""
         await self.main.ready()
+
+    async def on_event(self, event: events.Event) -> None:
+        # A bound key typed into a text field runs before the keys typed after it (key_order).
+        if isinstance(event, events.Key) and await run_in_order(self, event):
+            return
+        await super().on_event(event)
 
     async def on_unmount(self) -> None:
         await self.main.sender.aclose()
@@ -219,11 +235,12 @@ class ReqbenchApp(App[None]):
         def chosen(name: str | None) -> None:
             if name is not None:
                 self.environment = name or None
-                self.notify(f"Environment: {self.environment or 'none'}", markup=False)
+                pinned = "; ".join(f"{k} stays {v} (given on the command line / by the demo)" for k, v in sorted(self.workspace.overrides.items()))
+                self.notify(f"Environment: {self.environment or 'none'}" + (f". {pinned}" if pinned else ""), markup=False)
 
         names = sorted(self.collection.environments)
         current = self.environment if self.environment in self.collection.environments else None
-        self.push_screen(EnvironmentPicker(names, current, self.workspace.scope_in), chosen)
+        self.push_screen(EnvironmentPicker(names, current, self.workspace.scope_in, pinned=self.workspace.overrides), chosen)
 
     def action_variables(self) -> None:
         from tui.screens.variables import VariablesEdit, VariablesScreen
@@ -241,20 +258,61 @@ class ReqbenchApp(App[None]):
         self.main.toggle_sidebar()
 
     def action_focus_url(self) -> None:
-        self.main.panes.url_bar.url_input.focus()
+        self.main.reveal("editor")
+        self.main.set_focus(self.main.panes.url_bar.url_input)
 
     async def action_focus_response(self) -> None:
+        """Focus the response; when it has the focus already, show its next tab."""
         await self.main.panes.ensure_viewer()
+        self.main.reveal("response")
         if viewer := self.main.panes.live_viewer():
+            focused = self.main.focused
+            if focused is not None and viewer in focused.ancestors_with_self:
+                viewer.action_next_tab()
+            elif (target := viewer.focus_target()) is not None:
+                self.main.set_focus(target)  # now: keys read after alt+r go to the response
+
+    async def action_zoom(self, part: str) -> None:
+        """`part` (response, editor) full screen, or back to both when it is already."""
+        main = self.main
+        await main.panes.ensure_viewer()
+        if main.shown_part == part:
+            main.zoom = "" if main.zoom == part else ("editor" if part == "response" else "response")
+        else:
+            main.zoom = part
+        focused = main.focused
+        viewer = main.panes.live_viewer()
+        in_response = viewer is not None and focused is not None and viewer in focused.ancestors_with_self
+        if main.shown_part == "response" and viewer is not None and not in_response:
             viewer.focus()
+        elif main.shown_part == "editor" and (in_response or focused is None):
+            main.set_focus(main.panes.url_bar.url_input)
 
     async def action_request_tab(self, name: str) -> None:
+        self.main.reveal("editor")
         await self.main.panes.select_tab(name)
+
+    async def action_response(self, action: str) -> None:
+        """Run a response pane action (from the palette): show and focus the pane first."""
+        await self.main.panes.ensure_viewer()
+        self.main.reveal("response")
+        if viewer := self.main.panes.live_viewer():
+            if not (self.main.focused and viewer in self.main.focused.ancestors_with_self):
+                viewer.focus()
+            await viewer.run_action(action)
+
+    async def action_external_editor(self) -> None:
+        """The body in `$VISUAL` / `$EDITOR`: the response's (read-only) when the response has
+        the focus, else the request's, read back when the editor exits."""
+        from tui.external_editor import edit_body
+
+        await edit_body(self)
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         for command in COMMANDS:
-            yield SystemCommand(command.title, command.help, partial(self.run_action, command.action))
+            # the palette parses title and help as markup: "[variables]" would vanish
+            yield SystemCommand(command.title, escape(command.help), partial(self.run_action, command.action))
 
 
 def make_app(

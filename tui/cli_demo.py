@@ -1,6 +1,8 @@
 """`reqbench demo`: the workbench on the bundled collection against an embedded echo server.
 
-    reqbench demo                  echo server in a thread + the workbench on quickstart.toml
+    reqbench demo                  echo server in a thread + the workbench on a copy of
+                                   quickstart.toml in $XDG_DATA_HOME/reqbench/demo/ (saves go there)
+    --reset                        copy the bundled collection again
     reqbench demo --serve          only the echo server, in the foreground (Ctrl-C stops it),
                                    e.g. for `reqbench run collections/quickstart.toml --var base=URL`
     --port N                       listen on N (default: a free port)
@@ -12,7 +14,10 @@ Textual and the echo server are imported only when the command runs.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,22 +25,43 @@ from typing import TYPE_CHECKING
 
 import click
 
-from tui.bundled import bundled_collection, default_collection
+from tui import bundled
+from tui.bundled import QUICKSTART, bundled_collection
 
 if TYPE_CHECKING:
     from textual.app import App
 
     from tui.echo import EchoServer
 
-__all__ = ["demo_command", "bundled_collection", "demo_collection", "demo_session", "DemoSession"]
+__all__ = ["demo_command", "bundled_collection", "demo_collection", "demo_folder", "demo_session", "DemoSession"]
 
-def demo_collection() -> Path:
-    """The collection the demo opens: the bundled one, or a private copy of its folder where
-    that cannot be written (`tui.bundled.default_collection`, as `reqbench` without argument)."""
-    path = default_collection()
-    if path is None:
+def demo_folder(environ: Mapping[str, str] | None = None) -> Path:
+    """Where the demo keeps its copy of the bundled collection:
+    `$XDG_DATA_HOME/reqbench/demo` (default `~/.local/share/reqbench/demo`)."""
+    env = os.environ if environ is None else environ
+    data = env.get("XDG_DATA_HOME", "").strip()
+    base = Path(data) if data and Path(data).is_absolute() else Path.home() / ".local" / "share"
+    return base / "reqbench" / "demo"
+
+
+def demo_collection(*, reset: bool = False) -> Path:
+    """The collection the demo opens: a copy of the bundled folder in `demo_folder()`, made on
+    first use (or again with `reset`), so that saving in the demo never rewrites the tracked
+    `collections/quickstart.toml` of a checkout. Where the data folder cannot be written, a
+    temporary copy."""
+    source = bundled.bundled_collection()  # through the module: the tests replace it
+    if source is None:
         raise click.ClickException("the bundled collections/quickstart.toml is missing from this installation")
-    return path
+    ignore = shutil.ignore_patterns("downloads", "__pycache__")
+    folder = demo_folder()
+    try:
+        if reset or not (folder / QUICKSTART).is_file():
+            shutil.copytree(source.parent, folder, ignore=ignore, dirs_exist_ok=True)
+        return folder / QUICKSTART
+    except OSError:
+        copy = Path(tempfile.mkdtemp(prefix="reqbench-demo-")) / "collections"
+        shutil.copytree(source.parent, copy, ignore=ignore)
+        return copy / QUICKSTART
 
 
 def _make_server(port: int, host: str | None) -> EchoServer:
@@ -47,9 +73,12 @@ def _make_server(port: int, host: str | None) -> EchoServer:
         raise click.ClickException(str(error)) from None
 
 
-def demo_notice(url: str) -> str:
-    """What the workbench says on start in demo mode (the status line keeps `base=URL`)."""
-    return f"Demo: {{{{base}}}} is the embedded echo server at {url}; it stops when you quit."
+def demo_notice(url: str, collection: Path | None = None) -> str:
+    """What the workbench says on start in demo mode (the status line keeps `base=… pinned`)."""
+    notice = f"Demo: {{{{base}}}} is the embedded echo server at {url} whatever the environment; it stops when you quit."
+    if collection is not None:
+        notice += f" ctrl+s saves to {collection} (reqbench demo --reset starts again)."
+    return notice
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +89,9 @@ class DemoSession:
 
 
 @contextmanager
-def demo_session(*, port: int = 0, host: str | None = None, collection: Path | None = None) -> Iterator[DemoSession]:
+def demo_session(
+    *, port: int = 0, host: str | None = None, collection: Path | None = None, reset: bool = False
+) -> Iterator[DemoSession]:
     """Start the echo server in a thread, build the workbench pointed at it (`base` = its URL),
     stop the server on exit. `reqbench demo` runs `session.app`; tests drive it with `run_test()`."""
     from tui.app import make_app
@@ -74,7 +105,8 @@ def demo_session(*, port: int = 0, host: str | None = None, collection: Path | N
         raise click.ClickException(str(error)) from None
     try:
         try:
-            app = make_app(collection or demo_collection(), overrides={"base": url}, notice=demo_notice(url))
+            path = collection or demo_collection(reset=reset)
+            app = make_app(path, overrides={"base": url}, notice=demo_notice(url, path))
         except ReqbenchError as error:
             raise click.ClickException(str(error)) from None
         yield DemoSession(app, server, url)
@@ -86,13 +118,14 @@ def demo_session(*, port: int = 0, host: str | None = None, collection: Path | N
 @click.option("--serve", is_flag=True, help="Run only the echo server, in the foreground (Ctrl-C stops it).")
 @click.option("--port", type=click.IntRange(0, 65535), default=0, help="Port to listen on (default: a free one).")
 @click.option("--host", default=None, help="Address to listen on (default 127.0.0.1). Giving it explicitly allows a non-loopback address.")
-def demo_command(serve: bool, port: int, host: str | None) -> None:
+@click.option("--reset", is_flag=True, help="Start again from the bundled collection (the demo's copy is replaced).")
+def demo_command(serve: bool, port: int, host: str | None, reset: bool) -> None:
     """Try everything offline: the workbench on the bundled collection, against an embedded
     httpbin-compatible echo server (no internet needed)."""
     if serve:
         _serve(port, host)
         return
-    with demo_session(port=port, host=host) as session:
+    with demo_session(port=port, host=host, reset=reset) as session:
         session.app.run()
 
 

@@ -15,6 +15,7 @@ ReqbenchError
 ├── CookieFileError          a Netscape/Mozilla cookie file cannot be read or written; `path`
 ├── ExportError              a request another tool's format cannot express (request, format)
 ├── FileWriteError           a file we write (a saved body) cannot be written; full path in the message
+├── EncodingError            an unknown name, or a codec that is not a text encoding (rot13)
 └── RequestError             the request could not be completed
     ├── ConnectError         refused, DNS failure, unreachable
     ├── TimeoutError         which phase, after how long
@@ -46,6 +47,7 @@ __all__ = [
     "PathError",
     "BodyError",
     "ExportError",
+    "EncodingError",
     "RequestError",
     "ConnectError",
     "TimeoutError",
@@ -159,6 +161,10 @@ class ExportError(ReqbenchError):
         super().__init__(message)
         self.request = request
         self.fmt = fmt
+class EncodingError(ReqbenchError):
+    def __init__(self, message: str, *, encoding: str) -> None:
+        super().__init__(message)
+        self.encoding = encoding
 
 
 class RequestError(ReqbenchError):
@@ -204,9 +210,11 @@ class InvalidHeader(RequestError):
 
 
 class DownloadError(RequestError):
-    def __init__(self, message: str, *, part_path: Path | None = None) -> None:
+    # `exists`: the target that is already there (no overwrite), for a hint in the caller's terms.
+    def __init__(self, message: str, *, part_path: Path | None = None, exists: Path | None = None) -> None:
         super().__init__(message)
         self.part_path = part_path
+        self.exists = exists
 
 
 class BodyTooLarge(RequestError):

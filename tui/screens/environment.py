@@ -1,7 +1,8 @@
 """Pick the environment the variables resolve in, seeing the resolved value of each variable.
 
 `EnvironmentPicker(names, current, preview)` is a modal: `preview(name)` returns the variable
-scope for that environment (None: no environment). It dismisses with the chosen name, "" for
+scope for that environment (None: no environment); `pinned` names the values given from outside
+(`reqbench demo`'s base), marked as such since no environment changes them. It dismisses with the chosen name, "" for
 "no environment", or None when cancelled.
 """
 
@@ -40,6 +41,7 @@ class EnvironmentPicker(ModalScreen[str | None]):
         #env-list { width: 24; height: 1fr; }
         #env-vars { width: 1fr; height: 1fr; padding: 0 1; }
         #env-help { color: $text-muted; padding: 0 1; }
+        #env-pinned { color: $text-warning; padding: 0 1; }
     }
     """
 
@@ -50,8 +52,11 @@ class EnvironmentPicker(ModalScreen[str | None]):
         names: Sequence[str],
         current: str | None,
         preview: Callable[[str | None], Mapping[str, str]],
+        *,
+        pinned: Mapping[str, str] | None = None,
     ) -> None:
         super().__init__()
+        self._pinned = dict(pinned or {})
         self._names = list(names)
         self._current = current
         self._preview = preview
@@ -65,6 +70,8 @@ class EnvironmentPicker(ModalScreen[str | None]):
                 yield OptionList(*options, id="env-list")
                 with VerticalScroll(id="env-vars"):
                     yield Static("", id="env-values")
+            if self._pinned:
+                yield Label("(pinned): set by reqbench demo / the command line; no environment changes it", id="env-pinned", classes="env-note")
             yield Label("enter: use this environment   escape: cancel", id="env-help")
 
     def on_mount(self) -> None:
@@ -83,6 +90,8 @@ class EnvironmentPicker(ModalScreen[str | None]):
             text.append(f"{key:<{width}} ", style="bold cyan")
             text.append("= ")
             text.append(scope[key])
+            if key in self._pinned:
+                text.append("  (pinned)", style="bold yellow")
             text.append("\n")
         self.query_one("#env-values", Static).update(text)
 

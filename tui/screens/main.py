@@ -41,6 +41,7 @@ from tui.widgets.live_view import LiveView
 from tui.widgets.sender import SendDone, Sender, SendProgress, SendStream
 from tui.widgets.status_line import StatusLine, UrlPreview, status_text
 from tui.widgets.url_bar import UrlBar
+from tui.widgets.zoom_hint import ZoomHint, hint_text, shown_part
 
 if TYPE_CHECKING:
     from tui.core.engine.response import Response
@@ -52,6 +53,7 @@ class MainScreen(Screen[None]):
     sending: reactive[bool] = reactive(False, bindings=True)
     dirty: reactive[bool] = reactive(False)
     sidebar: reactive[str] = reactive("auto")  # auto (by width) | shown | hidden
+    zoom: reactive[str] = reactive("")  # "" | response | editor: that part fills the screen (f8 / f9)
 
     def __init__(self, workspace: Workspace, *, notice: str | None = None) -> None:
         super().__init__()
@@ -70,6 +72,7 @@ class MainScreen(Screen[None]):
             yield CollectionTree(self._last_view, id="sidebar")
             with Vertical(id="main"):
                 yield from self.panes.compose(self.workspace.request, self.workspace.url_preview())
+        yield ZoomHint(id="zoom-hint")
         yield EagerFooter()
 
     def on_mount(self) -> None:
@@ -161,6 +164,30 @@ class MainScreen(Screen[None]):
     def watch_sending(self) -> None:
         self._update_status()
 
+    # -- full-screen panes (f8 / f9) and small terminals -------------------------------------
+    def watch_zoom(self) -> None:
+        self._show_zoom()
+
+    def on_resize(self) -> None:
+        self._show_zoom()
+
+    @property
+    def shown_part(self) -> str:
+        """"" (everything), "response" or "editor": what fills the screen now."""
+        return shown_part(self.zoom, self.size.height)
+
+    def _show_zoom(self) -> None:
+        shown = self.shown_part
+        self.set_class(shown == "response", "-zoom-response")
+        self.set_class(shown == "editor", "-zoom-editor")
+        for hint in self.query(ZoomHint):
+            hint.show_text(hint_text(shown, self.zoom))
+
+    def reveal(self, part: str) -> None:
+        """Make `part` (response, editor) visible, leaving full screen if the other one has it."""
+        if self.shown_part not in ("", part):
+            self.zoom = "" if shown_part("", self.size.height) in ("", part) else part
+
     def watch_sidebar(self, mode: str) -> None:
         workspace = self.query_one("#workspace")
         workspace.set_class(mode == "shown", "-sidebar-shown")
@@ -201,7 +228,7 @@ class MainScreen(Screen[None]):
     @on(CollectionTree.NewRequested)
     def _new_request(self, event: CollectionTree.NewRequested) -> None:
         self.load_request(self.workspace.new_request(event.after))
-        self.panes.url_bar.url_input.focus()
+        self.set_focus(self.panes.url_bar.url_input)  # now: the keys typed after `n` go there
 
     @on(CollectionTree.DuplicateRequested)
     def _duplicate_request(self, event: CollectionTree.DuplicateRequested) -> None:
@@ -252,14 +279,18 @@ class MainScreen(Screen[None]):
         return True
 
     def toggle_sidebar(self) -> None:
+        """One press hides a visible sidebar (wherever the focus is); a hidden one is shown
+        and focused."""
         tree = self.sidebar_tree
         visible = tree.display if self.sidebar != "auto" else self.has_class("-wide")
-        if visible and not tree.option_list.has_focus:
-            self.sidebar = "shown"  # visible but elsewhere: go there first
-            tree.option_list.focus()
-            return
+        if self.shown_part == "response":
+            self.zoom = ""
+            visible = False
         self.sidebar = "hidden" if visible else "shown"
-        (tree.option_list if self.sidebar == "shown" else self.panes.url_bar.url_input).focus()
+        if self.sidebar == "shown":
+            self.set_focus(tree.option_list)
+        elif tree.option_list.has_focus:
+            self.set_focus(self.panes.url_bar.url_input)
 
     # -- saving --------------------------------------------------------------------------------
     async def save_collection(self) -> bool:
@@ -288,12 +319,16 @@ class MainScreen(Screen[None]):
             if bar.url != display_url(request):
                 self._show_edit(request, "params" if apply_url(request, bar.url) else "url", typed_url=True)
         outcome = self.sender.start(request)
+        if isinstance(outcome, errors.InvalidURL):
+            bar.show_invalid("invalid URL")  # the details are in the response pane
         if isinstance(outcome, errors.ReqbenchError):
             self.sending = False
             self._show_result(outcome)
             return
         self.sending = True
         self.panes.viewer.show_sending(outcome)
+        if self.shown_part == "editor" and not self.zoom:
+            self.zoom = "response"  # a small terminal: the response replaces the editor
 
     @on(SendProgress)
     def _progress(self, message: SendProgress) -> None:

@@ -1,6 +1,6 @@
 """The request body: a mode selector and one editor per body kind.
 
-Modes: none / text / JSON (validated as you type, `alt+f` pretty-formats) / form /
+Modes: none / text / JSON (validated as you type, `alt+g` pretty-formats) / form /
 multipart (value rows and file rows with filename and content type) / file / stream
 (chunk size) / binary (base64 typed or pasted, or loaded from a file with `alt+l`).
 A content-type override applies to every mode.
@@ -149,7 +149,10 @@ class BodyEditor(Widget):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("alt+f", "format_json", "Format JSON", priority=True),
+        # alt+g, not alt+f: xterm, tmux and SSH send alt+f as `ESC f`, which Textual reads as
+        # ctrl+right (word motion). alt+f stays for terminals that report it as itself (kitty).
+        Binding("alt+g", "format_json", "Format JSON", priority=True),
+        Binding("alt+f", "format_json", "Format JSON", show=False, priority=True),
         Binding("alt+l", "load_base64", "Load file as base64", show=False, priority=True),
     ]
 
@@ -242,9 +245,13 @@ class BodyEditor(Widget):
                     self.query_one("#stream-path", Input).value = body.text
                     self.query_one("#stream-chunk", Input).value = str(body.chunk_size) if body.chunk_size else ""
                 form, parts = body.form, body.parts
-            self.query_one("#body-form", KeyValueTable).set_items(form, target=target)
-            self.query_one("#body-multipart", MultipartTable).set_items(parts, target=target)
             self.query_one("#body-mode", Select).value = kind
+        # Outside `prevent`: widgets created inside it replay the prevented set around their
+        # own mount, on a stack Textual shares between tasks, so while those rows mount the
+        # app forwards keys tagged "no Input.Changed" and the field being typed in drops
+        # its changes (issue 10, bug 4). set_items posts no Changed message anyway.
+        self.query_one("#body-form", KeyValueTable).set_items(form, target=target)
+        self.query_one("#body-multipart", MultipartTable).set_items(parts, target=target)
         self._show_mode(kind)
 
     # -- state --------------------------------------------------------------------------

@@ -9,12 +9,14 @@ first part and says where the rest is saved. `SearchInput` is its search field.
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 from collections.abc import Sequence
 from pathlib import Path
+from typing import ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.reactive import reactive
@@ -61,6 +63,10 @@ class SearchInput(Input):
 class BodyPanel(Vertical):
     """Notice line + `BodyView` + search bar; turns a `Response` into lines."""
 
+    # escape closes an open search bar wherever the focus is in the panel (the field's own
+    # binding only worked while it had the focus)
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "close_search", "Close search", show=False)]
+
     DEFAULT_CSS = """
     BodyPanel { height: 1fr; }
     BodyPanel > #body-notice { height: auto; max-height: 3; padding: 0 1; color: $text-muted; display: none; }
@@ -94,15 +100,16 @@ class BodyPanel(Vertical):
         self._json_error = ""
         self._base_notice = ""
         self.formatting = False  # a pretty-printing worker is running
+        self.encoding = ""  # the codec the text shown was decoded with ("" for hex / no body)
         self._formatter: Formatter | None = None
         self._formatter_lock = threading.Lock()
 
     def compose(self) -> ComposeResult:
-        yield Static("", id="body-notice")
+        yield Static("", id="body-notice", markup=False)
         yield BodyView(id="body-view")
         with Horizontal(id="body-search-bar"):
             yield SearchInput(placeholder="search body (enter: next, up: previous, esc: close)", id="body-search")
-            yield Static("", id="body-search-status")
+            yield Static("", id="body-search-status", markup=False)
 
     @property
     def view(self) -> BodyView:
@@ -134,14 +141,25 @@ class BodyPanel(Vertical):
         self._base_notice = ""
         self.formatting = False
         self.kind = "empty"
+        self.encoding = ""
         self.notice = ""
         self.view.clear()
+        # The search bar follows the new body: its query is searched again once the lines are
+        # set (BodyView.set_lines), and the old count goes now (it said "1/1" over nothing).
+        self.query_one("#body-search-status", Static).update("")
+        if self.search_open and (query := self.query_one(SearchInput).value):
+            self.view.search_query = query
 
-    def show_response(self, response: Response) -> None:
-        """Show the body of `response`: raw text at once, pretty JSON when a worker is done."""
+    def show_response(self, response: Response, *, encoding: str | None = None) -> None:
+        """Show the body of `response`: raw text at once, pretty JSON when a worker is done.
+        `encoding` (a text codec) decodes it instead of the response's own: a body that looked
+        binary is then shown as text too (UTF-16 is full of NUL bytes)."""
         self.clear()
+        if encoding:
+            response = replace(response, encoding=encoding)
         generation = self._generation
         content = response.content
+        self.encoding = "" if classify_body(response, content[:65536]) in ("binary", "empty") else choose_encoding(response)
         if not content and response.body_path is not None:
             self.notice = f"Loading the first part of {response.body_path} …"
             self._load_preview(generation, response)
@@ -168,6 +186,7 @@ class BodyPanel(Vertical):
             return
         kind = classify_body(response, content)
         self.kind = kind
+        self.encoding = choose_encoding(response) if kind in ("text", "json") else ""
         self._base_notice = _part_notice(response, len(content))
         self.notice = self._base_notice
         if kind == "empty":
@@ -304,6 +323,14 @@ class BodyPanel(Vertical):
     def close_search(self) -> None:
         self.query_one("#body-search-bar").remove_class("-shown")
         self.view.focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "close_search":
+            return self.search_open
+        return True
+
+    def action_close_search(self) -> None:
+        self.close_search()
 
     @property
     def search_open(self) -> bool:

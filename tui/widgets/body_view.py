@@ -58,6 +58,7 @@ class BodyView(ScrollView, can_focus=True):
         color: $foreground;
         overflow: auto auto;
         &:focus { background-tint: $foreground 4%; }
+        &.-hex-no-bar { scrollbar-visibility: hidden; }
     }
     BodyView > .body-view--key { color: $text-accent; text-style: bold; }
     BodyView > .body-view--string { color: $text-success; }
@@ -127,6 +128,7 @@ class BodyView(ScrollView, can_focus=True):
         is computed when not given. A hex dump is shown with as many bytes per line as fit the
         view. `top`: the line to scroll to (else the start, or where the view is with
         `keep_position`)."""
+        self.remove_class("-hex-no-bar")
         if isinstance(lines, HexLines):
             lines = self._fit_hex(lines)
             virtual_width = lines.width  # fitted to the view: no spare column, no sideways scroll
@@ -151,14 +153,16 @@ class BodyView(ScrollView, can_focus=True):
 
     def _fit_hex(self, lines: HexLines) -> HexLines:
         """`lines` re-flowed to the bytes per line that fit the view's width (unchanged before
-        the first layout). The vertical scrollbar's columns are kept free only when the dump is
-        taller than the view: fewer bytes per line only make it taller, so the choice is stable."""
+        the first layout). The choice depends on the width only: a dump taller than the view
+        whose lines would fit only without the vertical scrollbar goes without it."""
         width, height = self.content_region.size
         if width <= 0 or height <= 0:
             return lines
         per_line = bytes_per_line_for(width)
-        if (lines.size + per_line - 1) // per_line > height:
-            per_line = bytes_per_line_for(width - self.styles.scrollbar_size_vertical)
+        tall = (lines.size + per_line - 1) // per_line > height
+        # Same width, same bytes per line, small dump or big (a 20 MB one got 8 at 80 columns,
+        # a small one 16): when the widest line fits only without the scrollbar, hide it.
+        self.set_class(tall and bytes_per_line_for(width - self.styles.scrollbar_size_vertical) < per_line, "-hex-no-bar")
         return lines.with_bytes_per_line(per_line)
 
     def on_resize(self) -> None:

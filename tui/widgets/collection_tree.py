@@ -28,6 +28,7 @@ from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
 from tui.core.workspace import Workspace
+from tui.key_order import deliver
 
 __all__ = ["CollectionTree", "CollectionView", "RequestEntry", "view_of"]
 
@@ -206,8 +207,9 @@ class CollectionTree(Vertical):
         elif option_id.startswith("file:"):
             self.post_message(self.FileSelected(Path(option_id[5:])))
 
-    def action_new(self) -> None:
-        self.post_message(self.NewRequested(self.highlighted_request))
+    async def action_new(self) -> None:
+        # The screen moves the focus to the new request's URL before the next key is read.
+        await deliver(self, self.NewRequested(self.highlighted_request))
 
     def action_duplicate(self) -> None:
         if (index := self.highlighted_request) is not None:

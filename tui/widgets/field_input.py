@@ -14,11 +14,12 @@ being mounted.
 
 from __future__ import annotations
 
-import asyncio
 from typing import ClassVar
 
 from textual.binding import Binding, BindingType
 from textual.widgets import Input
+
+from tui.key_order import settle
 
 __all__ = ["FieldInput"]
 
@@ -32,10 +33,8 @@ class FieldInput(Input):
 
     async def settle(self) -> None:
         """Wait until this input has handled every key already queued to it (its value is
-        then what the user typed): a callback queued now runs after them."""
-        handled = asyncio.Event()
-        self.call_later(handled.set)
-        await handled.wait()
+        then what the user typed)."""
+        await settle(self)
 
     async def action_next_field(self) -> None:
         await self.settle()

@@ -6,14 +6,16 @@ from __future__ import annotations
 from rich.text import Text
 
 from tui.core import errors
-from tui.core.engine.resolved import ResolvedBody
-from tui.core.engine.response import Response
+from tui.core.engine.resolved import ResolvedBody, ResolvedRequest
+from tui.core.engine.response import Response, SentRequest
 
 from .transfer import format_bytes
 
 __all__ = [
     "BODY_PREVIEW_CHARS",
     "body_summary",
+    "resolved_request_text",
+    "sent_request_text",
     "describe_error",
     "duration_text",
     "error_title",
@@ -63,6 +65,8 @@ def describe_error(error: BaseException) -> str:
     """Title, the error's own message, and the details it carries (what, where, how much)."""
     title, message = error_title(error), str(error)
     lines = [f"{title}: {message}" if message and message.lower() != title.lower() else title]
+    if isinstance(error, errors.DownloadError) and error.exists is not None:  # the app's terms, not the TOML's
+        lines[0] = f"{title}: {error.exists} already exists; tick “replace an existing file” in the Options tab (alt+o), or change the path"
     if isinstance(error, errors.TimeoutError):
         detail = " ".join(p for p in (error.phase and f"while {error.phase}", error.after_s is not None and f"after {error.after_s:g} s" or "") if p)
         if detail:
@@ -73,6 +77,7 @@ def describe_error(error: BaseException) -> str:
         if error.bytes_received:
             lines.append(f"{format_bytes(error.bytes_received)} received.")
         if error.part_path is not None:
+            lines[0] = title  # the message says where the part is kept: once, below
             lines.append(f"The partial download is kept at {error.part_path}")
     if isinstance(error, errors.DownloadError) and error.part_path is not None:
         lines.append(f"The partial download is kept at {error.part_path}")
@@ -141,4 +146,47 @@ def body_summary(body: ResolvedBody) -> Text:
     elif body.kind == "stream":
         text.append(f"streamed from {body.path} in {format_bytes(body.chunk_size)} chunks")
     text.rstrip()
+    return text
+
+
+def resolved_request_text(request: ResolvedRequest) -> Text:
+    """The Request tab while sending: method, URL, headers, body."""
+    text = Text()
+    text.append(f"{request.method} {request.full_url}", style="bold")
+    if request.headers:
+        text.append("\n\n")
+        text.append_text(headers_text(request.headers))
+    if request.body is not None:
+        text.append("\n\n")
+        text.append_text(body_summary(request.body))
+    return text
+
+
+def sent_request_text(response: Response, request: ResolvedRequest | None, curl: str) -> Text:
+    """The Request tab once answered: what was sent (after redirects), the body, as curl."""
+    sent: SentRequest | None = response.sent
+    text = Text()
+    if sent is not None:
+        text.append(f"{sent.method} {sent.url}\n", style="bold")
+    else:
+        method = request.method if request else "?"
+        text.append(f"{method} {response.url}\n", style="bold")
+    if response.history:
+        text.append("\nRedirects:\n", style="bold")
+        for hop in response.history:
+            text.append(f"  {hop.status} {hop.url}\n")
+        text.append(f"  → {response.url}\n")
+    if sent is not None:
+        text.append("\n")
+        text.append_text(headers_text(sent.headers))
+        if sent.body_size:
+            text.append(f"\n\nBody: {format_bytes(sent.body_size)}")
+        elif sent.body_size is None and request is not None and request.body is not None:
+            text.append("\n\nBody: streamed (size unknown)")
+    if request is not None and request.body is not None:
+        text.append("\n\n" if sent is None else "\n")
+        text.append_text(body_summary(request.body))
+    if curl:
+        text.append("\n\nAs curl (k copies it):\n", style="bold")
+        text.append(curl)
     return text

@@ -11,8 +11,10 @@ The app drives it with five calls and never reaches inside:
                                     # Live tab (tui/widgets/live_view.py) shows and takes over
     viewer.clear()
 
-Keys while the pane has focus: `/` or `ctrl+f` search the body, `p` raw/pretty, `c` copy body,
-`u` copy URL, `k` copy as curl, `s` save body to a file. Copy uses OSC 52
+Keys while the pane has focus: `t` next tab, `1`–`4` Body / Headers / Timing / Request (the
+tab's text takes the focus, so the arrows scroll at once), `/` or `ctrl+f` search the body,
+`p` raw/pretty, `e` decode in another encoding (`tui/screens/encoding.py`; nothing is resent),
+`c` copy body, `u` copy URL, `k` copy as curl, `s` save body to a file. Copy uses OSC 52
 (`App.copy_to_clipboard`), so it works over SSH and tmux.
 
 Its parts live next to it: the body pane in `body_panel` (over the line view `body_view`), what
@@ -24,9 +26,7 @@ is left here is long on purpose: the one API the app drives, and the actions its
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from rich.text import Text
 from textual import on, work
@@ -35,20 +35,25 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.css.query import NoMatches
 from textual.reactive import reactive
+from textual.widget import Widget
 from textual.widgets import Static, TabbedContent, TabPane, Tabs
 
 from tui.core import errors
 from tui.core.formats.to_curl import to_curl
 from tui.core.engine.events import Progress, StreamEnded, StreamEvent, StreamStarted
 from tui.core.engine.resolved import ResolvedRequest
-from tui.core.engine.response import Response, SentRequest
+from tui.core.engine.response import Response
 
 from tui.screens.save_body import SaveBodyScreen
 
+from .body_file import suggested_filename, write_body
 from .body_panel import BodyPanel
 from .body_view import BodyView
 from .live_view import LiveView
-from .response_text import body_summary, describe_error, error_title, headers_text, status_class_for, status_line
+from .response_text import (
+    body_summary, describe_error, error_title, headers_text, resolved_request_text, sent_request_text, status_class_for,
+    status_line,
+)
 from .timing_view import TimingView
 from .transfer import TransferProgress, format_bytes
 
@@ -93,14 +98,21 @@ class ResponseViewer(Vertical):
     """
 
     BINDINGS = [
+        Binding("t", "next_tab", "Tab"),
+        Binding("1", "show_tab('tab-body')", "Body", show=False),
+        Binding("2", "show_tab('tab-headers')", "Headers", show=False),
+        Binding("3", "show_tab('tab-timing')", "Timing", show=False),
+        Binding("4", "show_tab('tab-request')", "Request", show=False),
         Binding("slash", "search", "Search"),
         Binding("ctrl+f", "search", "Search", show=False),
-        Binding("p", "toggle_pretty", "Raw/pretty"),
-        Binding("c", "copy_body", "Copy body"),
-        Binding("u", "copy_url", "Copy URL"),
-        Binding("k", "copy_curl", "Copy curl"),
-        Binding("s", "save_body", "Save body"),
+        Binding("p", "toggle_pretty", "Raw"),
+        Binding("e", "choose_encoding", "Encoding"),
+        Binding("c", "copy_body", "Copy"),
+        Binding("u", "copy_url", "URL"),
+        Binding("k", "copy_curl", "curl"),
+        Binding("s", "save_body", "Save…"),
     ]
+    TAB_IDS = ("tab-body", "tab-headers", "tab-timing", "tab-request")
 
     state: reactive[str] = reactive("idle")  # idle | sending | streaming | done | error
     status_class: reactive[str] = reactive("")  # see status_class_for; "-failed" on error
@@ -115,21 +127,21 @@ class ResponseViewer(Vertical):
         self._live_fed = False  # the Live tab shows the stream of the send being shown
 
     def compose(self) -> ComposeResult:
-        yield Static(self.status_text, id="status")
+        yield Static(self.status_text, id="status", markup=False)
         yield TransferProgress(id="transfer")
-        yield ErrorMessage("", id="error-message", classes="error")
+        yield ErrorMessage("", id="error-message", classes="error", markup=False)
         with TabbedContent(id="response-tabs", initial="tab-body"):
             with TabPane("Body", id="tab-body"):
                 yield BodyPanel(id="body-panel")
             with TabPane("Headers", id="tab-headers"):
                 with VerticalScroll(id="headers-scroll"):
-                    yield Static("", id="headers-text")
+                    yield Static("", id="headers-text", markup=False)
             with TabPane("Timing", id="tab-timing"):
                 with VerticalScroll(id="timing-scroll"):
                     yield TimingView(id="timing")
             with TabPane("Request", id="tab-request"):
                 with VerticalScroll(id="request-scroll"):
-                    yield Static("", id="request-text")
+                    yield Static("", id="request-text", markup=False)
             with TabPane("Live", id="tab-live"):
                 yield LiveView(id="live-view")
 
@@ -160,20 +172,24 @@ class ResponseViewer(Vertical):
         if new:
             status.add_class(new)
 
+    def focus_target(self) -> Widget | None:
+        """What `focus` gives the focus to (for `screen.set_focus`, which moves it at once)."""
+        try:
+            if self.state == "error":
+                return self.query_one(ErrorMessage)
+            if self.tabs.active == "tab-body":
+                return self.body_view
+            if self.tabs.active == "tab-live":
+                return self.live_view.events_view
+            return self._tab_content(self.tabs.active)
+        except NoMatches:
+            return None
+
     def focus(self, scroll_visible: bool = True) -> ResponseViewer:
         """The viewer itself takes no focus: give it to the body (or the tab strip when
         another tab is shown, or the error is)."""
-        try:
-            if self.state == "error":
-                self.query_one(ErrorMessage).focus(scroll_visible)
-            elif self.tabs.active == "tab-body":
-                self.body_view.focus(scroll_visible)
-            elif self.tabs.active == "tab-live":
-                self.live_view.events_view.focus(scroll_visible)
-            else:
-                self.tabs.query_one(Tabs).focus(scroll_visible)
-        except NoMatches:
-            pass
+        if (target := self.focus_target()) is not None:
+            target.focus(scroll_visible)
         return self
 
     @on(TabbedContent.TabActivated)
@@ -189,7 +205,7 @@ class ResponseViewer(Vertical):
         if focused is None:
             self.focus()
             return
-        in_active_pane = self.tabs.active_pane in focused.ancestors
+        in_active_pane = self.tabs.active_pane in focused.ancestors_with_self
         if self in focused.ancestors and not in_active_pane and not isinstance(focused, Tabs):
             self.focus()
 
@@ -306,13 +322,13 @@ class ResponseViewer(Vertical):
         self.response = response
         self.error = None
         self.error_text = ""
-        self._set_status(("✗ cancelled · " if cancelled else "") + status_line(response), status_class_for(response.status))
         if not self._live_fed:  # an earlier result shown again: its events are not in the Live tab
             self._hide_live()
         elif response.stream is not None and self.live_view.ended is None:
             self.live_view.end(response.stream)
         self._live_fed = False
         self.body_panel.show_response(response)
+        self._set_status(("✗ cancelled · " if cancelled else "") + self._status(response), status_class_for(response.status))
         self._set_headers(response.headers)
         self.timing_view.show(response.timings)
         self._show_sent(response)
@@ -355,44 +371,10 @@ class ResponseViewer(Vertical):
         self.query_one("#request-text", Static).update(text)
 
     def _show_resolved_request(self, request: ResolvedRequest) -> None:
-        text = Text()
-        text.append(f"{request.method} {request.full_url}", style="bold")
-        if request.headers:
-            text.append("\n\n")
-            text.append_text(headers_text(request.headers))
-        if request.body is not None:
-            text.append("\n\n")
-            text.append_text(body_summary(request.body))
-        self._set_request_text(text)
+        self._set_request_text(resolved_request_text(request))
 
     def _show_sent(self, response: Response) -> None:
-        sent: SentRequest | None = response.sent
-        text = Text()
-        if sent is not None:
-            text.append(f"{sent.method} {sent.url}\n", style="bold")
-        else:
-            method = self.request.method if self.request else "?"
-            text.append(f"{method} {response.url}\n", style="bold")
-        if response.history:
-            text.append("\nRedirects:\n", style="bold")
-            for hop in response.history:
-                text.append(f"  {hop.status} {hop.url}\n")
-            text.append(f"  → {response.url}\n")
-        if sent is not None:
-            text.append("\n")
-            text.append_text(headers_text(sent.headers))
-            if sent.body_size:
-                text.append(f"\n\nBody: {format_bytes(sent.body_size)}")
-            elif sent.body_size is None and self.request is not None and self.request.body is not None:
-                text.append("\n\nBody: streamed (size unknown)")
-        if self.request is not None and self.request.body is not None:
-            text.append("\n\n" if sent is None else "\n")
-            text.append_text(body_summary(self.request.body))
-        curl = self._curl(multiline=True)
-        if curl:
-            text.append("\n\nAs curl (k copies it):\n", style="bold")
-            text.append(curl)
-        self._set_request_text(text)
+        self._set_request_text(sent_request_text(response, self.request, self._curl(multiline=True)))
 
     # -- actions -----------------------------------------------------------------------------
 
@@ -409,6 +391,45 @@ class ResponseViewer(Vertical):
         if self.request is not None:
             return self.request.full_url
         return ""
+
+    def _tab_content(self, tab: str) -> Widget:
+        """What takes the focus in tab `tab`: the body view or the tab's scrolling text."""
+        if tab == "tab-body":
+            return self.body_view
+        return self.query_one(f"#{tab.removeprefix('tab-')}-scroll")
+
+    def action_show_tab(self, tab: str) -> None:
+        """Show tab `tab` and focus its content, so that the arrows scroll it at once."""
+        if self.state == "error":
+            return
+        self.tabs.active = tab
+        self.screen.set_focus(self._tab_content(tab))
+
+    def action_next_tab(self) -> None:
+        tabs = self.TAB_IDS
+        self.action_show_tab(tabs[(tabs.index(self.tabs.active) + 1) % len(tabs)] if self.tabs.active in tabs else tabs[0])
+
+    def action_choose_encoding(self) -> None:
+        """Pick a text encoding to decode the body already received with (nothing is resent)."""
+        from tui.screens.encoding import EncodingPicker
+
+        if self.response is None or self.body_panel.kind == "empty":
+            self.notify("No body to decode.", severity="warning")
+            return
+        # "" (as the response says) decodes with the response's own encoding again.
+        self.app.push_screen(EncodingPicker(self.body_panel.encoding or "utf-8"), lambda name: None if name is None else self.decode_as(name))
+
+    def decode_as(self, encoding: str) -> None:
+        """Show the body of the response already received decoded with `encoding` (a text
+        codec); "" goes back to the response's own."""
+        if self.response is None:
+            return
+        self.body_panel.show_response(self.response, encoding=encoding or None)
+        self._set_status(self._status(self.response), status_class_for(self.response.status))
+
+    def _status(self, response: Response) -> str:
+        encoding = self.body_panel.encoding
+        return f"{status_line(response)} · {encoding}" if encoding else status_line(response)
 
     def action_search(self) -> None:
         if self.state == "error":
@@ -432,7 +453,7 @@ class ResponseViewer(Vertical):
             self.notify("Binary body: save it to a file instead (s).", severity="warning")
             return
         if self.response.spilled or self.response.downloaded:
-            self.notify(f"The body is too large to copy; it is saved at {self.response.body_path}.", severity="warning")
+            self.notify(f"The body is too large to copy; it is saved at {self.response.body_path}.", severity="warning", markup=False)
             return
         text = panel.text
         if len(text) > COPY_LIMIT:
@@ -458,16 +479,9 @@ class ResponseViewer(Vertical):
         self.notify("Copied the request as a curl command.")
 
     def suggested_filename(self) -> str:
-        response = self.response
-        name = ""
-        if response is not None:
-            name = Path(urlsplit(response.url).path).name
-            if not Path(name).suffix:
-                kind = self.body_panel.kind
-                name = (name or "response") + {"json": ".json", "binary": ".bin"}.get(kind, ".txt")
-        return name or "response.txt"
+        return suggested_filename(self.response, self.body_panel.kind)
 
-    def action_save_body(self) -> None:
+    async def action_save_body(self) -> None:
         if self.response is None:
             self.notify("No response to save.", severity="warning")
             return
@@ -476,7 +490,7 @@ class ResponseViewer(Vertical):
             if path and self.response is not None:
                 self.save_body(Path(path).expanduser())
 
-        self.app.push_screen(SaveBodyScreen(self.suggested_filename()), _chosen)
+        await SaveBodyScreen.ask(self.app, self.suggested_filename(), _chosen)
 
     def save_body(self, path: Path) -> None:
         """Write the decoded body (exactly as received) to `path`, in a thread."""
@@ -486,16 +500,9 @@ class ResponseViewer(Vertical):
     @work(thread=True, group="save-body")
     def _save_worker(self, response: Response, path: Path) -> None:
         try:
-            if path.is_dir():
-                raise IsADirectoryError(21, "is a directory", str(path))
-            if response.body_path is not None:
-                shutil.copyfile(response.body_path, path)
-                size = path.stat().st_size
-            else:
-                path.write_bytes(response.content)
-                size = len(response.content)
+            size = write_body(response, path)
         except OSError as error:
             reason = error.strerror or str(error)
-            self.app.call_from_thread(self.notify, f"Could not save the body to {path}: {reason}", severity="error", title="Save failed")
+            self.app.call_from_thread(self.notify, f"Could not save the body to {path}: {reason}", severity="error", title="Save failed", markup=False)
             return
-        self.app.call_from_thread(self.notify, f"Saved {format_bytes(size)} to {path}", title="Body saved")
+        self.app.call_from_thread(self.notify, f"Saved {format_bytes(size)} to {path}", title="Body saved", markup=False)

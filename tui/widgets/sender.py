@@ -138,9 +138,12 @@ class Sender:
         """Resolve `request` and send it, replacing a running send. A request that cannot be
         resolved is not sent: its error is recorded as its result (and the running send, if
         any, is cancelled and forgotten, as a new send would)."""
+        from tui.core.engine.urlcheck import check_url
+
         self._send_id += 1
         try:
             resolved = self._workspace.resolve(request)
+            check_url(resolved.url)  # nothing is sent to a URL httpx would reject or rewrite
         except errors.ReqbenchError as error:
             self.cancel()
             self._workspace.record(request, error)

@@ -14,22 +14,26 @@ __all__ = ["StatusLine", "UrlPreview", "status_text"]
 
 
 def status_text(workspace: Workspace, *, dirty: bool, sending: bool) -> str:
-    """`file ●  ·  env: X  ·  2/5 name  ·  unknown: …  ·  sending…  ·  overrides: …`"""
+    """`file ●  ·  env: X  ·  base=127.0.0.1:8080 pinned  ·  2/5 name  ·  unknown: …  ·  sending…`"""
     collection = workspace.collection
     name = collection.path.name if collection.path else "scratch (not saved)"
     parts = [f"{name}{' ●' if dirty else ''}"]
     parts.append(f"env: {workspace.environment or '-'}")
+    if workspace.overrides:
+        # Values given from outside (`reqbench demo`'s base) win over any environment: said
+        # next to it, short, so that at 80 columns it is not what gets cut.
+        parts.append(", ".join(f"{k}={_short(v)} pinned" for k, v in sorted(workspace.overrides.items())))
     parts.append(f"{workspace.current + 1}/{len(collection.requests)} {workspace.request.name}")
     problems = workspace.unknown_variables()
     if problems:
         parts.append("unknown: " + ", ".join(problems))
     if sending:
         parts.append("sending… (esc cancels)")
-    if workspace.overrides:
-        # Values given from outside (`reqbench demo`'s base): they win over any environment.
-        # Last, so that at 80 columns they are what gets cut, not the request's name.
-        parts.append("overrides: " + ", ".join(f"{k}={v}" for k, v in sorted(workspace.overrides.items())))
     return "  ·  ".join(parts)
+
+
+def _short(value: str) -> str:
+    return value.removeprefix("http://").removeprefix("https://")
 
 
 class _Line(Label):

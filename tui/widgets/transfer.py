@@ -77,7 +77,7 @@ class TransferProgress(Horizontal):
 
     def compose(self) -> ComposeResult:
         yield ProgressBar(total=None, show_eta=False, id="transfer-bar")
-        yield Static("", id="transfer-text")
+        yield Static("", id="transfer-text", markup=False)
         yield Static(f"{self._cancel_key} cancel", id="transfer-hint")
 
     @property

@@ -69,7 +69,7 @@ class UrlBar(Horizontal):
         #method { width: 11; margin-right: 1; }
         #url { width: 1fr; }
         #url-flags { width: auto; max-width: 30; color: $text-error; padding-left: 1; display: none; }
-        &.-unknown #url-flags { display: block; }
+        &.-unknown #url-flags, &.-invalid #url-flags { display: block; }
     }
     """
 
@@ -113,11 +113,12 @@ class UrlBar(Horizontal):
         self.target = target
         self._initial = (method.upper(), url)
         self._highlighter = VariableHighlighter()
+        self._invalid: str | None = None  # what is wrong with the URL, after a send refused it
 
     def compose(self) -> ComposeResult:
         method, url = self._initial
         methods = METHODS if method in METHODS else (*METHODS, method)
-        yield Select([(m, m) for m in methods], value=method, allow_blank=False, compact=True, id="method")
+        yield Select([(Text(m), m) for m in methods], value=method, allow_blank=False, compact=True, id="method")
         yield Input(
             url,
             placeholder="URL, e.g. {{base}}/get",
@@ -151,11 +152,12 @@ class UrlBar(Horizontal):
     def set_request(self, method: str, url: str, *, target: object = None) -> None:
         """Show a request's method and URL (no messages are posted)."""
         self.target = target
+        self._invalid = None
         select = self.method_select
         method = method.upper()
         with self.prevent(Select.Changed, Input.Changed):
             if method not in METHODS:
-                select.set_options([(m, m) for m in (*METHODS, method)])
+                select.set_options([(Text(m), m) for m in (*METHODS, method)])
             select.value = method
             url_input = self.url_input
             url_input.value = url
@@ -178,11 +180,20 @@ class UrlBar(Horizontal):
         self.url_input.refresh()
         self._flag()
 
+    def show_invalid(self, problem: str | None) -> None:
+        """Mark the URL as invalid (`problem`: what is wrong, shown next to it) until it is
+        edited or another request is shown; None clears the mark."""
+        self._invalid = problem
+        self._flag()
+
     def _flag(self) -> None:
         unknown = self.unknown
+        invalid = self._invalid
         self.set_class(bool(unknown), "-unknown")
-        self.url_input.set_class(bool(unknown), "-unknown")
-        self.query_one("#url-flags", Label).update("unknown: " + ", ".join(unknown) if unknown else "")
+        self.set_class(invalid is not None, "-invalid")
+        self.url_input.set_class(bool(unknown) or invalid is not None, "-unknown")
+        flags = "unknown: " + ", ".join(unknown) if unknown else (invalid or "")
+        self.query_one("#url-flags", Label).update(flags)
 
     @on(Select.Changed, "#method")
     def _method_changed(self, event: Select.Changed) -> None:
@@ -193,6 +204,7 @@ class UrlBar(Horizontal):
     @on(Input.Changed, "#url")
     def _url_changed(self, event: Input.Changed) -> None:
         event.stop()
+        self._invalid = None
         self._flag()
         self.post_message(self.UrlChanged(self, event.value, self.target))
 

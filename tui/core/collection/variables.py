@@ -367,7 +367,8 @@ class _Resolver:
             return path
         inside = [self.folder, *self.allowed]
         if not any(path == root or path.is_relative_to(root) for root in inside):
-            hint = "; allow it with --allow-path" if not self.allowed else ""
+            # `reqbench demo` has no --allow-path: moving the file in works everywhere
+            hint = "; move it into that folder, or allow its folder with --allow-path (reqbench, reqbench run)" if not self.allowed else ""
             raise PathError(
                 f"{self._describe(field, raw)}: {path} is outside the collection's folder {self.folder}{hint}",
                 path=path,

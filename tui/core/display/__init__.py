@@ -1,4 +1,4 @@
-"""Headless helpers for showing bodies: JSON pretty-printing in lines, hex dumps.
+"""Headless helpers for showing bodies: JSON pretty-printing in lines, hex dumps, text encodings.
 
 Names are re-exported lazily (PEP 562): importing the package costs nothing until a name
 is used, so the start-up path stays as light as the flat modules were.
@@ -19,6 +19,7 @@ if TYPE_CHECKING:
         OUT_OF_PROCESS_MIN,
     )
     from .controls import caret_escape, has_controls
+    from .encodings import COMMON_ENCODINGS, text_encoding
     from .hexdump import (
         BYTES_PER_LINE,
         LINE_SIZES,
@@ -38,6 +39,8 @@ _EXPORTS = {
     "pretty_json_lines": "bodyfmt",
     "split_lines": "bodyfmt",
     "OUT_OF_PROCESS_MIN": "bodyfmt",
+    "COMMON_ENCODINGS": "encodings",
+    "text_encoding": "encodings",
     "BYTES_PER_LINE": "hexdump",
     "LINE_SIZES": "hexdump",
     "HexLines": "hexdump",
@@ -56,6 +59,8 @@ __all__ = [
     "pretty_json_lines",
     "split_lines",
     "OUT_OF_PROCESS_MIN",
+    "COMMON_ENCODINGS",
+    "text_encoding",
     "BYTES_PER_LINE",
     "LINE_SIZES",
     "HexLines",

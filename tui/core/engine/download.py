@@ -5,7 +5,9 @@ Spill files are named `reqbench-<pid>-XXXX.body`; `clean_stale_spills()` (run wh
 starts) deletes only such files of ours whose process is gone (see its docstring).
 
 Writes are batched (one aiofiles thread hop per `WRITE_BATCH` bytes, not per network chunk) and
-pipelined: one batch is written in a worker thread while the next one fills.
+pipelined: one batch is written in a worker thread while the next one fills. A batch is also
+written once `FLUSH_AFTER` seconds have passed since the last one, so a slow (drip) download
+reaches the `.part` on disk as it arrives instead of sitting in memory until 1 MiB came.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ __all__ = [
     "SPILL_PREFIX",
     "STALE_UNKNOWN_AGE_S",
     "WRITE_BATCH",
+    "FLUSH_AFTER",
     "DownloadSink",
     "FileSink",
     "MemorySink",
@@ -88,6 +91,7 @@ def clean_stale_spills(spill_dir: Path | None = None, *, now: float | None = Non
     return removed
 
 WRITE_BATCH = 1024 * 1024
+FLUSH_AFTER = 0.5  # seconds: a slow download is on disk at most this late
 PREVIEW_LIMIT = 1024 * 1024  # what `Response.content` keeps of a spilled or downloaded body
 
 
@@ -106,6 +110,7 @@ class FileSink:
         self._buffer = bytearray()
         self._file: Any = None
         self._pending: asyncio.Future[Any] | None = None
+        self._flushed_at = time.monotonic()
 
     async def open(self) -> None:
         if self._opener is None:
@@ -116,7 +121,7 @@ class FileSink:
     async def write(self, data: bytes | bytearray) -> None:
         self._buffer += data
         self.written += len(data)
-        if len(self._buffer) >= self.batch:
+        if len(self._buffer) >= self.batch or time.monotonic() - self._flushed_at >= FLUSH_AFTER:
             await self._flush_buffer()
 
     async def _flush_buffer(self) -> None:
@@ -125,7 +130,13 @@ class FileSink:
             await pending
         if self._buffer:
             chunk, self._buffer = self._buffer, bytearray()
-            self._pending = asyncio.ensure_future(self._file.write(chunk))
+            self._pending = asyncio.ensure_future(self._write_through(chunk))
+        self._flushed_at = time.monotonic()
+
+    async def _write_through(self, chunk: bytes | bytearray) -> None:
+        await self._file.write(chunk)
+        if len(chunk) < self.batch:  # a timed flush: past the file object's own buffer too
+            await self._file.flush()
 
     async def close(self) -> None:
         """Write what is buffered and close; raises OSError if a write failed."""

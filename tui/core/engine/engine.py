@@ -101,7 +101,9 @@ def _check_download_target(target: Path, *, overwrite: bool) -> None:
     except (OSError, ValueError) as exc:  # a name over 255 bytes, a NUL
         raise errors.DownloadError(f"unusable download path {str(target)!r}: {getattr(exc, 'strerror', None) or exc}") from exc
     if exists and not overwrite:
-        raise errors.DownloadError(f"{target} already exists; set overwrite = true in [requests.download] to replace it")
+        raise errors.DownloadError(
+            f"{target} already exists; set overwrite = true in [requests.download] to replace it", exists=target
+        )
     if is_dir:
         raise errors.DownloadError(f"download path {target} is a folder; give a file name")
     try:
@@ -266,6 +268,9 @@ class Engine:
             part = ctx.part_path if ctx.part_path is not None and ctx.part_path.exists() else None
             message = "cancelled"
             if part is not None:
+                # What the .part holds once cleanup flushed it: a chunk whose write was still
+                # in flight is on disk but was not counted yet (the count was 1 MiB short).
+                ctx.bytes_received = part.stat().st_size
                 message = f"cancelled; partial download kept at {part} ({ctx.bytes_received} bytes)"
             elif partial is not None and partial.stream is not None:
                 message = f"cancelled; {partial.stream.count} stream events had arrived"
