@@ -27,6 +27,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
+from tui.app_history import HistoryApp
 from tui.bundled import default_collection
 from tui.commands import COMMANDS
 from tui.core import errors
@@ -36,6 +37,7 @@ from tui.screens.main import MainScreen
 
 if TYPE_CHECKING:
     from tui.core.collection.model import Collection, Request
+    from tui.core.history import History
     from tui.core.engine.response import Response
     from tui.widgets.body_editor import BodyEditor
     from tui.widgets.collection_tree import CollectionTree
@@ -57,7 +59,7 @@ def default_collection_path() -> Path | None:
     return default_collection()
 
 
-class ReqbenchApp(App[None]):
+class ReqbenchApp(HistoryApp):
     """The workbench. Build it with `make_app`."""
 
     CSS_PATH = "app.tcss"
@@ -85,10 +87,10 @@ class ReqbenchApp(App[None]):
         Binding("alt+r", "focus_response", "Focus response", show=False, priority=True),
     ]
 
-    def __init__(self, workspace: Workspace, *, notice: str | None = None) -> None:
+    def __init__(self, workspace: Workspace, *, notice: str | None = None, history: Path | History | None = None) -> None:
         super().__init__()
         self.workspace = workspace
-        self.main = MainScreen(workspace, notice=notice)
+        self.main = MainScreen(workspace, notice=notice, history=history)
 
     def get_default_screen(self) -> Screen[Any]:
         return self.main
@@ -246,17 +248,20 @@ def make_app(
     overrides: Mapping[str, str] | None = None,
     allowed_paths: Sequence[str | Path] = (),
     notice: str | None = None,
+    history: str | Path | History | None = None,
 ) -> ReqbenchApp:
     """The workbench on `collection_path` (default: the bundled quickstart, else a scratch
     collection; a path that does not exist yet is a new collection saved there). `overrides`
     win over any environment and are shown in the status line; `notice` is notified once on
-    start. Raises `CollectionError` when the file cannot be loaded, `VariableError` for an
-    unknown environment."""
+    start. `history`: the history file sends are recorded in and cookies kept in (opened once
+    the first screen is up; `tui.core.history.default_path()` is the user's), or None to record
+    nothing (tests and screenshots). Raises `CollectionError` when the file cannot be loaded,
+    `VariableError` for an unknown environment."""
     path = Path(collection_path) if collection_path is not None else default_collection_path()
     workspace = Workspace.for_path(
         path, create=collection_path is not None, environment=environment, overrides=overrides, allowed_paths=allowed_paths
     )
-    return ReqbenchApp(workspace, notice=notice)
+    return ReqbenchApp(workspace, notice=notice, history=Path(history) if isinstance(history, str) else history)
 
 
 def run_app(
@@ -265,11 +270,12 @@ def run_app(
     environment: str | None = None,
     overrides: Mapping[str, str] | None = None,
     allowed_paths: Sequence[str | Path] = (),
+    history: str | Path | None = None,
 ) -> None:
     """Run the workbench in the terminal; a collection that cannot be opened exits with its
-    message (status 2)."""
+    message (status 2). `history` as for `make_app`."""
     try:
-        app = make_app(collection_path, environment=environment, overrides=overrides, allowed_paths=allowed_paths)
+        app = make_app(collection_path, environment=environment, overrides=overrides, allowed_paths=allowed_paths, history=history)
     except errors.ReqbenchError as error:
         print(f"reqbench: {error}", file=sys.stderr)
         raise SystemExit(2) from None

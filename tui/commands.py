@@ -27,5 +27,8 @@ COMMANDS: tuple[Command, ...] = (
     Command("Edit variables", "Edit [variables] and the environments (f5)", "variables"),
     Command("Toggle sidebar", "Show or hide the collection sidebar (ctrl+b)", "toggle_sidebar"),
     Command("Keys", "Show every key binding (f1)", "help"),
+    Command("History", "Browse, open, restore and compare what was sent (f6)", "history"),
+    Command("Cookies", "The collection's saved cookies (f7)", "cookies"),
+    Command("Undo replace", "Put back the request a restore or pasted curl replaced (alt+u)", "undo_replace"),
     *(Command(f"{name.title()} tab", f"Edit the request's {name}", f"request_tab({name!r})") for name in ("params", "headers", "body", "options")),
 )

@@ -11,6 +11,8 @@
     ws.capture(request, response)                `[requests.capture]` into `ws.captured`
     ws.record(request, result), ws.result_of(request), ws.last_response, ws.last_error
     ws.new_request / duplicate_request / rename_request / delete_request / move_request
+    ws.add_request(request, after=None) -> index      named uniquely, selected (history restore)
+    ws.replace_request(index, request) -> Request     the one replaced (for an undo)
     ws.apply_url(request, url)                   a typed URL: its query becomes the enabled params
 
 The UI edits `ws.collection` in place (the model is plain dataclasses) and asks the workspace
@@ -383,3 +385,20 @@ class Workspace:
         """`url` typed for `request`: the part before `?` becomes its URL and the query its
         enabled params (disabled rows are kept). Returns whether the params changed."""
         return apply_url(request, url)
+
+    def add_request(self, request: Request, after: int | None = None) -> int:
+        """Insert `request` (after index `after`, default last) under a name unique in the
+        collection, and select it."""
+        request.name = unique_name(self._names(), request.name or "request")
+        index = len(self.collection.requests) if after is None else after + 1
+        self.collection.requests.insert(index, request)
+        self.select(index)
+        return self.current
+
+    def replace_request(self, index: int, request: Request) -> Request:
+        """Put `request` in the place of request `index` and select it; returns the replaced
+        one (kept by the caller to undo)."""
+        old = self.collection.requests[index]
+        self.collection.requests[index] = request
+        self.select(index)
+        return old

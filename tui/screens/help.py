@@ -60,6 +60,14 @@ HELP_SECTIONS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
             ("alt+l", "binary: load the file as base64"),
         ),
     ),
+    (
+        "History and cookies",
+        (
+            ("f6", "history: enter open, r restore, R restore over, s re-send, d / c compare"),
+            ("f7", "saved cookies: x delete, X clear, v show values"),
+            ("alt+u", "undo a restore over / a pasted curl command"),
+        ),
+    ),
 )
 
 

@@ -43,6 +43,7 @@ from tui.widgets.url_bar import UrlBar
 
 if TYPE_CHECKING:
     from tui.core.engine.response import Response
+    from tui.core.history import History
 
 __all__ = ["MainScreen"]
 
@@ -52,11 +53,11 @@ class MainScreen(Screen[None]):
     dirty: reactive[bool] = reactive(False)
     sidebar: reactive[str] = reactive("auto")  # auto (by width) | shown | hidden
 
-    def __init__(self, workspace: Workspace, *, notice: str | None = None) -> None:
+    def __init__(self, workspace: Workspace, *, notice: str | None = None, history: Path | History | None = None) -> None:
         super().__init__()
         self.workspace = workspace
         self.notice = notice
-        self.sender = Sender(self, workspace)
+        self.sender = Sender(self, workspace, history=history)
         self.panes = RequestPanes(self)
         self._last_view: CollectionView | None = None
         self._mounted = asyncio.Event()
@@ -247,6 +248,7 @@ class MainScreen(Screen[None]):
             return False
         if viewer := self.panes.live_viewer():
             viewer.clear()
+        self.sender.reload_cookies()  # each collection has its own saved jar
         self.load_request(0)
         return True
 

@@ -14,6 +14,7 @@ from .transfer import format_bytes
 __all__ = [
     "BODY_PREVIEW_CHARS",
     "body_summary",
+    "cookies_masked",
     "describe_error",
     "duration_text",
     "error_title",
@@ -107,6 +108,16 @@ def headers_text(headers: tuple[tuple[str, str], ...], name_style: str = "bold")
         text.append(f": {value}\n")
     text.rstrip()
     return text
+
+
+def cookies_masked(headers: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
+    """`headers` with each Cookie header's values masked (`a=***; b=***`): the Request tab says
+    which cookies went out without showing a session token."""
+    return tuple(
+        (name, "; ".join(f"{part.split('=', 1)[0].strip()}=***" for part in value.split(";") if part.strip()))
+        if name.lower() == "cookie" else (name, value)
+        for name, value in headers
+    )  # fmt: skip
 
 
 BODY_PREVIEW_CHARS = 4000

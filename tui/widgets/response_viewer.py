@@ -43,7 +43,7 @@ from tui.screens.save_body import SaveBodyScreen
 
 from .body_panel import BodyPanel
 from .body_view import BodyView
-from .response_text import body_summary, describe_error, error_title, headers_text, status_class_for, status_line
+from .response_text import body_summary, cookies_masked, describe_error, error_title, headers_text, status_class_for, status_line
 from .timing_view import TimingView
 from .transfer import TransferProgress, format_bytes
 
@@ -329,7 +329,7 @@ class ResponseViewer(Vertical):
             text.append(f"  → {response.url}\n")
         if sent is not None:
             text.append("\n")
-            text.append_text(headers_text(sent.headers))
+            text.append_text(headers_text(cookies_masked(sent.headers)))
             if sent.body_size:
                 text.append(f"\n\nBody: {format_bytes(sent.body_size)}")
             elif sent.body_size is None and self.request is not None and self.request.body is not None:
