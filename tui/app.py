@@ -27,7 +27,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
-from tui.app_history import HistoryApp
+from tui.app_formats import FormatsApp
 from tui.bundled import default_collection
 from tui.commands import COMMANDS
 from tui.core import errors
@@ -59,7 +59,7 @@ def default_collection_path() -> Path | None:
     return default_collection()
 
 
-class ReqbenchApp(HistoryApp):
+class ReqbenchApp(FormatsApp):
     """The workbench. Build it with `make_app`."""
 
     CSS_PATH = "app.tcss"

@@ -29,6 +29,8 @@ COMMANDS: tuple[Command, ...] = (
     Command("Keys", "Show every key binding (f1)", "help"),
     Command("History", "Browse, open, restore and compare what was sent (f6)", "history"),
     Command("Cookies", "The collection's saved cookies (f7)", "cookies"),
+    Command("Import…", "Add the requests of a curl, HAR, .http, Postman, Insomnia or OpenAPI file", "import_file"),
+    Command("Copy as…", "Copy the request as curl, HTTPie, httpx, aiohttp, Hurl or HAR (e in the response)", "copy_as"),
     Command("Undo replace", "Put back the request a restore or pasted curl replaced (alt+u)", "undo_replace"),
     *(Command(f"{name.title()} tab", f"Edit the request's {name}", f"request_tab({name!r})") for name in ("params", "headers", "body", "options")),
 )

@@ -68,6 +68,14 @@ HELP_SECTIONS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
             ("alt+u", "undo a restore over / a pasted curl command"),
         ),
     ),
+    (
+        "Import and export",
+        (
+            ("paste a curl command in the URL", "the request becomes it (alt+u undoes)"),
+            ("e (response pane) / ctrl+p Copy as…", "copy the request as curl, HTTPie, httpx, aiohttp, Hurl, HAR"),
+            ("ctrl+p Import…", "add the requests of a curl / HAR / .http / Postman / Insomnia / OpenAPI file"),
+        ),
+    ),
 )
 
 
