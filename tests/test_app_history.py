@@ -100,6 +100,8 @@ async def test_send_twice_open_restore_resend_compare(tmp_path: Path, httpbin_ur
         await settle(pilot)
         assert compare.diff is not None and not compare.diff.same
         assert compare.diff.body.changed > 0
+        status = str(compare.query_one("#compare-status").render())
+        assert f"#{ids[0]} vs the current response" in status, status
 
 
 async def test_history_off_records_nothing(tmp_path: Path, httpbin_url: str) -> None:
@@ -152,3 +154,68 @@ async def test_cookies_survive_a_restart(tmp_path: Path, httpbin_url: str) -> No
 
     with History.open(history_path) as history:
         assert [c.name for c in history.cookies.list(collection)] == ["theme"]
+
+
+def test_history_options_of_reqbench_open(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """`--history PATH`, `--no-history`, and REQBENCH_HISTORY by default reach the app."""
+    from click.testing import CliRunner
+
+    import tui.app
+    from tui.cli import main
+
+    seen: list[object] = []
+    monkeypatch.setattr(tui.app, "run_app", lambda *args, **kwargs: seen.append(kwargs["history"]))
+    monkeypatch.setenv("REQBENCH_HISTORY", str(tmp_path / "env.sqlite3"))
+    collection = str(_collection(tmp_path, "http://127.0.0.1:9/"))
+    runner = CliRunner()
+    for args in ([collection], ["open", collection, "--history", str(tmp_path / "mine.db")], [collection, "--no-history"]):
+        result = runner.invoke(main, args)
+        assert result.exit_code == 0, result.output
+    assert seen == [tmp_path / "env.sqlite3", tmp_path / "mine.db", None]
+
+
+async def test_demo_records_into_a_temporary_history_and_says_so(tmp_path: Path) -> None:
+    from tui.cli_demo import demo_session
+
+    collection = _collection(tmp_path, "{{base}}/get")
+    with demo_session(collection=collection) as session:
+        app = session.app
+        async with app.run_test(size=SIZE, notifications=True) as pilot:
+            await app.ready()
+            assert any("temporary" in n.message for n in app._notifications)
+            await send(pilot)
+            await settle(pilot)
+            history = app.main.sender.history  # type: ignore[attr-defined]
+            assert history.available and history.count(history_query()) == 1
+            temporary = history.path
+            assert tmp_path not in temporary.parents and temporary.exists()
+    assert not temporary.exists()  # deleted on quit
+
+    kept = tmp_path / "demo.sqlite3"
+    with demo_session(collection=collection, history=kept) as session:
+        async with session.app.run_test(size=SIZE) as pilot:
+            await session.app.ready()  # type: ignore[attr-defined]
+            await send(pilot)
+            await settle(pilot)
+    with History.open(kept) as history:
+        assert history.count(history_query()) == 1
+
+
+async def test_a_broken_history_file_is_said_once_and_sends_still_work(tmp_path: Path, httpbin_url: str) -> None:
+    broken = tmp_path / "history.sqlite3"
+    broken.write_bytes(b"this is not a database" * 100)
+    app = make_app(_collection(tmp_path, f"{httpbin_url}/get"), history=broken)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await app.ready()
+        await send(pilot)
+        await send(pilot)
+        await settle(pilot)
+        assert app.last_response is not None and app.last_response.status == 200
+        said = [n.message for n in app._notifications if "history off" in n.message]
+        assert len(said) == 1 and str(broken) in said[0], [n.message for n in app._notifications]
+
+
+def history_query():  # type: ignore[no-untyped-def]
+    from tui.core.history import Query
+
+    return Query()
