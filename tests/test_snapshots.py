@@ -175,5 +175,6 @@ def test_download_in_progress(snap_compare, app: ReqbenchApp) -> None:
 
 def test_help_screen(snap_compare, app: ReqbenchApp) -> None:
     """f1 opens the help screen listing every key binding, grouped (Anywhere, Sidebar, rows,
-    Body), over the dimmed workbench at 80x24."""
+    Body, History and cookies, Import and export — the last ones below the fold, shortening the
+    scrollbar), over the dimmed workbench at 80x24."""
     assert snap_compare(app, press=["f1"], terminal_size=(80, 24), run_before=settle)

@@ -46,7 +46,7 @@ def _quoted(value: str) -> str:
 
 class HistoryApp(App[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f6", "history", "History"),
+        Binding("f6", "history", "History", show=False),
         Binding("f7", "cookies", "Cookies", show=False),
         Binding("alt+u", "undo_replace", "Undo replace", show=False, priority=True),
     ]

@@ -94,7 +94,7 @@ class ResponseViewer(Vertical):
         Binding("c", "copy_body", "Copy body"),
         Binding("u", "copy_url", "Copy URL"),
         Binding("k", "copy_curl", "Copy curl"),
-        Binding("e", "app.copy_as", "Copy as…"),
+        Binding("e", "app.copy_as", "Copy as…", show=False),
         Binding("s", "save_body", "Save body"),
     ]
 
