@@ -200,11 +200,11 @@ def test_pty_f6_opens_the_history_of_a_real_send(tmp_path: Path, httpbin_url: st
     """f6 as xterm/tmux send it opens History, listing the send just made (over a real pty)."""
     path = tmp_path / "api.toml"
     path.write_text(f'format = 1\nname = "api"\n\n[[requests]]\nname = "first"\nurl = "{httpbin_url}/anything/from-pty"\n')
-    with PtyApp([str(path), "--history", str(tmp_path / "h.sqlite3")], size=(100, 30), cwd=ROOT) as term:
+    with PtyApp([str(path), "--history", str(tmp_path / "h.sqlite3")], size=(140, 30), cwd=ROOT) as term:
         term.wait_for("/anything/from-pty")
         term.press("ctrl+j")
         term.wait_for("200")
         term.press("f6")
-        term.wait_for("Re-send")  # the History screen's footer
+        term.wait_for("Restore over")  # the History screen's footer
         row = lambda: term.line_with("/anything/from-pty") or ""  # noqa: E731
         term.wait_until(lambda: "200" in row() and "first" in row() and "GET" in row(), what="the send's row in History")
