@@ -219,3 +219,32 @@ def history_query():  # type: ignore[no-untyped-def]
     from tui.core.history import Query
 
     return Query()
+
+
+async def test_the_response_is_shown_before_it_is_recorded(tmp_path: Path, httpbin_url: str) -> None:
+    """Recording runs in a thread after the result is on screen: a slow history file (held
+    here by a gate) delays nothing the user sees, and the entry lands once it lets go."""
+    import threading
+
+    gate = threading.Event()
+
+    class SlowHistory(History):
+        def record(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+            gate.wait(20)
+            return super().record(*args, **kwargs)
+
+    history = SlowHistory.open(tmp_path / "history.sqlite3")
+    app = make_app(_collection(tmp_path, f"{httpbin_url}/get"), history=history)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.ready()
+        await pilot.press("ctrl+j")
+        for _ in range(200):
+            await pilot.pause(0.02)
+            if app.viewer.response is not None:
+                break
+        assert app.viewer.response is not None and app.viewer.response.status == 200
+        assert not app.sending and history.count(history_query()) == 0  # shown, not recorded yet
+        gate.set()
+        await settle(pilot)
+        assert history.count(history_query()) == 1
+    history.close()
