@@ -8,6 +8,8 @@
 the layout and the handlers of the widgets' messages are the main screen's
 (`tui/screens/main.py`, `app.main`); this module holds the key bindings, the actions they run
 and the command palette. There is no HTTP code here (sending: `tui/widgets/sender.py`).
+Its bases hold two features' keys and handlers: `tui/app_history.py` (History, Cookies, the
+alt+u undo) and `tui/app_formats.py` (paste curl, Import…, Copy as…).
 
 Adding a screen (History, import/export, a stream view): a module in `tui/screens/`, an
 `action_*` below that pushes it (imported inside the action: off the start-up path), a
