@@ -63,3 +63,18 @@ def fault_url() -> Iterator[str]:
 def refused_url() -> Iterator[str]:
     with refused_port() as port:
         yield f"http://127.0.0.1:{port}"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _history_off_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """No test records into the user's history: `reqbench` (a CliRunner or a child process on
+    a pty) without `--history` writes to this session's temporary file instead."""
+    import os
+
+    saved = os.environ.get("REQBENCH_HISTORY")
+    os.environ["REQBENCH_HISTORY"] = str(tmp_path_factory.mktemp("history") / "history.sqlite3")
+    yield
+    if saved is None:
+        os.environ.pop("REQBENCH_HISTORY", None)
+    else:
+        os.environ["REQBENCH_HISTORY"] = saved

@@ -53,6 +53,8 @@ XTERM: dict[str, str] = {
     "f1": ESC + "OP",
     "f4": ESC + "OS",
     "f5": ESC + "[15~",
+    "f6": ESC + "[17~",  # the same in xterm, tmux and screen
+    "f7": ESC + "[18~",
     "ctrl+enter": "\r",  # xterm without modifyOtherKeys, and tmux, send a plain CR
     **{f"ctrl+{c}": chr(ord(c) - 96) for c in "abcdefghjklnopqrstuvwxyz"},
     **{f"alt+{c}": ESC + c for c in "abcdefghijklmnopqrstuvwxyz"},

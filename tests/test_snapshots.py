@@ -175,8 +175,8 @@ def test_download_in_progress(snap_compare, app: ReqbenchApp) -> None:
 
 def test_help_screen(snap_compare, app: ReqbenchApp) -> None:
     """f1 opens the help screen listing every key binding, grouped (Anywhere, Sidebar, rows,
-    Body, Live stream view further down: only the scrollbar thumb shows it), over the dimmed
-    workbench at 80x24."""
+    Body, Live stream view, History and cookies, Import and export further down: only the
+    scrollbar thumb shows them), over the dimmed workbench at 80x24."""
     assert snap_compare(app, press=["f1"], terminal_size=(80, 24), run_before=settle)
 
 

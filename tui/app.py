@@ -8,6 +8,8 @@
 the layout and the handlers of the widgets' messages are the main screen's
 (`tui/screens/main.py`, `app.main`); this module holds the key bindings, the actions they run
 and the command palette. There is no HTTP code here (sending: `tui/widgets/sender.py`).
+Its bases hold two features' keys and handlers: `tui/app_history.py` (History, Cookies, the
+alt+u undo) and `tui/app_formats.py` (paste curl, Import…, Copy as…).
 
 Adding a screen (History, import/export, a stream view): a module in `tui/screens/`, an
 `action_*` below that pushes it (imported inside the action: off the start-up path), a
@@ -29,6 +31,7 @@ from textual.binding import Binding, BindingType
 from textual.markup import escape
 from textual.screen import Screen
 
+from tui.app_formats import FormatsApp
 from tui.bundled import default_collection
 from tui.commands import COMMANDS
 from tui.core import errors
@@ -39,6 +42,7 @@ from tui.screens.main import MainScreen
 
 if TYPE_CHECKING:
     from tui.core.collection.model import Collection, Request
+    from tui.core.history import History
     from tui.core.engine.response import Response
     from tui.widgets.body_editor import BodyEditor
     from tui.widgets.collection_tree import CollectionTree
@@ -62,7 +66,7 @@ def default_collection_path() -> Path | None:
     return default_collection()
 
 
-class ReqbenchApp(App[None]):
+class ReqbenchApp(FormatsApp):
     """The workbench. Build it with `make_app`."""
 
     CSS_PATH = "app.tcss"
@@ -97,11 +101,11 @@ class ReqbenchApp(App[None]):
         Binding("alt+r", "focus_response", "Focus response", show=False, priority=True),
     ]
 
-    def __init__(self, workspace: Workspace, *, notice: str | None = None) -> None:
+    def __init__(self, workspace: Workspace, *, notice: str | None = None, history: Path | History | None = None) -> None:
         install_alt_letters()  # ESC + letter is alt+letter also in a burst (key_order)
         super().__init__()
         self.workspace = workspace
-        self.main = MainScreen(workspace, notice=notice)
+        self.main = MainScreen(workspace, notice=notice, history=history)
 
     recovery_path: Path | None = None
     """Where unsaved edits were kept when a bug ended the app (see `_handle_exception`)."""
@@ -322,17 +326,20 @@ def make_app(
     overrides: Mapping[str, str] | None = None,
     allowed_paths: Sequence[str | Path] = (),
     notice: str | None = None,
+    history: str | Path | History | None = None,
 ) -> ReqbenchApp:
     """The workbench on `collection_path` (default: the bundled quickstart, else a scratch
     collection; a path that does not exist yet is a new collection saved there). `overrides`
     win over any environment and are shown in the status line; `notice` is notified once on
-    start. Raises `CollectionError` when the file cannot be loaded, `VariableError` for an
-    unknown environment."""
+    start. `history`: the history file sends are recorded in and cookies kept in (opened once
+    the first screen is up; `tui.core.history.default_path()` is the user's), or None to record
+    nothing (tests and screenshots). Raises `CollectionError` when the file cannot be loaded,
+    `VariableError` for an unknown environment."""
     path = Path(collection_path) if collection_path is not None else default_collection_path()
     workspace = Workspace.for_path(
         path, create=collection_path is not None, environment=environment, overrides=overrides, allowed_paths=allowed_paths
     )
-    return ReqbenchApp(workspace, notice=notice)
+    return ReqbenchApp(workspace, notice=notice, history=Path(history) if isinstance(history, str) else history)
 
 
 def run_app(
@@ -341,11 +348,12 @@ def run_app(
     environment: str | None = None,
     overrides: Mapping[str, str] | None = None,
     allowed_paths: Sequence[str | Path] = (),
+    history: str | Path | None = None,
 ) -> None:
     """Run the workbench in the terminal; a collection that cannot be opened exits with its
-    message (status 2)."""
+    message (status 2). `history` as for `make_app`."""
     try:
-        app = make_app(collection_path, environment=environment, overrides=overrides, allowed_paths=allowed_paths)
+        app = make_app(collection_path, environment=environment, overrides=overrides, allowed_paths=allowed_paths, history=history)
     except errors.ReqbenchError as error:
         print(f"reqbench: {error}", file=sys.stderr)
         raise SystemExit(2) from None

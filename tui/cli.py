@@ -6,6 +6,8 @@ Subcommands live in their own modules and import their heavy parts lazily, so
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from tui.cli_demo import demo_command
@@ -46,11 +48,31 @@ def main(ctx: click.Context) -> None:
 @click.argument("collection", required=False, type=click.Path(dir_okay=False))
 @click.option("--env", "environment", help="Environment to start with.")
 @click.option("--allow-path", "allowed_paths", multiple=True, type=click.Path(file_okay=False), help="Also allow file paths under DIR.")
-def open_command(collection: str | None = None, environment: str | None = None, allowed_paths: tuple[str, ...] = ()) -> None:
+@click.option("--history", "history_path", type=click.Path(dir_okay=False), default=None,
+              help="History file (default: $REQBENCH_HISTORY, else ~/.local/state/reqbench/history.sqlite3).")
+@click.option("--no-history", is_flag=True, help="Record nothing; cookies last for the session only.")
+def open_command(
+    collection: str | None = None,
+    environment: str | None = None,
+    allowed_paths: tuple[str, ...] = (),
+    history_path: str | None = None,
+    no_history: bool = False,
+) -> None:
     """Open the workbench on COLLECTION (a .toml file)."""
     from tui.app import run_app
 
-    run_app(collection, environment=environment, allowed_paths=allowed_paths)
+    run_app(collection, environment=environment, allowed_paths=allowed_paths, history=history_choice(history_path, no_history))
+
+
+def history_choice(history_path: str | None, no_history: bool) -> Path | None:
+    """The history file `--history` / `--no-history` (and $REQBENCH_HISTORY) select; None: off."""
+    if no_history:
+        return None
+    if history_path is not None:
+        return Path(history_path).expanduser()
+    from tui.core.history.store import default_path
+
+    return default_path()
 
 
 main.add_command(run_command)

@@ -8,6 +8,8 @@
     --port N                       listen on N (default: a free port)
     --host H                       listen on H (default 127.0.0.1); giving it is the explicit
                                    opt-in a non-loopback address needs
+    --history PATH / --no-history  where sends are recorded; by default a temporary history,
+                                   deleted on quit (the start notice says so)
 
 Textual and the echo server are imported only when the command runs.
 """
@@ -73,12 +75,28 @@ def _make_server(port: int, host: str | None) -> EchoServer:
         raise click.ClickException(str(error)) from None
 
 
-def demo_notice(url: str, collection: Path | None = None) -> str:
+def demo_notice(url: str, collection: Path | None = None, history: str = "") -> str:
     """What the workbench says on start in demo mode (the status line keeps `base=… pinned`)."""
     notice = f"Demo: {{{{base}}}} is the embedded echo server at {url} whatever the environment; it stops when you quit."
     if collection is not None:
         notice += f" ctrl+s saves to {collection} (reqbench demo --reset starts again)."
-    return notice
+    return notice + (f" {history}" if history else "")
+
+
+@contextmanager
+def _demo_history(history: Path | None, no_history: bool) -> Iterator[tuple[Path | None, str]]:
+    """The history file of a demo and what the notice says about it: a temporary one unless
+    `--history PATH` (kept) or `--no-history`."""
+    if no_history:
+        yield None, "History is off."
+        return
+    if history is not None:
+        yield history, f"History: {history}."
+        return
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="reqbench-demo-") as folder:
+        yield Path(folder) / "history.sqlite3", "History: a temporary file, deleted on quit (--history PATH keeps it)."
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,10 +108,12 @@ class DemoSession:
 
 @contextmanager
 def demo_session(
-    *, port: int = 0, host: str | None = None, collection: Path | None = None, reset: bool = False
+    *, port: int = 0, host: str | None = None, collection: Path | None = None, reset: bool = False,
+    history: Path | None = None, no_history: bool = False,
 ) -> Iterator[DemoSession]:
     """Start the echo server in a thread, build the workbench pointed at it (`base` = its URL),
-    stop the server on exit. `reqbench demo` runs `session.app`; tests drive it with `run_test()`."""
+    stop the server on exit. `reqbench demo` runs `session.app`; tests drive it with `run_test()`.
+    Sends are recorded in a temporary history unless `history` (kept) or `no_history`."""
     from tui.app import make_app
     from tui.echo import EchoServerError
     from tui.core.errors import ReqbenchError
@@ -104,12 +124,13 @@ def demo_session(
     except EchoServerError as error:
         raise click.ClickException(str(error)) from None
     try:
-        try:
-            path = collection or demo_collection(reset=reset)
-            app = make_app(path, overrides={"base": url}, notice=demo_notice(url, path))
-        except ReqbenchError as error:
-            raise click.ClickException(str(error)) from None
-        yield DemoSession(app, server, url)
+        with _demo_history(history, no_history) as (history_path, said):
+            try:
+                path = collection or demo_collection(reset=reset)
+                app = make_app(path, overrides={"base": url}, notice=demo_notice(url, path, said), history=history_path)
+            except ReqbenchError as error:
+                raise click.ClickException(str(error)) from None
+            yield DemoSession(app, server, url)
     finally:
         server.stop()
 
@@ -119,13 +140,17 @@ def demo_session(
 @click.option("--port", type=click.IntRange(0, 65535), default=0, help="Port to listen on (default: a free one).")
 @click.option("--host", default=None, help="Address to listen on (default 127.0.0.1). Giving it explicitly allows a non-loopback address.")
 @click.option("--reset", is_flag=True, help="Start again from the bundled collection (the demo's copy is replaced).")
-def demo_command(serve: bool, port: int, host: str | None, reset: bool) -> None:
+@click.option("--history", "history_path", type=click.Path(dir_okay=False), default=None,
+              help="Record the demo's sends in this history file (default: a temporary one, deleted on quit).")
+@click.option("--no-history", is_flag=True, help="Record nothing.")
+def demo_command(serve: bool, port: int, host: str | None, reset: bool = False, history_path: str | None = None, no_history: bool = False) -> None:
     """Try everything offline: the workbench on the bundled collection, against an embedded
     httpbin-compatible echo server (no internet needed)."""
     if serve:
         _serve(port, host)
         return
-    with demo_session(port=port, host=host, reset=reset) as session:
+    history = Path(history_path).expanduser() if history_path is not None else None
+    with demo_session(port=port, host=host, reset=reset, history=history, no_history=no_history) as session:
         session.app.run()
 
 

@@ -52,4 +52,9 @@ COMMANDS: tuple[Command, ...] = (
             ("save body", "Save the body to a file", "s", "save_body"),
         )
     ),
+    Command("History", "Browse, open, restore and compare what was sent (f6)", "history"),
+    Command("Cookies", "The collection's saved cookies (f7)", "cookies"),
+    Command("Import…", "Add the requests of a curl, HAR, .http, Postman, Insomnia or OpenAPI file", "import_file"),
+    Command("Copy as…", "Copy the request as curl, HTTPie, httpx, aiohttp, Hurl or HAR (x in the response)", "copy_as"),
+    Command("Undo replace", "Put back the request a restore or pasted curl replaced (alt+u)", "undo_replace"),
 )

@@ -11,6 +11,10 @@
     ws.capture(request, response)                `[requests.capture]` into `ws.captured`
     ws.record(request, result), ws.result_of(request), ws.last_response, ws.last_error
     ws.new_request / duplicate_request / rename_request / delete_request / move_request
+    ws.add_request(request, after=None) -> index      named uniquely, selected (history restore)
+    ws.replace_request(index, request) -> Request     the one replaced (for an undo)
+    ws.add_imported(result) -> list[Request]          an `ImportResult`'s requests appended
+                                                      (names made unique), the first selected
     ws.apply_url(request, url)                   a typed URL: its query becomes the enabled params
 
 The UI edits `ws.collection` in place (the model is plain dataclasses) and asks the workspace
@@ -36,6 +40,7 @@ from tui.core.collection.query import apply_url, display_url
 if TYPE_CHECKING:
     from tui.core.engine.resolved import ResolvedRequest
     from tui.core.engine.response import Response
+    from tui.core.formats.imported import ImportResult
     from tui.core.replay.capture import CaptureProblem
 
 __all__ = ["Workspace", "scratch_collection", "unique_name"]
@@ -278,9 +283,11 @@ class Workspace:
         except errors.VariableError as error:
             return f"→ cannot resolve the URL: {{{{{error.variable}}}}} is unknown"
 
-    def resolve(self, request: Request | None = None) -> ResolvedRequest:
+    def resolve(self, request: Request | None = None, *, environ: Mapping[str, str] | None = None) -> ResolvedRequest:
         """What the engine sends for `request` (default: the current one). Raises
-        `VariableError`, `PathError` or `BodyError` before anything is sent."""
+        `VariableError`, `PathError` or `BodyError` before anything is sent. `environ`: where
+        `{{env:NAME}}` come from (default `os.environ`; `formats.exported.ENV_REFERENCES`
+        keeps them as references, for an export)."""
         from tui.core.collection import variables
 
         return variables.resolve(
@@ -290,6 +297,7 @@ class Workspace:
             overrides=self.overrides,
             captured=self.captured,
             allowed_paths=self.allowed_paths,
+            environ=environ,
         )
 
     def capture(self, request: Request, response: Response) -> tuple[dict[str, str], list[CaptureProblem]]:
@@ -389,3 +397,31 @@ class Workspace:
         """`url` typed for `request`: the part before `?` becomes its URL and the query its
         enabled params (disabled rows are kept). Returns whether the params changed."""
         return apply_url(request, url)
+
+    def add_request(self, request: Request, after: int | None = None) -> int:
+        """Insert `request` (after index `after`, default last) under a name unique in the
+        collection, and select it."""
+        request.name = unique_name(self._names(), request.name or "request")
+        index = len(self.collection.requests) if after is None else after + 1
+        self.collection.requests.insert(index, request)
+        self.select(index)
+        return self.current
+
+    def replace_request(self, index: int, request: Request) -> Request:
+        """Put `request` in the place of request `index` and select it; returns the replaced
+        one (kept by the caller to undo)."""
+        old = self.collection.requests[index]
+        self.collection.requests[index] = request
+        self.select(index)
+        return old
+
+    def add_imported(self, result: ImportResult) -> list[Request]:
+        """Append what `formats.importers.import_path` / `import_text` read (clashing names
+        made unique, missing variables and environments added: `importers.add_to`) and
+        select the first added request."""
+        from tui.core.formats.importers import add_to
+
+        added = add_to(self.collection, result)
+        if added:
+            self.select(next(i for i, r in enumerate(self.collection.requests) if r is added[0]))
+        return added

@@ -125,11 +125,15 @@ class CompareScreen(Screen[None]):
         self.b_id = b if isinstance(b, int) else b.id
         self.diff: EntryDiff | None = None
 
+    @staticmethod
+    def _label(entry_id: int) -> str:
+        return f"#{entry_id}" if entry_id else "the current response"  # (unsaved entries are id 0)
+
     def _entry(self, which: int | Entry) -> Entry:
         return self.history.get(which) if isinstance(which, int) else which
 
     def compose(self) -> ComposeResult:
-        yield Label(f"comparing #{self.a_id} with #{self.b_id}…", id="compare-status")
+        yield Label(f"comparing {self._label(self.a_id)} with {self._label(self.b_id)}…", id="compare-status")
         yield DiffView(id="compare-diff")
         yield Footer()
 
@@ -160,7 +164,7 @@ class CompareScreen(Screen[None]):
         view.set_rows(rows)
         view.focus()
         summary = "identical responses" if diff.same else f"status {'differs' if diff.status_changed else 'same'}, {len(diff.headers)} headers differ, body: {diff.body.changed} lines"
-        self.query_one("#compare-status", Label).update(f"#{self.a_id} vs #{self.b_id}: {summary}")
+        self.query_one("#compare-status", Label).update(f"{self._label(self.a_id)} vs {self._label(self.b_id)}: {summary}")
 
     def action_back(self) -> None:
         self.dismiss(None)

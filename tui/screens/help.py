@@ -114,6 +114,22 @@ HELP_SECTIONS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
             ("ctrl+u / ctrl+k", "delete to the start / end of the line"),
         ),
     ),
+    (
+        "History and cookies",
+        (
+            ("f6", "history: enter open, r restore, R restore over, s re-send, d / c compare"),
+            ("f7", "saved cookies: x delete, X clear, v show values"),
+            ("alt+u", "undo a restore over / a pasted curl command"),
+        ),
+    ),
+    (
+        "Import and export",
+        (
+            ("paste a curl command in the URL", "the request becomes it (alt+u undoes)"),
+            ("x (response pane) / ctrl+p Copy as…", "copy the request as curl, HTTPie, httpx, aiohttp, Hurl, HAR"),
+            ("ctrl+p Import…", "add the requests of a curl / HAR / .http / Postman / Insomnia / OpenAPI file"),
+        ),
+    ),
 )
 
 STACKED_BELOW = 64  # columns: narrower, each key goes on its own line above its description

@@ -6,7 +6,8 @@ worker; a newer query's rows win over an older one still in flight. Scrolling ne
 row loads the next page (keyset paging: `before=` the last id shown).
 
 Keys: enter open, r restore as a new request, R restore over the current one, s re-send,
-space mark (two marks, or one mark and the cursor row, then d compares), / filter, escape back.
+space mark (two marks, or one mark and the cursor row, then d compares), c compares the entry
+with `current` (the workbench's last response, when given), / filter, escape back.
 
 Messages (they bubble to the app, which owns the response viewer, editor and engine):
     HistoryScreen.Open(entry_id)                 show the entry read-only in the response viewer
@@ -32,7 +33,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Label
 
 from tui.core.errors import HistoryError
-from tui.core.history import EntrySummary, History, Query, parse_filter
+from tui.core.history import Entry, EntrySummary, History, Query, parse_filter
 from tui.screens.compare_screen import CompareScreen
 
 __all__ = ["HistoryScreen"]
@@ -90,6 +91,7 @@ class HistoryScreen(Screen[None]):
         Binding("slash", "focus_filter", "Filter"),
         Binding("space", "mark", "Mark"),
         Binding("d", "compare", "Compare"),
+        Binding("c", "compare_current", "Vs current"),
         Binding("r", "restore(True)", "Restore"),
         Binding("R", "restore(False)", "Restore over"),
         Binding("s", "resend", "Re-send"),
@@ -112,9 +114,12 @@ class HistoryScreen(Screen[None]):
             super().__init__()
             self.entry_id = entry_id
 
-    def __init__(self, history: History, *, filter: str = "", page_size: int = 100, name: str | None = None) -> None:
+    def __init__(
+        self, history: History, *, filter: str = "", page_size: int = 100, name: str | None = None, current: Entry | None = None
+    ) -> None:
         super().__init__(name=name)
         self.history = history
+        self.current = current
         self.page_size = page_size
         self._initial_filter = filter
         self._query = Query()
@@ -309,3 +314,12 @@ class HistoryScreen(Screen[None]):
             return
         older, newer = sorted(pair)
         self.app.push_screen(CompareScreen(self.history, older, newer))
+
+    def action_compare_current(self) -> None:
+        entry_id = self._current()
+        if entry_id is None:
+            return
+        if self.current is None:
+            self.notify("no current response to compare with: send the request first", severity="warning")
+            return
+        self.app.push_screen(CompareScreen(self.history, entry_id, self.current))

@@ -45,6 +45,7 @@ from tui.widgets.zoom_hint import ZoomHint, hint_text, shown_part
 
 if TYPE_CHECKING:
     from tui.core.engine.response import Response
+    from tui.core.history import History
 
 __all__ = ["MainScreen"]
 
@@ -55,11 +56,11 @@ class MainScreen(Screen[None]):
     sidebar: reactive[str] = reactive("auto")  # auto (by width) | shown | hidden
     zoom: reactive[str] = reactive("")  # "" | response | editor: that part fills the screen (f8 / f9)
 
-    def __init__(self, workspace: Workspace, *, notice: str | None = None) -> None:
+    def __init__(self, workspace: Workspace, *, notice: str | None = None, history: Path | History | None = None) -> None:
         super().__init__()
         self.workspace = workspace
         self.notice = notice
-        self.sender = Sender(self, workspace)
+        self.sender = Sender(self, workspace, history=history)
         self.panes = RequestPanes(self)
         self._last_view: CollectionView | None = None
         self._mounted = asyncio.Event()
@@ -275,6 +276,7 @@ class MainScreen(Screen[None]):
             return False
         if viewer := self.panes.live_viewer():
             viewer.clear()
+        self.sender.reload_cookies()  # each collection has its own saved jar
         self.load_request(0)
         return True
 

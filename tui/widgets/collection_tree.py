@@ -236,7 +236,7 @@ def view_of(workspace: Workspace) -> CollectionView:
         title=collection.path.name if collection.path else f"{collection.name or 'scratch'} (not saved)",
         dirty=workspace.dirty,
         requests=tuple(
-            RequestEntry(r.name, r.method.upper(), unsaved)
+            RequestEntry(r.name, r.method.upper(), unsaved, folder=r.folder)
             for r, unsaved in zip(collection.requests, workspace.unsaved_requests(), strict=True)
         ),
         current=workspace.current,

@@ -16,6 +16,7 @@ __all__ = [
     "body_summary",
     "resolved_request_text",
     "sent_request_text",
+    "cookies_masked",
     "describe_error",
     "duration_text",
     "error_title",
@@ -114,6 +115,16 @@ def headers_text(headers: tuple[tuple[str, str], ...], name_style: str = "bold")
     return text
 
 
+def cookies_masked(headers: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
+    """`headers` with each Cookie header's values masked (`a=***; b=***`): the Request tab says
+    which cookies went out without showing a session token."""
+    return tuple(
+        (name, "; ".join(f"{part.split('=', 1)[0].strip()}=***" for part in value.split(";") if part.strip()))
+        if name.lower() == "cookie" else (name, value)
+        for name, value in headers
+    )  # fmt: skip
+
+
 BODY_PREVIEW_CHARS = 4000
 
 
@@ -178,7 +189,7 @@ def sent_request_text(response: Response, request: ResolvedRequest | None, curl:
         text.append(f"  → {response.url}\n")
     if sent is not None:
         text.append("\n")
-        text.append_text(headers_text(sent.headers))
+        text.append_text(headers_text(cookies_masked(sent.headers)))
         if sent.body_size:
             text.append(f"\n\nBody: {format_bytes(sent.body_size)}")
         elif sent.body_size is None and request is not None and request.body is not None:

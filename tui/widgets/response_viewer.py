@@ -51,7 +51,7 @@ from .body_panel import BodyPanel
 from .body_view import BodyView
 from .live_view import LiveView
 from .response_text import (
-    body_summary, describe_error, error_title, headers_text, resolved_request_text, sent_request_text, status_class_for,
+    body_summary, cookies_masked, describe_error, error_title, headers_text, resolved_request_text, sent_request_text, status_class_for,
     status_line,
 )
 from .timing_view import TimingView
@@ -111,6 +111,7 @@ class ResponseViewer(Vertical):
         Binding("u", "copy_url", "URL"),
         Binding("k", "copy_curl", "curl"),
         Binding("s", "save_body", "Save…"),
+        Binding("x", "app.copy_as", "Copy as…", show=False),
     ]
     TAB_IDS = ("tab-body", "tab-headers", "tab-timing", "tab-request")
 

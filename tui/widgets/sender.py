@@ -12,6 +12,15 @@
     sender.finish(done) -> (request, result) | None   # recorded in the workspace; None: stale
     sender.is_current(send_id), sender.cancel(), await sender.aclose()
 
+History (issue 11): `Sender(screen, workspace, history=PATH | History | None)` — a path is
+opened on first use (from the warm-up thread), None records nothing. The engine's cookie jar
+is the collection's saved one. After each send (response, error or cancel) the send is
+recorded and the jar saved from a thread, once the result was posted (showing it comes
+first), in the "history" worker group, one at a time in send order:
+
+    sender.history -> History           sender.last_sent -> (resolved, response) | None
+    sender.reload_cookies(path=None)    the engine's jar := the saved jar of `path`
+
 Not a widget (nothing is drawn): the worker runs on the node given (the main screen) and the
 app's `workers` sees it. Only the
 last send's messages are current; an older one's late message is ignored by its id.
@@ -20,7 +29,10 @@ last send's messages are current; an older one's late message is ignored by its 
 from __future__ import annotations
 
 import asyncio
+import copy
 import logging
+import threading
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual.dom import DOMNode
@@ -31,7 +43,10 @@ from tui.core.collection.model import Request
 from tui.core.workspace import Workspace
 
 if TYPE_CHECKING:
+    from http.cookiejar import CookieJar
+
     from tui.core.engine import Engine
+    from tui.core.history import History
     from tui.core.engine.events import Event, Progress, StreamEnded, StreamEvent, StreamStarted
     from tui.core.engine.resolved import ResolvedRequest
     from tui.core.engine.response import Response
@@ -96,12 +111,52 @@ class SendDone(Message):
 
 
 class Sender:
-    def __init__(self, node: DOMNode, workspace: Workspace) -> None:
+    def __init__(self, node: DOMNode, workspace: Workspace, *, history: Path | History | None = None) -> None:
         self._node = node
         self._workspace = workspace
         self._engine: Engine | None = None
         self._send_id = 0
         self._request: Request | None = None
+        self._resolved: ResolvedRequest | None = None
+        self.last_sent: tuple[ResolvedRequest, Response] | None = None
+        self._history_source = history
+        self._history: History | None = None
+        self._history_lock = threading.Lock()  # opened from the warm-up thread or the loop
+        self._record_lock: asyncio.Lock | None = None
+        self._problem_told = False
+
+    @property
+    def history(self) -> History:
+        """The history (opened on first use; `History.off()` when there is none)."""
+        with self._history_lock:
+            if self._history is None:
+                from tui.core.history import History
+
+                source = self._history_source
+                if isinstance(source, History):
+                    self._history = source
+                elif source is None:
+                    self._history = History.off("history off")
+                else:
+                    self._history = History.open(source)
+            return self._history
+
+    def tell_problem(self) -> None:
+        """Notify what keeps history from working, once per session."""
+        history = self._history
+        if self._problem_told or history is None or history.problem is None or self._history_source is None:
+            return
+        self._problem_told = True
+        self._node.app.notify(history.problem, title="History", severity="warning", timeout=8, markup=False)
+
+    def reload_cookies(self, path: Path | None = None) -> None:
+        """Make the engine's jar the saved jar of `path` (default: the open collection)."""
+        if self._engine is None:
+            return
+        from tui.core.history import restore_jar
+
+        target = self._workspace.collection.path if path is None else path
+        restore_jar(self._engine.cookies, list(self.history.cookies.load(target)))
 
     @property
     def engine(self) -> Engine | None:
@@ -114,19 +169,25 @@ class Sender:
     def _import_engine(self) -> None:
         import tui.core.engine  # noqa: F401  (warms the import; the Engine is made on the loop)
 
-        self._node.app.call_from_thread(self.start_engine)
+        jar = self.history.cookies.load(self._workspace.collection.path)
+        self._node.app.call_from_thread(self.start_engine, jar)
 
-    def start_engine(self) -> Engine:
+    def start_engine(self, cookies: CookieJar | None = None) -> Engine:
         if self._engine is None:
             from tui.core.engine import Engine
 
-            self._engine = Engine()
+            if cookies is None:
+                cookies = self.history.cookies.load(self._workspace.collection.path)
+            self._engine = Engine(cookies=cookies)
+            self.tell_problem()
         return self._engine
 
     async def aclose(self) -> None:
         if self._engine is not None:
             await self._engine.aclose()
             self._engine = None
+        if self._history is not None and isinstance(self._history_source, Path):
+            self._history.close()  # opened here (a History given by the caller stays open)
 
     def is_current(self, send_id: int) -> bool:
         return send_id == self._send_id
@@ -149,8 +210,10 @@ class Sender:
             self._workspace.record(request, error)
             return error
         self._request = request
+        self._resolved = resolved
         self._workspace.last_error = None
-        self._node.run_worker(self._send(resolved, self._send_id), group="send", exclusive=True, exit_on_error=False)
+        record = self._recorder(request)
+        self._node.run_worker(self._send(resolved, self._send_id, record), group="send", exclusive=True, exit_on_error=False)
         return resolved
 
     def finish(self, done: SendDone) -> tuple[Request, Response | errors.ReqbenchError] | None:
@@ -161,9 +224,37 @@ class Sender:
         if not self.is_current(done.send_id) or request is None or result is None:
             return None
         self._workspace.record(request, result)
+        if done.response is not None and self._resolved is not None:
+            self.last_sent = (self._resolved, done.response)
         return request, result
 
-    async def _send(self, resolved: ResolvedRequest, send_id: int) -> None:
+    def _recorder(self, request: Request) -> _Record:
+        """What recording this send needs, taken now (the request may be edited meanwhile)."""
+        from tui.core.history import env_secrets
+
+        collection = self._workspace.collection
+        return _Record(copy.deepcopy(request), collection.path, env_secrets(collection, request))
+
+    def _start_recording(self, record: _Record, resolved: ResolvedRequest, response: Response | None, error: BaseException | None) -> None:
+        if self._history_source is None:
+            return
+        self._node.run_worker(self._record(record, resolved, response, error), group="history", exit_on_error=False)
+
+    async def _record(self, record: _Record, resolved: ResolvedRequest, response: Response | None, error: BaseException | None) -> None:
+        """Store the send and save the jar from a thread, one send at a time (in order)."""
+        if self._record_lock is None:
+            self._record_lock = asyncio.Lock()
+        async with self._record_lock:
+            history = self.history
+            await asyncio.to_thread(
+                history.record, resolved, response, error, collection=record.path, request=record.request, secrets=record.secrets
+            )
+            if self._engine is not None:
+                cookies = list(self._engine.cookies)  # taken on the loop: a live jar may change
+                await asyncio.to_thread(history.cookies.save, record.path, cookies)
+            self.tell_problem()
+
+    async def _send(self, resolved: ResolvedRequest, send_id: int, record: _Record) -> None:
         from tui.core.engine.events import Failed, Progress, StreamEnded, StreamEvent, StreamStarted
 
         post = self._node.post_message
@@ -185,12 +276,28 @@ class Sender:
             response = await engine.send(resolved, on_event)
         except errors.ReqbenchError as error:
             post(SendDone(send_id, error=error))
+            self._start_recording(record, resolved, None, error)
         except asyncio.CancelledError:
             cancelled = failure if isinstance(failure, errors.Cancelled) else errors.Cancelled()
             post(SendDone(send_id, error=cancelled))
+            self._start_recording(record, resolved, None, cancelled)
             raise
         except Exception as error:  # a bug, not a network failure: show it, keep the app alive
             log.exception("send failed")
-            post(SendDone(send_id, error=errors.RequestError(f"internal error: {error!r}")))
+            internal = errors.RequestError(f"internal error: {error!r}")
+            post(SendDone(send_id, error=internal))
+            self._start_recording(record, resolved, None, internal)
         else:
             post(SendDone(send_id, response=response))
+            self._start_recording(record, resolved, response, None)
+
+
+class _Record:
+    """What a send's history entry needs from the moment it was sent."""
+
+    __slots__ = ("path", "request", "secrets")
+
+    def __init__(self, request: Request, path: Path | None, secrets: list[str]) -> None:
+        self.request = request
+        self.path = path
+        self.secrets = secrets

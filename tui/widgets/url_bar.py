@@ -2,7 +2,8 @@
 
 Attributes down: `set_request(method, url, target=...)`, `known_variables`.
 Messages up: `UrlBar.MethodChanged`, `UrlBar.UrlChanged` (both carry the `target` the bar
-was loaded with), `UrlBar.Submitted` (enter in the URL: the app sends).
+was loaded with), `UrlBar.Submitted` (enter in the URL: the app sends), `UrlBar.CurlPasted`
+(a paste that is a curl command: nothing is typed, the app turns the request into it).
 """
 
 from __future__ import annotations
@@ -13,14 +14,14 @@ from collections.abc import Iterable
 
 from rich.highlighter import Highlighter
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import Input, Label, Select
 
-__all__ = ["METHODS", "VARIABLE_RE", "UrlBar", "VariableHighlighter", "unknown_variables"]
+__all__ = ["METHODS", "VARIABLE_RE", "UrlBar", "VariableHighlighter", "looks_like_curl", "unknown_variables"]
 
 METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 
@@ -59,6 +60,25 @@ class VariableHighlighter(Highlighter):
         for start, end, name in variable_spans(text.plain):
             flagged = self.known is not None and not is_known(name, self.known)
             text.stylize("bold white on red" if flagged else "bold cyan", start, end)
+
+
+_CURL_RE = re.compile(r"\A\s*(?:\$\s+)?curl(?:\.exe)?\s")
+
+
+def looks_like_curl(text: str) -> bool:
+    """A pasted `curl …` command line (a leading shell prompt `$ ` allowed)?"""
+    return _CURL_RE.match(text) is not None
+
+
+class _UrlInput(Input):
+    """The URL input: a pasted curl command is handed up whole instead of typed (an Input
+    would keep its first line only)."""
+
+    def _on_paste(self, event: events.Paste) -> None:
+        if looks_like_curl(event.text) and isinstance(self.parent, UrlBar):
+            event.prevent_default()
+            event.stop()
+            self.parent.post_message(UrlBar.CurlPasted(self.parent, event.text, self.parent.target))
 
 
 class UrlBar(Horizontal):
@@ -100,6 +120,19 @@ class UrlBar(Horizontal):
     class Submitted(Message):
         """Enter pressed in the URL input."""
 
+    class CurlPasted(Message):
+        """A curl command was pasted into the URL input (the whole text, every line)."""
+
+        def __init__(self, bar: UrlBar, text: str, target: object) -> None:
+            super().__init__()
+            self.bar = bar
+            self.text = text
+            self.target = target
+
+        @property
+        def control(self) -> UrlBar:
+            return self.bar
+
     def __init__(
         self,
         method: str = "GET",
@@ -119,7 +152,7 @@ class UrlBar(Horizontal):
         method, url = self._initial
         methods = METHODS if method in METHODS else (*METHODS, method)
         yield Select([(Text(m), m) for m in methods], value=method, allow_blank=False, compact=True, id="method")
-        yield Input(
+        yield _UrlInput(
             url,
             placeholder="URL, e.g. {{base}}/get",
             highlighter=self._highlighter,
