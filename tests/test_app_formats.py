@@ -133,7 +133,7 @@ async def test_copy_as_each_format_keeps_env_secrets_as_references(tmp_path: Pat
         assert app.last_response is not None and app.last_response.status == 200  # the real token went out
         # the key in the response pane, then a format by its number
         await pilot.press("alt+r")
-        await pilot.press("e")
+        await pilot.press("x")
         await pilot.pause()
         assert isinstance(app.screen, CopyAsScreen)
         await pilot.press("1")
