@@ -3,7 +3,6 @@ write itself (run in a thread by the pane)."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -22,12 +21,12 @@ def suggested_filename(response: Response | None, kind: str) -> str:
     return name or "response.txt"
 
 
-def write_body(response: Response, path: Path) -> int:
-    """Write the decoded body (exactly as received) to `path`; its size. Raises OSError."""
-    if path.is_dir():
-        raise IsADirectoryError(21, "is a directory", str(path))
-    if response.body_path is not None:
-        shutil.copyfile(response.body_path, path)
-        return path.stat().st_size
-    path.write_bytes(response.content)
-    return len(response.content)
+def write_body(response: Response, path: Path, *, overwrite: bool = False) -> int:
+    """Write the decoded body (exactly as received) to `path` atomically (a temp file, then a
+    link or rename: a full disk never leaves a truncated file); its size. An existing file is
+    replaced only with `overwrite`. Raises `FileWriteError` (the full path in its message)."""
+    from tui.core.engine import save_body_atomically
+
+    source = response.body_path if response.body_path is not None else response.content
+    written = save_body_atomically(path, source, overwrite=overwrite)
+    return written.stat().st_size

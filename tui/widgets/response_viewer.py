@@ -26,6 +26,8 @@ is left here is long on purpose: the one API the app drives, and the actions its
 
 from __future__ import annotations
 
+import os
+
 from pathlib import Path
 
 from rich.text import Text
@@ -493,17 +495,29 @@ class ResponseViewer(Vertical):
 
         await SaveBodyScreen.ask(self.app, self.suggested_filename(), _chosen)
 
-    def save_body(self, path: Path) -> None:
-        """Write the decoded body (exactly as received) to `path`, in a thread."""
+    def save_body(self, path: Path, *, overwrite: bool = False) -> None:
+        """Write the decoded body (exactly as received) to `path`, in a thread; asks before
+        replacing a file that is there."""
         if self.response is not None:
-            self._save_worker(self.response, path)
+            self._save_worker(self.response, path.absolute(), overwrite)
 
     @work(thread=True, group="save-body")
-    def _save_worker(self, response: Response, path: Path) -> None:
+    def _save_worker(self, response: Response, path: Path, overwrite: bool) -> None:
         try:
-            size = write_body(response, path)
-        except OSError as error:
-            reason = error.strerror or str(error)
-            self.app.call_from_thread(self.notify, f"Could not save the body to {path}: {reason}", severity="error", title="Save failed", markup=False)
+            size = write_body(response, path, overwrite=overwrite)
+        except errors.FileWriteError as error:
+            if not overwrite and os.path.lexists(path) and not path.is_dir():
+                self.app.call_from_thread(self._ask_overwrite, path)
+                return
+            self.app.call_from_thread(self.notify, f"Could not save the body: {error}", severity="error", title="Save failed", markup=False)
             return
         self.app.call_from_thread(self.notify, f"Saved {format_bytes(size)} to {path}", title="Body saved", markup=False)
+
+    def _ask_overwrite(self, path: Path) -> None:
+        from tui.screens.confirm import ConfirmScreen
+
+        def answered(answer: str | None) -> None:
+            if answer == "yes":
+                self.save_body(path, overwrite=True)
+
+        self.app.push_screen(ConfirmScreen("File exists", f"{path} exists. Replace it?", yes="Replace", no="Cancel"), answered)
