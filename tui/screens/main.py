@@ -37,7 +37,6 @@ from tui.widgets.footer import EagerFooter
 from tui.widgets.key_value_table import KeyValueTable
 from tui.widgets.options_pane import OptionsPane
 from tui.widgets.request_panes import Edit, RequestPanes, apply_edit
-from tui.widgets.live_view import LiveView
 from tui.widgets.sender import SendDone, Sender, SendProgress, SendStream
 from tui.widgets.status_line import StatusLine, UrlPreview, status_text
 from tui.widgets.url_bar import UrlBar
@@ -343,8 +342,9 @@ class MainScreen(Screen[None]):
         if self.sender.is_current(message.send_id) and (viewer := self.panes.live_viewer()):
             viewer.show_stream(items)
 
-    @on(LiveView.CancelRequested)
-    def _cancel_stream(self) -> None:
+    # By handler name, not @on(LiveView.CancelRequested): the live view (and its imports) stays
+    # off the start-up path until a stream arrives.
+    def on_live_view_cancel_requested(self) -> None:
         if self.sending:
             self.sender.cancel()
 
