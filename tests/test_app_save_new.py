@@ -20,14 +20,15 @@ async def test_a_new_file_created_meanwhile_is_not_replaced_without_asking(tmp_p
         await type_text(pilot, "http://127.0.0.1:9/mine")
         path.write_text(THEIRS)  # another program, after the workbench opened
         await pilot.press("ctrl+s")
-        await settle(pilot)
+        await pilot.pause()  # not settle(): the save flow's worker waits for the answer
         assert isinstance(app.screen, ChoiceScreen)
         await pilot.press("n")
         await settle(pilot)
         assert path.read_text() == THEIRS
         assert app.dirty
         await pilot.press("ctrl+s")
-        await settle(pilot)
+        await pilot.pause()
+        assert isinstance(app.screen, ChoiceScreen)
         await pilot.press("y")
         await settle(pilot)
         assert "127.0.0.1:9/mine" in path.read_text()
