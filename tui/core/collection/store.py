@@ -1,5 +1,10 @@
 """Load and save collections as TOML (format: shared/collection-format.md).
 
+One module on purpose: `load` records the source pieces a later `save` splices into, and the
+save's load-back check re-reads exactly those pieces; split, the three would pass that
+snapshot state between modules (the splitting itself lives in `splice.py`, rendering in
+`writer.py`).
+
 Public surface (others code against it):
 
     load(path) -> Collection                      # raises TomlSyntaxError / SchemaError (file, line, col / request, key)
