@@ -49,7 +49,7 @@ try:  # the load-back check: tomllib's own code, compiled (see pyproject.toml); 
     from tomli import TOMLDecodeError as _CheckDecodeError
     from tomli import loads as _check_parse
 except ImportError:  # pragma: no cover - tomli is a dependency; the stdlib reads the same
-    from tomllib import TOMLDecodeError as _CheckDecodeError  # type: ignore[assignment]
+    from tomllib import TOMLDecodeError as _CheckDecodeError  # type: ignore[assignment,unused-ignore]
     from tomllib import loads as _check_parse
 
 from tui.core.collection import writer as toml
