@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import codecs
 
+from tui.core.encodings import is_text_encoding
 from tui.core.errors import EncodingError
 
 __all__ = ["COMMON_ENCODINGS", "text_encoding"]
@@ -43,8 +44,9 @@ def text_encoding(name: str) -> str:
     cleaned = name.strip()
     try:
         info = codecs.lookup(cleaned)
-    except LookupError:
+    except (LookupError, ValueError):  # ValueError: a NUL in the name
         raise EncodingError(f"unknown encoding {cleaned!r}", encoding=cleaned) from None
-    if not getattr(info, "_is_text_encoding", True):
+    # The one check of what may decode a body (a collection's, a server's, the picker's).
+    if not is_text_encoding(cleaned):
         raise EncodingError(f"{cleaned!r} is not a text encoding", encoding=cleaned)
     return info.name
